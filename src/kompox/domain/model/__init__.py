@@ -1,0 +1,83 @@
+"""Resource models of Kompox: plain data, no I/O."""
+
+from kompox.domain.model.app import (
+    VOLUME_TYPE_DISK,
+    VOLUME_TYPE_FILES,
+    VOLUME_TYPES,
+    App,
+    AppDeployment,
+    AppIngress,
+    AppIngressRule,
+    AppVolume,
+    Box,
+    LabelSelector,
+    LabelSelectorRequirement,
+    NetworkPolicy,
+    NetworkPolicyIngressRule,
+    NetworkPolicyPeer,
+    NetworkPolicyPort,
+    normalize_volume_type,
+)
+from kompox.domain.model.cluster import (
+    Cluster,
+    ClusterIngress,
+    ClusterIngressCertificate,
+    ClusterOperation,
+    ClusterProtection,
+    ProtectionLevel,
+    ingress_namespace,
+    ingress_service_account,
+    tls_secret_name,
+)
+from kompox.domain.model.dns import DNSRecordSet, DNSRecordType
+from kompox.domain.model.nodepool import (
+    LABEL_NODE_POOL,
+    LABEL_NODE_ZONE,
+    NodePool,
+    NodePoolAutoscaling,
+    NodePoolStatus,
+)
+from kompox.domain.model.status import ClusterStatus
+from kompox.domain.model.volume import VolumeClass, VolumeDisk, VolumeSnapshot
+from kompox.domain.model.workspace import Provider, Workspace
+
+__all__ = [
+    "LABEL_NODE_POOL",
+    "LABEL_NODE_ZONE",
+    "VOLUME_TYPES",
+    "VOLUME_TYPE_DISK",
+    "VOLUME_TYPE_FILES",
+    "App",
+    "AppDeployment",
+    "AppIngress",
+    "AppIngressRule",
+    "AppVolume",
+    "Box",
+    "Cluster",
+    "ClusterIngress",
+    "ClusterIngressCertificate",
+    "ClusterOperation",
+    "ClusterProtection",
+    "ClusterStatus",
+    "DNSRecordSet",
+    "DNSRecordType",
+    "LabelSelector",
+    "LabelSelectorRequirement",
+    "NetworkPolicy",
+    "NetworkPolicyIngressRule",
+    "NetworkPolicyPeer",
+    "NetworkPolicyPort",
+    "NodePool",
+    "NodePoolAutoscaling",
+    "NodePoolStatus",
+    "ProtectionLevel",
+    "Provider",
+    "VolumeClass",
+    "VolumeDisk",
+    "VolumeSnapshot",
+    "Workspace",
+    "ingress_namespace",
+    "ingress_service_account",
+    "normalize_volume_type",
+    "tls_secret_name",
+]

@@ -1,0 +1,56 @@
+"""Volume artefacts: disks (or file shares), snapshots and the provider's VolumeClass.
+
+For ``files`` volumes a :class:`VolumeDisk` is one file share: ``name`` is the
+Kompox share name, ``handle`` the CSI volume handle of the share, ``size`` the
+share quota in bytes, ``zone`` is always empty (shares are regional) and
+``options`` carries the observed protocol, SKU and quota.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+ACCESS_MODES: tuple[str, ...] = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+RECLAIM_POLICIES: tuple[str, ...] = ("Retain", "Delete")
+VOLUME_MODES: tuple[str, ...] = ("Filesystem", "Block")
+
+
+@dataclass
+class VolumeDisk:
+    name: str = ""
+    volume_name: str = ""
+    assigned: bool = False
+    size: int = 0
+    zone: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    handle: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass
+class VolumeSnapshot:
+    name: str = ""
+    volume_name: str = ""
+    size: int = 0
+    handle: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass
+class VolumeClass:
+    """Provider opinion for PV/PVC generation; an empty field means "no opinion"."""
+
+    storage_class_name: str = ""
+    csi_driver: str = ""
+    fs_type: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    access_modes: list[str] = field(default_factory=list)
+    reclaim_policy: str = ""
+    volume_mode: str = ""
+
+    def is_empty(self) -> bool:
+        return self == VolumeClass()

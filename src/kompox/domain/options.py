@@ -1,0 +1,98 @@
+"""Option objects for driver operations (upstream functional options).
+
+Every method takes one optional options object; ``None`` means all defaults.
+Every option is accepted by every driver even when unused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ClusterProvisionOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class ClusterDeprovisionOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class ClusterInstallOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class ClusterUninstallOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class ClusterDNSApplyOptions:
+    zone_hint: str = ""
+    strict: bool = False
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class VolumeDiskListOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class VolumeDiskCreateOptions:
+    """``zone`` overrides ``app.deployment.zone``; ``options`` merge over ``AppVolume.options``."""
+
+    force: bool = False
+    zone: str = ""
+    options: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class VolumeDiskDeleteOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class VolumeDiskAssignOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class VolumeSnapshotListOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class VolumeSnapshotCreateOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class VolumeSnapshotDeleteOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class NodePoolListOptions:
+    """``name`` filters by exact pool name (this replaces a ``get``)."""
+
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class NodePoolCreateOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class NodePoolUpdateOptions:
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class NodePoolDeleteOptions:
+    force: bool = False
