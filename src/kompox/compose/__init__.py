@@ -1,0 +1,1 @@
+"""Compose-spec loader: compose text in, typed normalised :mod:`kompox.compose.model` out."""
