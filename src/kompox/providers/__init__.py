@@ -1,0 +1,1 @@
+"""Provider drivers (adapters): registry, port adapters, and one package per provider."""

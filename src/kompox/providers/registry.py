@@ -1,0 +1,55 @@
+"""Process-global registry of provider drivers: ``register(id, factory)`` / ``get_factory(id)``.
+
+Built-in drivers register themselves when :func:`load_builtin_drivers` imports
+their packages; the import is deferred so that heavy SDKs load only when a
+driver is actually used.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from kompox.domain.errors import ValidationError
+from kompox.domain.model import Provider, Workspace
+from kompox.domain.ports import Driver, DriverFactory
+
+_REGISTRY: dict[str, DriverFactory] = {}
+
+BUILTIN_DRIVERS: dict[str, str] = {
+    "aks": "kompox.providers.aks",
+    "k3s": "kompox.providers.k3s",
+}
+"""Driver id -> module whose import registers it."""
+
+
+def register(name: str, factory: DriverFactory) -> None:
+    """Register ``factory`` under ``name``; a later registration replaces an earlier one."""
+    _REGISTRY[name] = factory
+
+
+def registered_ids() -> list[str]:
+    return sorted(set(_REGISTRY) | set(BUILTIN_DRIVERS))
+
+
+def get_factory(name: str) -> DriverFactory:
+    """The factory registered for ``name``; imports a built-in driver on first use.
+
+    Raises :class:`ValidationError` listing the known ids for an unknown name.
+    """
+    factory = _REGISTRY.get(name)
+    if factory is None and name in BUILTIN_DRIVERS:
+        importlib.import_module(BUILTIN_DRIVERS[name])
+        factory = _REGISTRY.get(name)
+    if factory is None:
+        known = ", ".join(registered_ids())
+        raise ValidationError(f"unknown provider driver: {name or '(empty)'} (known drivers: {known})", field="driver")
+    return factory
+
+
+def new_driver(workspace: Workspace | None, provider: Provider) -> Driver:
+    """Build a driver for ``provider``; factory failures are wrapped with the driver name."""
+    factory = get_factory(provider.driver)
+    try:
+        return factory(workspace, provider)
+    except ValidationError as err:
+        raise type(err)(f"failed to create driver {provider.driver}: {err.message}", field=err.field) from err
