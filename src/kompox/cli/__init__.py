@@ -1,0 +1,1 @@
+"""The ``kompoxops`` command line: argument parsing, composition root, output."""

@@ -1,0 +1,88 @@
+"""Click building blocks shared by every command group.
+
+``KompoxGroup`` adds aliases and the global-flags section to help; the
+``planned`` factory builds a command that exists in the tree (so ``--help``
+and completion show it) but fails with a typed "not implemented yet" error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import click
+
+from kompox.cli.argv import GLOBAL_FLAGS_HELP
+from kompox.cli.runtime import Runtime
+from kompox.domain.errors import NotImplementedYetError
+
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _GlobalHelpMixin:
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)  # type: ignore[misc]
+        formatter.write("\n" + GLOBAL_FLAGS_HELP + "\n")
+
+
+class KompoxCommand(_GlobalHelpMixin, click.Command):
+    pass
+
+
+class KompoxGroup(_GlobalHelpMixin, click.Group):
+    """A group with command aliases; invoked bare it prints its help."""
+
+    command_class = KompoxCommand
+
+    def __init__(self, *args: Any, aliases: dict[str, str] | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("context_settings", CONTEXT_SETTINGS)
+        kwargs.setdefault("invoke_without_command", True)
+        kwargs.setdefault("no_args_is_help", False)
+        super().__init__(*args, **kwargs)
+        self.aliases: dict[str, str] = dict(aliases or {})
+        self.group_class = KompoxGroup
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+
+def bare_group_callback(ctx: click.Context) -> None:
+    """Invoked without a sub-command: show the group's help (exit 0)."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def runtime(ctx: click.Context) -> Runtime:
+    obj = ctx.find_object(Runtime)
+    if obj is None:  # pragma: no cover - main() always provides it
+        raise RuntimeError("kompoxops runtime missing from the click context")
+    return obj
+
+
+def with_prerun(func: F) -> F:
+    """Run the pre-run hook (discovery, KOM, logging) before the command body."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        rt = runtime(click.get_current_context())
+        rt.prerun()
+        return func(*args, **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return cast(F, wrapper)
+
+
+def planned(group: click.Group, name: str, summary: str, issue: str) -> None:
+    """Add a command whose use case is not built yet: it fails with exit 5, never pretends."""
+    path = f"{group.name} {name}" if group.name and group.name != "kompoxops" else name
+
+    @group.command(
+        name,
+        help=f"{summary}\n\nNot implemented yet in this version ({issue}).",
+        short_help=summary,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True, **CONTEXT_SETTINGS},
+    )
+    def _planned() -> None:
+        raise NotImplementedYetError(f"kompoxops {path}")

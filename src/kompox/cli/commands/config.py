@@ -1,0 +1,20 @@
+"""``kompoxops config``: summarise a legacy ``kompoxops.yml`` (cli.md §10.3)."""
+
+from __future__ import annotations
+
+import click
+
+from kompox.cli.base import KompoxCommand
+from kompox.domain.errors import NotImplementedYetError
+
+
+@click.command("config", cls=KompoxCommand)
+@click.option("-f", "--file", "file_", default="kompoxops.yml", show_default=True, help="Legacy configuration file.")
+def config_cmd(file_: str) -> None:
+    """Load a legacy kompoxops.yml and print a one-line summary.
+
+    \b
+    Example:
+      kompoxops config -f kompoxops.yml
+    """
+    raise NotImplementedYetError("kompoxops config")

@@ -1,0 +1,62 @@
+"""``kompoxops init`` and ``kompoxops version``: commands that need no project."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from pathlib import Path
+
+import click
+
+from kompox import __version__
+from kompox.cli.base import KompoxCommand, runtime
+from kompox.domain.errors import ConfigError
+
+CONFIG_TEMPLATE = "version: 1\nstore:\n  type: local\n"
+GITIGNORE = "/logs\n"
+
+
+@click.command("init", cls=KompoxCommand)
+@click.option("-f", "--force", is_flag=True, help="Overwrite an existing .kompox/config.yml.")
+def init_cmd(force: bool) -> None:
+    """Create the .kompox/ project directory in the current (or -C) directory.
+
+    \b
+    Examples:
+      kompoxops init
+      kompoxops init -C myproject       # creates myproject/ if missing
+      kompoxops init -f                 # rewrite .kompox/config.yml
+    """
+    rt = runtime(click.get_current_context())
+    rt.apply_chdir(create=True)
+    kdir = Path.cwd() / ".kompox"
+    config = kdir / "config.yml"
+    if config.exists() and not force:
+        raise ConfigError(f"{config} already exists (use -f to overwrite)")
+    created: list[str] = []
+    for sub in (kdir, kdir / "kom", kdir / "logs"):
+        sub.mkdir(mode=0o755, parents=True, exist_ok=True)
+    config.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    config.chmod(0o644)
+    created += [str(config), f"{kdir / 'kom'}/", f"{kdir / 'logs'}/"]
+    gitignore = kdir / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text(GITIGNORE, encoding="utf-8")
+        created.append(str(gitignore))
+    click.echo(f"Initialized Kompox CLI Env in {kdir}")
+    click.echo("Created:")
+    for path in created:
+        click.echo(f"  - {path}")
+
+
+@click.command("version", cls=KompoxCommand)
+def version_cmd() -> None:
+    """Print build information.
+
+    Unlike upstream, this works outside a Kompox project.
+    """
+    click.echo(f"kompoxops version {__version__}")
+    click.echo("  commit: unknown")
+    click.echo("  built: unknown")
+    click.echo(f"  python: {platform.python_version()}")
+    click.echo(f"  platform: {sys.platform}/{platform.machine().lower()}")

@@ -1,0 +1,47 @@
+"""Output helpers: Go ``encoding/json``-compatible JSON and plain tables on stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+
+def go_time(value: datetime) -> str:
+    """RFC 3339 with the fraction's trailing zeros trimmed (Go's time.RFC3339Nano)."""
+    dt = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    frac = f"{dt.microsecond:06d}".rstrip("0")
+    base = dt.strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{base}.{frac}Z" if frac else f"{base}Z"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return go_time(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def go_json(value: Any, *, pretty: bool = True) -> str:
+    """JSON text as Go prints it: 2-space indent, ``<``, ``>``, ``&`` escaped, raw UTF-8."""
+    text = json.dumps(
+        value,
+        indent=2 if pretty else None,
+        separators=None if pretty else (",", ":"),
+        ensure_ascii=False,
+        default=_default,
+    )
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def print_json(value: Any, *, pretty: bool = True) -> None:
+    sys.stdout.write(go_json(value, pretty=pretty) + "\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A left-aligned plain-text table (no colours: safe for pipes and logs)."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    for row in cells:
+        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")

@@ -1,0 +1,100 @@
+"""The per-invocation runtime: the pre-run hook and the run envelope (cli.md §2 step 4).
+
+``Runtime.prerun()`` applies ``-C``, discovers the project, loads the KOM,
+opens the run log and writes the start record; :meth:`Runtime.finish` writes
+the end record.  Commands receive the runtime through click's context object.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kompox.cli.argv import GlobalFlags
+from kompox.domain.errors import ConfigError, KompoxError
+from kompox.logging import LogSettings, RunLog, cleanup_old_logs, resolve_log_settings, setup_run_logging
+
+if TYPE_CHECKING:
+    from kompox.kom.loader import KomState
+    from kompox.kom.project import ProjectEnv
+
+
+@dataclass
+class Runtime:
+    flags: GlobalFlags
+    argv: list[str]
+    env: MutableMapping[str, str] = field(default_factory=lambda: os.environ)
+    project: ProjectEnv | None = None
+    kom: KomState | None = None
+    run_log: RunLog | None = None
+    started: bool = False
+
+    # --- pre-run hook -----------------------------------------------------
+
+    def apply_chdir(self, *, create: bool = False) -> None:
+        if not self.flags.chdir:
+            return
+        target = Path(self.flags.chdir)
+        try:
+            if create:
+                target.mkdir(parents=True, exist_ok=True, mode=0o755)
+            os.chdir(target)
+        except OSError as err:
+            raise ConfigError(f"failed to change directory: {err.strerror}: {self.flags.chdir}", field="--chdir") from err
+
+    def prerun(self) -> None:
+        """Discovery, KOM, logging and the start record, in upstream's order."""
+        from kompox.kom.loader import initialize_kom
+        from kompox.kom.project import resolve_project
+
+        self.apply_chdir()
+        cwd = Path.cwd()
+        self.project = resolve_project(cwd, self.env, self.flags.kompox_root, self.flags.kompox_dir)
+        self.env["KOMPOX_ROOT"] = str(self.project.root)
+        self.env["KOMPOX_DIR"] = str(self.project.dir)
+        self.kom = initialize_kom(self.project, cwd, self.env, self.flags.kom_path, self.flags.kom_app)
+        settings = self._log_settings()
+        try:
+            cleanup_old_logs(settings.dir, settings.retention_days)
+        except OSError as err:  # pragma: no cover - best effort
+            sys.stderr.write(f"Warning: failed to cleanup old log files: {err}\n")
+        self.run_log = setup_run_logging(settings)
+        self.logger.info("CMD", extra={"attrs": {"args": self.argv}})
+        self.started = True
+
+    def _log_settings(self) -> LogSettings:
+        assert self.project is not None
+        logging_cfg: Mapping[str, Any] | None = self.project.config.logging if self.project.config else None
+        return resolve_log_settings(
+            flags={"format": self.flags.log_format, "level": self.flags.log_level, "output": self.flags.log_output},
+            env=self.env,
+            config=logging_cfg,
+            kompox_dir=self.project.dir,
+            expand=self.project.expand,
+        )
+
+    # --- envelope ---------------------------------------------------------
+
+    @property
+    def logger(self) -> logging.Logger:
+        return logging.getLogger("kompox")
+
+    @property
+    def log_path(self) -> Path | None:
+        return self.run_log.path if self.run_log else None
+
+    def finish(self, exit_code: int) -> None:
+        if self.started:
+            self.logger.info("CMD", extra={"attrs": {"exitCode": exit_code}})
+        if self.run_log is not None:
+            self.run_log.close()
+
+    def require_kom(self) -> KomState:
+        if self.kom is None:
+            raise KompoxError("internal error: KOM not initialised before the command ran")
+        return self.kom
