@@ -1,0 +1,131 @@
+"""Driver registry, port adapters and the K3s driver's upstream contract (drivers.md §7, §8, §12)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from kompox.domain.errors import (
+    CapabilityNotImplementedError,
+    DriverConfigError,
+    NotFoundError,
+    NotSupportedError,
+    ValidationError,
+)
+from kompox.domain.model import App, AppVolume, Cluster, DNSRecordSet, NodePool, Provider, VolumeClass, Workspace
+from kompox.domain.ports import Driver
+from kompox.providers import registry
+from kompox.providers.k3s import K3sDriver, new_k3s_driver
+from kompox.providers.ports import ClusterPortAdapter, DriverResolver, NodePoolPortAdapter, VolumePortAdapter
+
+
+@dataclass
+class Repo:
+    items: dict[str, object] = field(default_factory=dict)
+
+    def get(self, id: str) -> object:
+        if id not in self.items:
+            raise NotFoundError(f"not found: {id}")
+        return self.items[id]
+
+    def list(self) -> list[object]:
+        return list(self.items.values())
+
+
+def test_unknown_driver_lists_registered_ids() -> None:
+    with pytest.raises(ValidationError, match=r"unknown provider driver: gke \(known drivers: aks, k3s"):
+        registry.get_factory("gke")
+
+
+def test_builtin_k3s_registers_on_first_lookup() -> None:
+    factory = registry.get_factory("k3s")
+    driver = factory(None, Provider(name="p1", driver="k3s"))
+    assert isinstance(driver, Driver)
+    assert (driver.id(), driver.workspace_name(), driver.provider_name()) == ("k3s", "(nil)", "p1")
+
+
+def test_register_replaces_and_new_driver_wraps_factory_errors() -> None:
+    def broken(_ws: Workspace | None, _p: Provider) -> Driver:
+        raise DriverConfigError("missing required settings: X")
+
+    registry.register("broken-test", broken)
+    try:
+        with pytest.raises(ValidationError, match="failed to create driver broken-test: validation error: missing"):
+            registry.new_driver(None, Provider(name="p", driver="broken-test"))
+    finally:
+        registry._REGISTRY.pop("broken-test", None)
+
+
+def test_k3s_disabled_by_settings() -> None:
+    with pytest.raises(DriverConfigError, match="k3s provider disabled by settings"):
+        new_k3s_driver(None, Provider(name="p", driver="k3s", settings={"disabled": "true"}))
+
+
+CLUSTER = Cluster(id="/ws/w/prv/p/cls/c", name="c", provider_id="/ws/w/prv/p")
+APP = App(id="/ws/w/prv/p/cls/c/app/a", name="a", cluster_id=CLUSTER.id, volumes=[AppVolume(name="db", size=1)])
+
+
+@pytest.mark.parametrize(
+    ("method", "call"),
+    [
+        ("ClusterProvision", lambda d: d.cluster_provision(CLUSTER)),
+        ("ClusterDeprovision", lambda d: d.cluster_deprovision(CLUSTER)),
+        ("ClusterStatus", lambda d: d.cluster_status(CLUSTER)),
+        ("ClusterInstall", lambda d: d.cluster_install(CLUSTER)),
+        ("ClusterUninstall", lambda d: d.cluster_uninstall(CLUSTER)),
+        ("ClusterKubeconfig", lambda d: d.cluster_kubeconfig(CLUSTER)),
+        ("VolumeDiskList", lambda d: d.volume_disk_list(CLUSTER, APP, "db")),
+        ("VolumeDiskCreate", lambda d: d.volume_disk_create(CLUSTER, APP, "db", "", "")),
+        ("VolumeDiskDelete", lambda d: d.volume_disk_delete(CLUSTER, APP, "db", "d1")),
+        ("VolumeDiskAssign", lambda d: d.volume_disk_assign(CLUSTER, APP, "db", "d1")),
+        ("VolumeSnapshotList", lambda d: d.volume_snapshot_list(CLUSTER, APP, "db")),
+        ("VolumeSnapshotCreate", lambda d: d.volume_snapshot_create(CLUSTER, APP, "db", "", "")),
+        ("VolumeSnapshotDelete", lambda d: d.volume_snapshot_delete(CLUSTER, APP, "db", "s1")),
+        ("NodePoolList", lambda d: d.node_pool_list(CLUSTER)),
+        ("NodePoolCreate", lambda d: d.node_pool_create(CLUSTER, NodePool(name="x"))),
+        ("NodePoolUpdate", lambda d: d.node_pool_update(CLUSTER, NodePool(name="x"))),
+        ("NodePoolDelete", lambda d: d.node_pool_delete(CLUSTER, "x")),
+    ],
+)
+def test_k3s_missing_capabilities_are_typed_and_named(method: str, call: object) -> None:
+    driver = K3sDriver(Workspace(name="w"), Provider(name="p", driver="k3s"))
+    with pytest.raises(CapabilityNotImplementedError) as info:
+        call(driver)  # type: ignore[operator]
+    assert str(info.value) == f"{method} is not implemented for k3s provider"
+    assert info.value.method == method
+    assert isinstance(info.value, NotSupportedError)  # both categories match
+
+
+def test_k3s_dns_apply_is_a_noop_and_volume_class_has_no_opinion() -> None:
+    driver = K3sDriver(None, Provider(name="p", driver="k3s"))
+    assert driver.cluster_dns_apply(CLUSTER, DNSRecordSet(fqdn="a.example.com.", rdata=["1.2.3.4"])) is None
+    assert driver.volume_class(CLUSTER, APP, APP.volumes[0]) == VolumeClass()
+
+
+def _resolver(ws_items: dict[str, object], prv_items: dict[str, object]) -> DriverResolver:
+    return DriverResolver(Repo(ws_items), Repo(prv_items))  # type: ignore[arg-type]
+
+
+def test_ports_resolve_provider_and_workspace_and_delegate() -> None:
+    provider = Provider(id="/ws/w/prv/p", name="p", workspace_id="/ws/w", driver="k3s")
+    resolver = _resolver({"/ws/w": Workspace(id="/ws/w", name="w")}, {provider.id: provider})
+    driver = resolver.for_cluster(CLUSTER)
+    assert driver.workspace_name() == "w"
+    ClusterPortAdapter(resolver).dns_apply(CLUSTER, DNSRecordSet(fqdn="x.", rdata=[]))
+    with pytest.raises(CapabilityNotImplementedError, match="VolumeDiskList"):
+        VolumePortAdapter(resolver).disk_list(CLUSTER, APP, "db")
+    with pytest.raises(CapabilityNotImplementedError, match="NodePoolList"):
+        NodePoolPortAdapter(resolver).node_pool_list(CLUSTER)
+
+
+def test_port_refuses_a_missing_workspace_instead_of_hashing_nil() -> None:
+    provider = Provider(id="/ws/w/prv/p", name="p", workspace_id="/ws/w", driver="k3s")
+    resolver = _resolver({}, {provider.id: provider})
+    with pytest.raises(NotFoundError, match="failed to get workspace /ws/w of provider p"):
+        resolver.for_cluster(CLUSTER)
+
+
+def test_port_reports_missing_provider() -> None:
+    with pytest.raises(NotFoundError, match="failed to get provider /ws/w/prv/p"):
+        _resolver({}, {}).for_cluster(CLUSTER)
