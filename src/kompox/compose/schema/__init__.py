@@ -1,0 +1,1 @@
+"""Vendored compose-spec JSON schema (data only; see NOTICE for its licence)."""
