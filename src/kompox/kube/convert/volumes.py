@@ -1,0 +1,195 @@
+"""Volumes: compose mounts, the sub-path init container, PV/PVC binding, quantities (converter.md §8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kompox.compose.model import ServiceVolume
+from kompox.domain.model import AppVolume, VolumeClass, VolumeDisk
+from kompox.domain.model.volume import ACCESS_MODES
+from kompox.kube.convert.errors import ConversionError
+from kompox.kube.convert.files import FileKind, FileSource
+from kompox.kube.convert.names import AppNames, object_meta
+
+INIT_CONTAINER = "init-volume-subpaths"
+INIT_IMAGE = "busybox:1.36"
+_MIB = 1048576
+_SUFFIXES = ("Mi", "Gi", "Ti", "Pi", "Ei")
+
+
+@dataclass(frozen=True)
+class VolumeBinding:
+    """One App volume bound to a provider disk, with the provider's VolumeClass.
+
+    ``disk`` is None for a volume without an assigned disk; ``volume_class``
+    None when the provider could not give one.  ``resource_name`` overrides
+    the PV/PVC name (never used by the CLI).
+    """
+
+    name: str
+    disk: VolumeDisk | None = None
+    volume_class: VolumeClass | None = None
+    resource_name: str = ""
+
+    @property
+    def bindable(self) -> bool:
+        """Disk with a handle and a VolumeClass naming a CSI driver."""
+        return (
+            self.disk is not None
+            and bool(self.disk.handle.strip())
+            and self.volume_class is not None
+            and bool(self.volume_class.csi_driver.strip())
+        )
+
+
+def quantity(size: int) -> str:
+    """Capacity rounded up to MiB in canonical binary units (§8.5): 1536Mi, 32Gi, ``0`` for ≤ 0."""
+    if size <= 0:
+        return "0"
+    number = -(-size // _MIB)
+    index = 0
+    while number % 1024 == 0 and index + 1 < len(_SUFFIXES):
+        number //= 1024
+        index += 1
+    return f"{number}{_SUFFIXES[index]}"
+
+
+# --- compose volumes → mounts ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mount:
+    volume: str
+    target: str
+    sub_path: str
+    source_label: str  # "volume:<src>" for target-conflict messages
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.volume, "mountPath": self.target}
+        if self.sub_path:
+            out["subPath"] = self.sub_path
+        return out
+
+
+def volume_mount(vol: ServiceVolume, app_volumes: list[AppVolume], ref_base: str, files: FileSource) -> Mount:
+    """Map one compose volume entry onto an App volume (§8.1)."""
+    src, dst = vol.source, vol.target
+    if not src or not dst:
+        raise ConversionError("volume with empty source/target not supported")
+    if ":" in src:
+        raise ConversionError(f"unexpected ':' in volume source: {src}")
+    if vol.type == "bind":
+        if not ref_base.startswith("file://"):
+            raise ConversionError(f'bind volume not allowed (RefBase: "{ref_base}"): {src}')
+        if src.startswith("/"):
+            raise ConversionError(f"absolute bind volume not supported: {src}")
+        kind = files.cwd_kind(src)
+        if kind is not None and kind is not FileKind.DIRECTORY:
+            raise ConversionError(
+                f"bind volume source must be a directory, not a single file: {src}"
+                " (use configs/secrets for single-file mounts)"
+            )
+        if not app_volumes:
+            raise ConversionError(f"relative bind volume '{src}' requires at least one app volume (default) defined")
+        return Mount(app_volumes[0].name, dst, src, f"volume:{src}")
+    if vol.type == "volume":
+        name, _, sub_path = src.partition("/")
+        if not any(v.name == name for v in app_volumes):
+            raise ConversionError(f"named volume '{name}' referenced by '{src}' is not defined in app volumes")
+        return Mount(name, dst, sub_path, f"volume:{src}")
+    raise ConversionError(f"unsupported volume type: {vol.type} (source={src} target={dst})")
+
+
+def init_container(sub_paths: set[tuple[str, str]]) -> dict[str, Any] | None:
+    """``init-volume-subpaths`` creating every (volume, subPath) with mode 1777; None if none."""
+    if not sub_paths:
+        return None
+    pairs = sorted(sub_paths, key=lambda p: (p[0].encode("utf-8"), p[1].encode("utf-8")))
+    script = "\n".join(f"mkdir -m 1777 -p /work/{vol}/{sub}" for vol, sub in pairs)
+    volumes = sorted({vol for vol, _ in pairs}, key=lambda v: v.encode("utf-8"))
+    return {
+        "name": INIT_CONTAINER,
+        "image": INIT_IMAGE,
+        "command": ["sh", "-c", script],
+        "volumeMounts": [{"name": vol, "mountPath": f"/work/{vol}"} for vol in volumes],
+    }
+
+
+# --- bindings → PV/PVC ------------------------------------------------------
+
+
+def check_bindings(bindings: list[VolumeBinding | None], app_volumes: list[AppVolume]) -> None:
+    """Structural checks of the binding list (§8.3, first paragraph)."""
+    known = {v.name for v in app_volumes}
+    for index, binding in enumerate(bindings):
+        if binding is None:
+            raise ConversionError(f"binding at index {index} is nil")
+        if not binding.name.strip():
+            raise ConversionError(f"binding at index {index} has empty name")
+        if binding.name not in known:
+            raise ConversionError(f"volume {binding.name} is not defined in app")
+
+
+def check_bindable(binding: VolumeBinding) -> None:
+    """Per-binding checks; raise with upstream's message for the first missing piece."""
+    name = binding.name
+    if binding.disk is None:
+        raise ConversionError(f"volume {name} has no disk in binding input")
+    if not binding.disk.handle.strip():
+        raise ConversionError(f"volume {name} has no handle in binding input")
+    if binding.volume_class is None:
+        raise ConversionError(f"no VolumeClass for volume {name}")
+    if not binding.volume_class.csi_driver.strip():
+        raise ConversionError(f"no CSIDriver for volume {name}")
+
+
+def persistent_volume_pair(
+    names: AppNames, binding: VolumeBinding, app_volume: AppVolume
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The PV and the PVC (same name) of one bindable volume."""
+    check_bindable(binding)
+    assert binding.disk is not None and binding.volume_class is not None
+    vc = binding.volume_class
+    handle = binding.disk.handle.strip()
+    name = binding.resource_name.strip() or names.volume_resource(binding.name, handle)
+    size = binding.disk.size if binding.disk.size > 0 else app_volume.size
+    storage = quantity(size)
+    access_modes = [m for m in vc.access_modes if m in ACCESS_MODES] or ["ReadWriteOnce"]
+    reclaim = "Delete" if vc.reclaim_policy == "Delete" else "Retain"
+    mode = "Block" if vc.volume_mode == "Block" else "Filesystem"
+    attributes = {k: v for k, v in vc.attributes.items() if v}
+    if vc.fs_type:
+        attributes["fsType"] = vc.fs_type
+    csi: dict[str, Any] = {"driver": vc.csi_driver, "volumeHandle": handle}
+    if attributes:
+        csi["volumeAttributes"] = attributes
+    pv_spec: dict[str, Any] = {
+        "accessModes": list(access_modes),
+        "capacity": {"storage": storage},
+        "persistentVolumeReclaimPolicy": reclaim,
+        "volumeMode": mode,
+    }
+    pvc_spec: dict[str, Any] = {
+        "accessModes": list(access_modes),
+        "resources": {"requests": {"storage": storage}},
+        "volumeName": name,
+        "volumeMode": mode,
+    }
+    if vc.storage_class_name:
+        pv_spec["storageClassName"] = vc.storage_class_name
+        pvc_spec["storageClassName"] = vc.storage_class_name
+    pv_spec["csi"] = csi
+    pv = {
+        "apiVersion": "v1",
+        "kind": "PersistentVolume",
+        "metadata": object_meta(name, names.base_labels()),
+        "spec": pv_spec,
+    }
+    pvc = {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": object_meta(name, names.base_labels(), names.namespace),
+        "spec": pvc_spec,
+    }
+    return pv, pvc
