@@ -231,8 +231,9 @@ def setup_run_logging(settings: LogSettings) -> RunLog:
     output = settings.output
     path: Path | None = None
     stream: TextIO | None = None
+    handler: logging.Handler
     if output.lower() == "none":
-        handler: logging.Handler = logging.NullHandler()
+        handler = logging.NullHandler()
     elif output == "-":
         stream = sys.stderr
         handler = logging.StreamHandler(stream)
@@ -245,9 +246,7 @@ def setup_run_logging(settings: LogSettings) -> RunLog:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         stream = os.fdopen(fd, "a", encoding="utf-8")
         handler = logging.StreamHandler(stream)
-    formatter: logging.Formatter = (
-        JSONFormatter(run_id) if settings.format == "json" else TextFormatter(run_id)
-    )
+    formatter: logging.Formatter = JSONFormatter(run_id) if settings.format == "json" else TextFormatter(run_id)
     handler.setFormatter(formatter)
     logger.addHandler(handler)
     return RunLog(run_id=run_id, logger=logger, path=path.resolve() if path else None, stream=stream)
@@ -259,7 +258,9 @@ def _short_err(err: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def span(op: str, resource_id: str, *, logger: logging.Logger | None = None, level: int = logging.INFO) -> Iterator[None]:
+def span(
+    op: str, resource_id: str, *, logger: logging.Logger | None = None, level: int = logging.INFO
+) -> Iterator[None]:
     """Emit ``<op>/S`` then ``<op>/EOK`` or ``<op>/EFAIL`` with ``elapsed`` seconds."""
     log = logger or logging.getLogger(LOGGER_NAME)
     log.log(level, f"{op}/S", extra={"attrs": {"resourceId": resource_id}})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 import click
@@ -32,11 +31,53 @@ Examples:
 """
 
 
-def build_root() -> KompoxGroup:
-    from kompox.cli.commands import groups
-    from kompox.cli.commands.project import init_cmd, version_cmd
+# name -> (module, attribute, short help); loaded only when the command is used
+ROOT_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("kompox.cli.commands.project", "init_cmd", "Create the .kompox/ project directory."),
+    "version": ("kompox.cli.commands.project", "version_cmd", "Print build information."),
+    "config": ("kompox.cli.commands.config", "config_cmd", "Summarise a legacy kompoxops.yml."),
+    "cluster": ("kompox.cli.commands.groups", "build_cluster", "Provision and operate the Kubernetes cluster."),
+    "app": ("kompox.cli.commands.groups", "build_app", "Validate, deploy and operate the app."),
+    "secret": ("kompox.cli.commands.groups", "build_secret", "Manage env override and image pull Secrets."),
+    "dns": ("kompox.cli.commands.groups", "build_dns", "Apply or remove the DNS records of the app."),
+    "disk": ("kompox.cli.commands.groups", "build_disk", "Manage the cloud disks (or file shares) of volumes."),
+    "snapshot": ("kompox.cli.commands.groups", "build_snapshot", "Manage snapshots of the app's volumes."),
+    "box": ("kompox.cli.commands.groups", "build_box", "Maintenance box pods attached to the app."),
+    "admin": ("kompox.cli.commands.groups", "build_admin", "Direct CRUD on the resource store."),
+    "completion": ("kompox.cli.commands.completion", "completion_cmd", "Print a shell completion script."),
+}
 
-    root = KompoxGroup(name="kompoxops", help=ROOT_HELP, context_settings=CONTEXT_SETTINGS)
+
+class RootGroup(KompoxGroup):
+    """The root: sub-commands are imported and built only when used (fast ``--help``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(ROOT_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_root_command(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, ROOT_COMMANDS[name][2]) for name in sorted(ROOT_COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def load_root_command(name: str) -> click.Command | None:
+    entry = ROOT_COMMANDS.get(name)
+    if entry is None:
+        return None
+    import importlib
+
+    module, attr, _ = entry
+    obj = getattr(importlib.import_module(module), attr)
+    cmd = obj if isinstance(obj, click.Command) else obj()
+    assert isinstance(cmd, click.Command)
+    return cmd
+
+
+def build_root() -> RootGroup:
+    root = RootGroup(name="kompoxops", help=ROOT_HELP, context_settings=CONTEXT_SETTINGS)
     root.invoke_without_command = True
 
     @click.pass_context
@@ -55,24 +96,6 @@ def build_root() -> KompoxGroup:
             callback=_print_version,
         )
     )
-    root.add_command(init_cmd)
-    root.add_command(version_cmd)
-    for builder in (
-        groups.build_cluster,
-        groups.build_app,
-        groups.build_secret,
-        groups.build_dns,
-        groups.build_disk,
-        groups.build_snapshot,
-        groups.build_box,
-        groups.build_admin,
-    ):
-        root.add_command(builder())
-    from kompox.cli.commands.completion import completion_cmd
-    from kompox.cli.commands.config import config_cmd
-
-    root.add_command(config_cmd)
-    root.add_command(completion_cmd)
     return root
 
 
@@ -84,7 +107,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 def command_tree(group: click.Group) -> dict[str, CommandTree]:
     tree: dict[str, CommandTree] = {}
-    for name, cmd in group.commands.items():
+    for name, cmd in _subcommands(group).items():
         tree[name] = command_tree(cmd) if isinstance(cmd, click.Group) else {}
     if isinstance(group, KompoxGroup):
         for alias, target in group.aliases.items():
@@ -100,9 +123,30 @@ def boolean_flags(group: click.Command) -> set[str]:
             names.update(param.opts)
             names.update(param.secondary_opts)
     if isinstance(group, click.Group):
-        for cmd in group.commands.values():
+        for cmd in _subcommands(group).values():
             names |= boolean_flags(cmd)
     return names
+
+
+def _subcommands(group: click.Group) -> dict[str, click.Command]:
+    return dict(group.commands)
+
+
+def routing_group(argv: Sequence[str]) -> click.Group:
+    """A group holding only the root command that ``argv`` names (or all of them, for completion)."""
+    view = click.Group(name="kompoxops")
+    names = [w for w in argv if w in ROOT_COMMANDS and not w.startswith("-")]
+    for name in names[:1]:
+        cmd = load_root_command(name)
+        if cmd is not None:
+            view.add_command(cmd, name)
+    return view
+
+
+def _print_traceback() -> None:
+    import traceback
+
+    traceback.print_exc()
 
 
 def _hint(rt: Runtime | None) -> None:
@@ -118,7 +162,8 @@ def run(argv: Sequence[str]) -> int:
     try:
         flags, rest = extract_global_flags(argv)
         root = build_root()
-        _, ordered = reorder_command_words(rest, command_tree(root), frozenset(boolean_flags(root)))
+        view = routing_group(rest)
+        _, ordered = reorder_command_words(rest, command_tree(view), frozenset(boolean_flags(view)))
         rt = Runtime(flags=flags, argv=list(argv), env=os.environ)
         try:
             root.main(args=ordered, prog_name="kompoxops", standalone_mode=False, obj=rt)
@@ -135,14 +180,14 @@ def run(argv: Sequence[str]) -> int:
         code = ExitCode.INTERRUPTED
     except (KompoxError, UsageError) as err:
         if flags.debug:
-            traceback.print_exc()
+            _print_traceback()
         text = err.located() if isinstance(err, ValidationError) else str(err)
         sys.stderr.write(f"Error: {' '.join(text.splitlines())}\n")
         code = err.exit_code
         _hint(rt)
     except Exception as err:  # the last line of defence: still one line, no traceback
         if flags.debug:
-            traceback.print_exc()
+            _print_traceback()
         sys.stderr.write(f"Error: internal error: {type(err).__name__}: {' '.join(str(err).splitlines())}\n")
         sys.stderr.write("Run again with --debug for the traceback.\n")
         code = ExitCode.FAILURE

@@ -7,21 +7,22 @@ the end record.  Commands receive the runtime through click's context object.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kompox.cli.argv import GlobalFlags
 from kompox.domain.errors import ConfigError, KompoxError
-from kompox.logging import LogSettings, RunLog, cleanup_old_logs, resolve_log_settings, setup_run_logging
 
 if TYPE_CHECKING:
+    import logging
+    from pathlib import Path
+
     from kompox.kom.loader import KomState
     from kompox.kom.project import ProjectEnv
+    from kompox.logging import LogSettings, RunLog
 
 
 @dataclass
@@ -39,18 +40,25 @@ class Runtime:
     def apply_chdir(self, *, create: bool = False) -> None:
         if not self.flags.chdir:
             return
+        from pathlib import Path
+
         target = Path(self.flags.chdir)
         try:
             if create:
                 target.mkdir(parents=True, exist_ok=True, mode=0o755)
             os.chdir(target)
         except OSError as err:
-            raise ConfigError(f"failed to change directory: {err.strerror}: {self.flags.chdir}", field="--chdir") from err
+            raise ConfigError(
+                f"failed to change directory: {err.strerror}: {self.flags.chdir}", field="--chdir"
+            ) from err
 
     def prerun(self) -> None:
         """Discovery, KOM, logging and the start record, in upstream's order."""
+        from pathlib import Path
+
         from kompox.kom.loader import initialize_kom
         from kompox.kom.project import resolve_project
+        from kompox.logging import cleanup_old_logs, setup_run_logging
 
         self.apply_chdir()
         cwd = Path.cwd()
@@ -68,8 +76,16 @@ class Runtime:
         self.started = True
 
     def _log_settings(self) -> LogSettings:
+        from kompox.logging import resolve_log_settings
+
         assert self.project is not None
-        logging_cfg: Mapping[str, Any] | None = self.project.config.logging if self.project.config else None
+        cfg = self.project.config.logging
+        logging_cfg: Mapping[str, Any] = {
+            "dir": cfg.dir,
+            "format": cfg.format,
+            "level": cfg.level,
+            "retentionDays": cfg.retention_days,
+        }
         return resolve_log_settings(
             flags={"format": self.flags.log_format, "level": self.flags.log_level, "output": self.flags.log_output},
             env=self.env,
@@ -82,6 +98,8 @@ class Runtime:
 
     @property
     def logger(self) -> logging.Logger:
+        import logging
+
         return logging.getLogger("kompox")
 
     @property

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 import time
 from dataclasses import dataclass
 
@@ -86,7 +85,11 @@ def new_compact_id(now: float | None = None, random_bytes: bytes | None = None) 
     seconds = int(time.time() if now is None else now)
     if seconds < 0 or seconds >= _COMPACT_TIME_LIMIT:
         raise ValueError(f"time {seconds} out of range for a compact id")
-    raw = secrets.token_bytes(3) if random_bytes is None else random_bytes
+    if random_bytes is None:
+        import secrets
+
+        random_bytes = secrets.token_bytes(3)
+    raw = random_bytes
     if len(raw) != 3:
         raise ValueError("compact id needs exactly 3 random bytes")
     rand = int.from_bytes(raw, "big") % (36**5)
@@ -140,9 +143,7 @@ def validate_resource_name(kind: str, name: str) -> None:
     if not name:
         raise ValidationError(f"{kind} name must not be empty", field=f"{kind} name")
     if len(name) > limit:
-        raise ValidationError(
-            f'{kind} name exceeds {limit} characters: "{name}" has {len(name)}', field=f"{kind} name"
-        )
+        raise ValidationError(f'{kind} name exceeds {limit} characters: "{name}" has {len(name)}', field=f"{kind} name")
     problems = dns1123_label_errors(name)
     if problems:
         raise ValidationError(f'invalid {kind} name "{name}": {", ".join(problems)}', field=f"{kind} name")

@@ -1,0 +1,137 @@
+"""The kompoxops process: help, version, errors and exit codes, no heavy imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kompox.cli.main import run
+
+PY = sys.executable
+
+
+def kompoxops(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("KOMPOX_")}
+    return subprocess.run(
+        [PY, "-m", "kompox.cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**base, **(env or {})},
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("args", [["--help"], ["version"], ["--version"]])
+def test_help_and_version_import_no_kubernetes_or_azure(args: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from kompox.cli.main import run\n"
+        f"rc = run({args!r})\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'azure'))\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+        "sys.exit(rc)\n"
+    )
+    proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY=\n" in proc.stdout or proc.stdout.rstrip().endswith("HEAVY=")
+
+
+def test_help_lists_every_command_group() -> None:
+    proc = kompoxops("--help")
+    assert proc.returncode == 0
+    for group in ("init", "version", "config", "cluster", "app", "secret", "dns", "disk", "snapshot", "box", "admin"):
+        assert f"  {group} " in proc.stdout
+    assert "Global Flags:" in proc.stdout
+
+
+def test_version_works_outside_a_project(tmp_path: Path) -> None:
+    proc = kompoxops("version", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("kompoxops version ")
+    assert "python: " in proc.stdout
+
+
+def test_unknown_flag_is_a_usage_error_without_traceback() -> None:
+    proc = kompoxops("version", "--bogus")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("Error: ") and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    proc = kompoxops("frobnicate")
+    assert proc.returncode == 2 and "Error:" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["app", "deploy"], ["cluster", "provision"], ["disk", "list", "-V", "db"], ["admin", "ws", "list"], ["box", "cp"]],
+)
+def test_unbuilt_commands_fail_visibly(args: list[str]) -> None:
+    proc = kompoxops(*args)
+    assert proc.returncode == 5
+    assert "not implemented yet" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_group_flags_before_command_words_reach_the_leaf() -> None:
+    proc = kompoxops("-A", "app1", "app", "deploy")
+    assert proc.returncode == 5 and "kompoxops app deploy: not implemented yet" in proc.stderr
+
+
+def test_bare_group_prints_its_help() -> None:
+    proc = kompoxops("disk")
+    assert proc.returncode == 0 and "assign" in proc.stdout
+
+
+def test_init_creates_project_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    proc = kompoxops("init", "-C", str(target))
+    assert proc.returncode == 0, proc.stderr
+    kdir = target / ".kompox"
+    assert (kdir / "config.yml").read_text() == "version: 1\nstore:\n  type: local\n"
+    assert (kdir / ".gitignore").read_text() == "/logs\n"
+    assert (kdir / "kom").is_dir() and (kdir / "logs").is_dir()
+    assert f"Initialized Kompox CLI Env in {kdir}" in proc.stdout
+    again = kompoxops("init", cwd=target)
+    assert again.returncode == 3 and "already exists (use -f to overwrite)" in again.stderr
+    (kdir / ".gitignore").write_text("custom\n")
+    forced = kompoxops("init", "-f", cwd=target)
+    assert forced.returncode == 0 and (kdir / ".gitignore").read_text() == "custom\n"
+
+
+def test_completion_script() -> None:
+    proc = kompoxops("completion", "bash")
+    assert proc.returncode == 0 and "_KOMPOXOPS_COMPLETE" in proc.stdout
+
+
+def test_internal_errors_are_one_line_and_debug_shows_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kompox.cli.commands.project as project
+
+    def boom() -> None:
+        raise RuntimeError("kaboom\nsecond line")
+
+    monkeypatch.setattr(project.platform, "python_version", boom)
+    assert run(["version"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == "Error: internal error: RuntimeError: kaboom second line"
+    assert "Traceback" not in err
+    assert run(["version", "--debug"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_go_json_output_escapes_like_encoding_json() -> None:
+    from kompox.cli.output import go_json
+
+    assert go_json({"a": "<&>", "b": "é"}, pretty=False) == '{"a":"\\u003c\\u0026\\u003e","b":"é"}'
+    assert json.loads(go_json({"k": [1, None]})) == {"k": [1, None]}
