@@ -224,8 +224,8 @@ def setup_run_logging(settings: LogSettings) -> RunLog:
     """Open the sink, attach the formatter, and return the run's logging state."""
     run_id = new_compact_id()
     logger = logging.getLogger(LOGGER_NAME)
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
     logger.setLevel(parse_level(settings.level))
     logger.propagate = False
     output = settings.output
