@@ -1,0 +1,1 @@
+"""Use cases: orchestration over injected ports; no adapter imports."""
