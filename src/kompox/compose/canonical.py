@@ -178,6 +178,11 @@ def canonical_environment(value: Any, field: str = "environment") -> dict[str, s
     return result
 
 
+def _labels(value: Any, field: str) -> dict[str, str]:
+    """Labels/annotations: like environment, but a key without value is the empty string."""
+    return {k: v or "" for k, v in canonical_environment(value, field).items()}
+
+
 def parse_mode(value: Any) -> int | None:
     """``mode`` as an int: YAML ints as parsed, strings as octal (``"0444"`` and ``"444"`` = 292)."""
     if value is None:
@@ -240,8 +245,8 @@ _FIELD_RULES: dict[str, Any] = {
     "ports": canonical_ports,
     "env_file": canonical_env_files,
     "environment": canonical_environment,
-    "labels": lambda v: canonical_environment(v, "labels"),
-    "annotations": lambda v: canonical_environment(v, "annotations"),
+    "labels": lambda v: _labels(v, "labels"),
+    "annotations": lambda v: _labels(v, "annotations"),
     "configs": canonical_file_refs,
     "secrets": canonical_file_refs,
     "command": split_command,

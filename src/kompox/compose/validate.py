@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -53,8 +54,13 @@ def validate_schema(document: Any, *, file: str = "app.compose") -> None:
         return
     where = _dotted(error.absolute_path)
     message = error.message
-    if error.validator == "additionalProperties" and "were unexpected" in message:
-        message = message.replace("Additional properties are not allowed", "additional properties not allowed")
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties") or {})
+        patterns = [re.compile(p) for p in error.schema.get("patternProperties") or {}]
+        extra = [str(k) for k in error.instance
+                 if k not in known and not any(p.search(str(k)) for p in patterns)]
+        if extra:
+            message = "additional properties " + ", ".join(f"'{k}'" for k in extra) + " not allowed"
     prefix = f"{where}: " if where else ""
     raise ConfigError(f"validating {file}: {prefix}{message}", file=file, field=where or None)
 
