@@ -118,6 +118,13 @@ class _Decoder:
     def leaf(self, value: Any, tag: str, path: Path) -> Any:
         if tag == "any":
             return json_number(value)
+        if tag == "yaml":
+            return value
+        if tag == "{yaml}":
+            if not isinstance(value, dict):
+                self.type_error(value, "map[string]interface {}", path)
+                return None
+            return value
         if tag == "{any}":
             if not isinstance(value, dict):
                 self.type_error(value, "map[string]interface {}", path)
