@@ -8,10 +8,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kmock_server import KMockThread  # noqa: E402
+from kmock_server import KMockThread
 
-from kompox.kube.client import KubeClient  # noqa: E402
-from kompox.kube.transport import RetryPolicy  # noqa: E402
+from kompox.kube.client import KubeClient
+from kompox.kube.transport import RetryPolicy
 
 
 @pytest.fixture()

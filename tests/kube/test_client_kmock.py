@@ -98,7 +98,7 @@ def test_apply_defaults_namespace_and_drops_it_for_cluster_kinds(server: KMockTh
 
 
 def test_apply_rejects_objects_without_name_or_kind(server: KMockThread, client: KubeClient) -> None:
-    with pytest.raises(ValidationError, match="metadata.name is required"):
+    with pytest.raises(ValidationError, match=r"metadata\.name is required"):
         client.apply([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}])
     with pytest.raises(ValidationError, match="apiVersion and kind are required"):
         client.apply([{"metadata": {"name": "role"}}])
@@ -186,7 +186,7 @@ def test_refusals_name_verb_and_resource_without_retry(
     with pytest.raises(ProviderAPIError) as info:
         client.list_pods(NS, SELECTOR)
     message = str(info.value)
-    assert f"refused to list pods in namespace \"{NS}\": {status} {word}" in message
+    assert f'refused to list pods in namespace "{NS}": {status} {word}' in message
     assert server.url in message
     assert info.value.status_code == status
     assert sleeps == []
@@ -195,9 +195,11 @@ def test_refusals_name_verb_and_resource_without_retry(
 
 def test_unreachable_server_names_url_and_timeout(server: KMockThread, sleeps: list[float]) -> None:
     dead = server.kubeconfig.replace(server.url.encode(), b"http://127.0.0.1:1")
-    with KubeClient(dead, timeout=7, retry=RetryPolicy(attempts=3, sleep=sleeps)) as kc:
-        with pytest.raises(ProviderAPIError) as info:
-            kc.ensure_namespace("x")
+    with (
+        KubeClient(dead, timeout=7, retry=RetryPolicy(attempts=3, sleep=sleeps)) as kc,
+        pytest.raises(ProviderAPIError) as info,
+    ):
+        kc.ensure_namespace("x")
     message = str(info.value)
     assert message.startswith("cannot reach Kubernetes API server http://127.0.0.1:1 (timeout 7s)")
     assert info.value.status_code is None
@@ -259,9 +261,11 @@ def test_delete_by_selector_keeps_volumes_and_other_components(server: KMockThre
 
 def test_delete_by_selector_stops_or_continues_on_errors(server: KMockThread, client: KubeClient) -> None:
     client.apply(app_objects())
-    server.call(lambda: server.emulator["delete", kmock.resource("networking.k8s.io/v1/ingresses")] << faulty(
-        100, 403, "Forbidden"
-    ))
+    server.call(
+        lambda: (
+            server.emulator["delete", kmock.resource("networking.k8s.io/v1/ingresses")] << faulty(100, 403, "Forbidden")
+        )
+    )
     with pytest.raises(ProviderAPIError, match="refused to delete ingresses"):
         client.delete_by_selector(NS, SELECTOR, ignore_errors=False)
     assert ("apps/v1/deployments", NS, "demo-app") in server.objects()
