@@ -1,0 +1,69 @@
+"""Cluster resource group deletion and Key Vault purge (upstream ``azure_resources.go``, ``azure_kv.go``)."""
+
+from __future__ import annotations
+
+from kompox.providers.aks.clients import AzureClients
+from kompox.providers.aks.span import (
+    Deadline,
+    Progress,
+    api_error,
+    describe_azure_error,
+    is_auth_error,
+    log,
+    wait_poller,
+)
+
+KEY_VAULT_FILTER = "resourceType eq 'Microsoft.KeyVault/vaults'"
+
+
+def resource_group_exists(clients: AzureClients, name: str) -> bool:
+    """Upstream parity: any read error counts as "absent" (authentication errors are raised)."""
+    from azure.core.exceptions import AzureError
+
+    try:
+        clients.resources().resource_groups.get(name)
+    except AzureError as err:
+        if is_auth_error(err):
+            raise api_error(f"get resource group {name}", err) from err
+        log.debug("resource group %s treated as absent: %s", name, describe_azure_error(err))
+        return False
+    return True
+
+
+def key_vault_names(clients: AzureClients, resource_group: str) -> list[str]:
+    """Names of the Key Vaults in the group (all pages); errors give ``[]``."""
+    from azure.core.exceptions import AzureError
+
+    try:
+        items = clients.resources().resources.list_by_resource_group(resource_group, filter=KEY_VAULT_FILTER)
+        return [str(item.name) for item in items if getattr(item, "name", None)]
+    except AzureError as err:
+        log.debug("list key vaults in %s failed: %s", resource_group, describe_azure_error(err))
+        return []
+
+
+def delete_resource_group(clients: AzureClients, name: str, deadline: Deadline, progress: Progress | None) -> None:
+    from azure.core.exceptions import HttpResponseError
+
+    try:
+        poller = clients.resources().resource_groups.begin_delete(name)
+    except HttpResponseError as err:
+        raise api_error("failed to start resource group deletion", err) from err
+    try:
+        wait_poller(poller, deadline, f"delete resource group {name}", progress)
+    except HttpResponseError as err:
+        raise api_error(f"failed to delete resource group {name}", err) from err
+
+
+def purge_deleted_vaults(clients: AzureClients, names: list[str], location: str) -> None:
+    """Start purging soft-deleted vaults without waiting (fire-and-forget, as upstream)."""
+    from azure.core.exceptions import AzureError
+
+    if not names:
+        return
+    client = clients.keyvault()
+    for name in names:
+        try:
+            client.vaults.begin_purge_deleted(name, location)
+        except AzureError as err:
+            log.warning("failed to start purge of key vault %s: %s", name, describe_azure_error(err))

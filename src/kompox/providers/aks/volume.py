@@ -1,0 +1,31 @@
+"""Volume method dispatch by ``AppVolume.type`` (upstream ``volume.go``, driver-aks.md §10)."""
+
+from __future__ import annotations
+
+from kompox.domain.errors import DriverValidationError
+from kompox.domain.model import VOLUME_TYPE_DISK, VOLUME_TYPE_FILES, App, VolumeDisk
+from kompox.providers.aks.volume_backend import VolumeBackend
+from kompox.providers.aks.volume_backend_disk import DiskBackend
+from kompox.providers.aks.volume_backend_files import FilesBackend
+
+
+def new_backends() -> dict[str, VolumeBackend]:
+    return {VOLUME_TYPE_DISK: DiskBackend(), VOLUME_TYPE_FILES: FilesBackend()}
+
+
+def backend_for_type(backends: dict[str, VolumeBackend], vol_type: str) -> VolumeBackend:
+    backend = backends.get(vol_type or VOLUME_TYPE_DISK)
+    if backend is None:
+        raise DriverValidationError(f"unsupported volume type: {vol_type}")
+    return backend
+
+
+def backend_for_volume(backends: dict[str, VolumeBackend], app: App, vol_name: str) -> VolumeBackend:
+    """The backend of the app's volume ``vol_name`` (raises ``NotFoundError`` for unknown volumes)."""
+    return backend_for_type(backends, app.find_volume(vol_name).type)
+
+
+def sort_disks(disks: list[VolumeDisk]) -> list[VolumeDisk]:
+    """``created_at`` descending, ties by ``name`` ascending (seed 000 ordering)."""
+    by_name = sorted(disks, key=lambda d: d.name)
+    return sorted(by_name, key=lambda d: d.created_at.timestamp() if d.created_at else 0.0, reverse=True)
