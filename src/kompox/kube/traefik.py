@@ -30,6 +30,7 @@ annotations, ``externalTrafficPolicy``, CSI volumes and ``certs.yaml``).
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -254,6 +255,7 @@ def _service(values: TraefikValues) -> dict[str, Any]:
 def _rbac(values: TraefikValues) -> list[dict[str, Any]]:
     name = f"{RELEASE}-{values.namespace}"
     watch = ["get", "list", "watch"]
+    networking = ["extensions", "networking.k8s.io"]
     role = {
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "ClusterRole",
@@ -266,7 +268,7 @@ def _rbac(values: TraefikValues) -> list[dict[str, Any]]:
                 "resources": ["ingressclasses", "ingresses"],
                 "verbs": watch,
             },
-            {"apiGroups": ["extensions", "networking.k8s.io"], "resources": ["ingresses/status"], "verbs": ["update"]},
+            {"apiGroups": networking, "resources": ["ingresses/status"], "verbs": ["update"]},
         ],
     }
     binding = {
@@ -298,7 +300,7 @@ def traefik_manifests(values: TraefikValues, mutators: Iterable[Mutator] = ()) -
         pvc_spec["storageClassName"] = values.storage_class
     ingress_class_meta = _meta(INGRESS_CLASS, ns, cluster_scoped=True)
     ingress_class_meta["annotations"] = {"ingressclass.kubernetes.io/is-default-class": "true"}
-    return [
+    objects: list[dict[str, Any]] = [
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}},
         {
             "apiVersion": "v1",
@@ -318,3 +320,5 @@ def traefik_manifests(values: TraefikValues, mutators: Iterable[Mutator] = ()) -
         _deployment(values),
         _service(values),
     ]
+    # A JSON round trip gives every object its own plain containers (no shared lists).
+    return list(json.loads(json.dumps(objects)))
