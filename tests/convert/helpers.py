@@ -85,8 +85,11 @@ def bind(app: App, handles: dict[str, str] | None = None, vclass: VolumeClass = 
     out = []
     for v in app.volumes:
         handle = (handles or {}).get(v.name, f"disk-handle-{v.name}")
-        out.append(VolumeBinding(v.name, VolumeDisk(name="d1", volume_name=v.name, handle=handle, size=v.size,
-                                                  assigned=True), vclass))
+        out.append(
+            VolumeBinding(
+                v.name, VolumeDisk(name="d1", volume_name=v.name, handle=handle, size=v.size, assigned=True), vclass
+            )
+        )
     return out
 
 
@@ -102,15 +105,17 @@ def context(
     )
 
 
-def run(app: App, proj: Project, files: MemoryFiles | None = None, bindings: list[VolumeBinding] | None = None,
-        **kw: Any) -> Conversion:
+def run(
+    app: App, proj: Project, files: MemoryFiles | None = None, bindings: list[VolumeBinding] | None = None, **kw: Any
+) -> Conversion:
     ws, prv, cls, app_ = context(app, **{k: kw.pop(k) for k in ("domain", "cert_resolver", "driver") if k in kw})
-    return convert(ws, prv, cls, app_, proj, bind(app) if bindings is None else bindings,
-                   files=files or MemoryFiles(), **kw)
+    return convert(
+        ws, prv, cls, app_, proj, bind(app) if bindings is None else bindings, files=files or MemoryFiles(), **kw
+    )
 
 
 def check_golden(name: str, objects: list[dict[str, Any]]) -> str:
-    """Validate, serialise and compare with ``tests/golden/convert/<name>.yaml`` (regenerate with KOMPOX_REGEN_GOLDEN=1)."""
+    """Validate, serialise, compare with ``tests/golden/convert/<name>.yaml`` (KOMPOX_REGEN_GOLDEN=1 rewrites)."""
     k8s_validate(objects)
     text = to_yaml(objects)
     path = GOLDEN_DIR / f"{name}.yaml"
@@ -151,7 +156,9 @@ def worked_example_app() -> App:
         network_policy=NetworkPolicy(
             ingress_rules=[
                 NetworkPolicyIngressRule(
-                    from_=[NetworkPolicyPeer(LabelSelector(match_labels={"kubernetes.io/metadata.name": "monitoring"}))],
+                    from_=[
+                        NetworkPolicyPeer(LabelSelector(match_labels={"kubernetes.io/metadata.name": "monitoring"}))
+                    ],
                     ports=[NetworkPolicyPort(protocol="TCP", port=9090)],
                 )
             ]

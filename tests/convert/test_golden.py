@@ -72,7 +72,9 @@ def test_worked_example_matches_spec() -> None:
         "Ingress/app1-app-custom",
     ]
     by_name = {o["metadata"]["name"]: o for o in conv.objects if o["kind"] != "Service"}
-    hashes = {n: o["metadata"].get("annotations", {}).get("kompox.dev/compose-content-hash") for n, o in by_name.items()}
+    hashes = {
+        n: o["metadata"].get("annotations", {}).get("kompox.dev/compose-content-hash") for n, o in by_name.items()
+    }
     assert hashes["app1-app--cfg-nginx-conf"] == "39bm7y"
     assert hashes["app1-app--sec-api-key"] == "2xnil1"
     assert hashes["app1-app-app-base"] == "lp11hg"
@@ -80,7 +82,10 @@ def test_worked_example_matches_spec() -> None:
     assert by_name["app1-app--sec-api-key"]["data"] == {"api-key.txt": "c2VjcmV0MTIz"}
     ns = by_name["k4x-1nedct-app1-4d94cw"]
     assert ns["metadata"]["labels"]["app.kubernetes.io/instance"] == "app1-5ymxt7"
-    assert ns["metadata"]["annotations"] == {"kompox.dev/app": "ops/aks1/cluster1/app1", "kompox.dev/provider-driver": "aks"}
+    assert ns["metadata"]["annotations"] == {
+        "kompox.dev/app": "ops/aks1/cluster1/app1",
+        "kompox.dev/provider-driver": "aks",
+    }
     pod = by_name["app1-app"]["spec"]["template"]["spec"]
     assert pod["initContainers"][0]["command"][2] == (
         "mkdir -m 1777 -p /work/db/data\nmkdir -m 1777 -p /work/default/data/app"
@@ -174,14 +179,21 @@ def test_pv_pvc_files_volume_is_rwx_and_empty_class_fields_omitted() -> None:
     app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("share", 100 * GiB, type="files")])
     handle = "rg1#k4x1nedct4d94cw#share-d1####sub1"
     bindings = [VolumeBinding("share", VolumeDisk(handle=handle, size=100 * GiB), AKS_FILES_CLASS)]
-    conv = run(app, project(Service(name="web", image="nginx", volumes=[vol("volume", "share", "/srv")])),
-               bindings=bindings, domain="")
+    conv = run(
+        app,
+        project(Service(name="web", image="nginx", volumes=[vol("volume", "share", "/srv")])),
+        bindings=bindings,
+        domain="",
+    )
     pvs = [o for o in conv.objects if o["kind"] in ("PersistentVolume", "PersistentVolumeClaim")]
     check_golden("pv_pvc_files", pvs)
     assert pvs[0]["spec"]["accessModes"] == ["ReadWriteMany"]
     assert pvs[1]["spec"]["accessModes"] == ["ReadWriteMany"]
-    assert pvs[0]["spec"]["csi"] == {"driver": "file.csi.azure.com", "volumeHandle": handle,
-                                     "volumeAttributes": {"protocol": "smb"}}
+    assert pvs[0]["spec"]["csi"] == {
+        "driver": "file.csi.azure.com",
+        "volumeHandle": handle,
+        "volumeAttributes": {"protocol": "smb"},
+    }
     assert "fsType" not in pvs[0]["spec"]["csi"]["volumeAttributes"]
 
     # A class with only a CSI driver: no storageClassName, no attributes; converter defaults only.
@@ -212,8 +224,12 @@ def test_configs_and_secrets() -> None:
         secrets=[FileRef("cert")],
     )
     worker = Service(name="worker", image="busybox", configs=[FileRef("app-ini", "/cfg/app.ini", mode=0o644)])
-    conv = run(App(name="app1", ref_base=REF_BASE), project(web, worker, configs=configs, secrets=secrets),
-               files=files, domain="")
+    conv = run(
+        App(name="app1", ref_base=REF_BASE),
+        project(web, worker, configs=configs, secrets=secrets),
+        files=files,
+        domain="",
+    )
     objs = [o for o in conv.objects if o["kind"] in ("ConfigMap", "Secret")]
     deployment = next(o for o in conv.objects if o["kind"] == "Deployment")
     check_golden("configs_secrets", [*objs, deployment])
@@ -225,7 +241,9 @@ def test_configs_and_secrets() -> None:
     ]
     cert = objs[2]
     assert base64.b64decode(cert["data"]["cert.bin"]) == b"\x00\xff\x10"
-    assert cert["metadata"]["annotations"]["kompox.dev/compose-content-hash"] == content_hash({"cert.bin": b"\x00\xff\x10"})
+    assert cert["metadata"]["annotations"]["kompox.dev/compose-content-hash"] == content_hash(
+        {"cert.bin": b"\x00\xff\x10"}
+    )
     pod = deployment["spec"]["template"]["spec"]
     web_mounts = pod["containers"][0]["volumeMounts"]
     assert web_mounts == [
@@ -256,8 +274,17 @@ def test_env_file_secrets() -> None:
     secrets = [o for o in conv.objects if o["kind"] == "Secret"]
     check_golden("env_file_secrets", secrets)
     data = {k: base64.b64decode(v).decode() for k, v in secrets[0]["data"].items()}
-    assert data == {"A": "1", "B": "override", "C": "x\ty", "D": "lit $X", "E": "", "F": "1.5", "G": "true",
-                    "H": "420", "I": "on"}
+    assert data == {
+        "A": "1",
+        "B": "override",
+        "C": "x\ty",
+        "D": "lit $X",
+        "E": "",
+        "F": "1.5",
+        "G": "true",
+        "H": "420",
+        "I": "on",
+    }
     assert "data" not in secrets[1]
     assert secrets[1]["metadata"]["annotations"]["kompox.dev/compose-content-hash"] == "5oaq0b"
 
@@ -298,8 +325,7 @@ def test_init_container_and_target_conflicts() -> None:
         ],
         configs=[FileRef("xconf", "/etc/x.conf")],
     )
-    conv = run(app, project(svc, configs=[Config(key="xconf", name="p_xconf", file="x.conf")]), files=files,
-               domain="")
+    conv = run(app, project(svc, configs=[Config(key="xconf", name="p_xconf", file="x.conf")]), files=files, domain="")
     deployment = next(o for o in conv.objects if o["kind"] == "Deployment")
     check_golden("init_subpaths", [deployment])
     pod = deployment["spec"]["template"]["spec"]
@@ -316,8 +342,11 @@ def test_init_container_and_target_conflicts() -> None:
 
 def test_scheduling_forms() -> None:
     svc = Service(name="web", image="nginx")
-    pools_zones = App(name="app1", ref_base=REF_BASE,
-                      deployment=AppDeployment(pools=["npuser1", "npuser2"], zones=["japaneast-1", "japaneast-2"]))
+    pools_zones = App(
+        name="app1",
+        ref_base=REF_BASE,
+        deployment=AppDeployment(pools=["npuser1", "npuser2"], zones=["japaneast-1", "japaneast-2"]),
+    )
     pool_zone = App(name="app1", ref_base=REF_BASE, deployment=AppDeployment(pool="system", zone="japaneast-1"))
     pools_only = App(name="app1", ref_base=REF_BASE, deployment=AppDeployment(pools=["a"], zone="2"))
     pods = []
@@ -328,10 +357,14 @@ def test_scheduling_forms() -> None:
     specs = [d["spec"]["template"]["spec"] for d in pods]
     assert "nodeSelector" not in specs[0]
     terms = specs[0]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
-    assert terms == [{"matchExpressions": [
-        {"key": "kompox.dev/node-pool", "operator": "In", "values": ["npuser1", "npuser2"]},
-        {"key": "kompox.dev/node-zone", "operator": "In", "values": ["japaneast-1", "japaneast-2"]},
-    ]}]
+    assert terms == [
+        {
+            "matchExpressions": [
+                {"key": "kompox.dev/node-pool", "operator": "In", "values": ["npuser1", "npuser2"]},
+                {"key": "kompox.dev/node-zone", "operator": "In", "values": ["japaneast-1", "japaneast-2"]},
+            ]
+        }
+    ]
     assert specs[1]["nodeSelector"] == {"kompox.dev/node-pool": "system", "kompox.dev/node-zone": "japaneast-1"}
     assert "affinity" not in specs[1]
     assert specs[2]["nodeSelector"] == {"kompox.dev/node-zone": "2"}
@@ -354,8 +387,9 @@ def test_ingress_custom_only_uses_cluster_resolver() -> None:
     app = App(
         name="app1",
         ref_base=REF_BASE,
-        ingress=AppIngress(rules=[AppIngressRule("web", 8080, [" a.example.com ", "b.example.com"]),
-                                  AppIngressRule("api", 9090, [])]),
+        ingress=AppIngress(
+            rules=[AppIngressRule("web", 8080, [" a.example.com ", "b.example.com"]), AppIngressRule("api", 9090, [])]
+        ),
     )
     svc = Service(name="web", image="nginx", ports=[port(8080, 80), port(9090, 90)])
     conv = run(app, project(svc), domain="", cert_resolver="production")

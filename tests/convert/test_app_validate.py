@@ -1,0 +1,193 @@
+"""Use case ``app validate``: issues, severities, unbound volumes, deploy gate."""
+
+from __future__ import annotations
+
+import pytest
+
+from kompox.compose.model import Service
+from kompox.domain.errors import CapabilityNotImplementedError, ConfigError, ProviderAPIError
+from kompox.domain.model import App, AppVolume, VolumeClass, VolumeDisk
+from kompox.usecase.app_validate import DeployBlockedError, Severity, deploy_gate, validate_app
+
+from .helpers import (
+    AKS_DISK_CLASS,
+    REF_BASE,
+    GiB,
+    context,
+    k8s_validate,
+    project,
+    vol,
+    worked_example_app,
+    worked_example_files,
+    worked_example_project,
+)
+
+SVC = Service(name="web", image="nginx", volumes=[vol("volume", "data", "/data")])
+
+
+def disks_assigned(v: AppVolume) -> list[VolumeDisk]:
+    return [
+        VolumeDisk(name="old", volume_name=v.name, handle=f"h-{v.name}-old", assigned=False),
+        VolumeDisk(name="cur", volume_name=v.name, handle=f"disk-handle-{v.name}", size=v.size, assigned=True),
+    ]
+
+
+def aks_class(_: AppVolume) -> VolumeClass:
+    return AKS_DISK_CLASS
+
+
+def k3s_disks(_: AppVolume) -> list[VolumeDisk]:
+    raise CapabilityNotImplementedError("VolumeDiskList", "k3s")
+
+
+def run_validate(app: App, proj: object = None, **kw: object):  # type: ignore[no-untyped-def]
+    ws, prv, cls, _ = context(app)
+    args = {"list_disks": disks_assigned, "volume_class": aks_class}
+    args.update(kw)
+    return validate_app(
+        app=app,
+        cluster=cls,
+        provider=prv,
+        workspace=ws,
+        project=project(SVC) if proj is None else proj,
+        files=worked_example_files(),
+        **args,  # type: ignore[arg-type]
+    )
+
+
+def test_worked_example_through_use_case_is_deployable() -> None:
+    result = run_validate(worked_example_app(), worked_example_project())
+    assert result.ok and result.deployable
+    assert result.issues == []
+    assert len(result.objects) == 18
+    k8s_validate(result.objects)
+    assert deploy_gate(result) == result.objects
+    assert result.manifest().startswith("---\napiVersion: v1\nkind: Namespace\n")
+
+
+def test_k3s_cannot_list_disks_gives_manifest_and_warning() -> None:
+    app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("data", GiB)])
+    result = run_validate(app, list_disks=k3s_disks, volume_class=lambda v: VolumeClass())
+    assert result.ok  # validate exits 0
+    assert [i.code for i in result.warnings] == ["volume_unbound", "volumes_unbound"]
+    assert "volume data is unbound" in result.warnings[0].message
+    assert "VolumeDiskList is not implemented for k3s provider" in result.warnings[0].message
+    assert result.warnings[1].message.endswith(": data")
+    assert result.unbound_volumes == ["data"]
+    k8s_validate(result.objects)
+    assert not any(o["kind"] in ("PersistentVolume", "PersistentVolumeClaim") for o in result.objects)
+    assert not result.deployable
+    with pytest.raises(DeployBlockedError, match=r"validation blocked \(2 warnings, 0 errors\)"):
+        deploy_gate(result)
+
+
+def test_no_assigned_disk_is_upstream_warning_and_unbound() -> None:
+    app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("data", GiB)])
+    result = run_validate(app, list_disks=lambda v: [VolumeDisk(name="d", handle="h", assigned=False)])
+    assert result.warnings[0].code == "volume_assignment_missing"
+    assert result.warnings[0].message == "volume assignment missing (count=0) volume=data"
+    assert result.objects and result.unbound_volumes == ["data"]
+
+
+@pytest.mark.parametrize(
+    ("lister", "code", "message"),
+    [
+        (
+            lambda v: (_ for _ in ()).throw(ProviderAPIError("boom", status_code=500)),
+            "volume_disk_lookup_failed",
+            "volume disk lookup failed for data: boom",
+        ),
+        (
+            lambda v: [VolumeDisk(handle="a", assigned=True), VolumeDisk(handle="b", assigned=True)],
+            "volume_assignment_invalid",
+            "volume assignment invalid (count=2) volume=data",
+        ),
+        (
+            lambda v: [VolumeDisk(handle=" ", assigned=True)],
+            "volume_disk_handle_missing",
+            "no assigned disk handle for volume data",
+        ),
+    ],
+)
+def test_volume_errors_block_validate(lister: object, code: str, message: str) -> None:
+    app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("data", GiB)])
+    result = run_validate(app, list_disks=lister)
+    assert not result.ok
+    assert [(i.code, i.message) for i in result.errors] == [(code, message)]
+    assert result.objects == []
+    assert result.manifest() == ""
+
+
+def test_volume_class_problems_are_warnings() -> None:
+    app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("data", GiB)])
+    result = run_validate(app, volume_class=lambda v: VolumeClass())
+    assert [i.code for i in result.warnings] == ["volume_class_missing_driver", "volumes_unbound"]
+    assert result.ok and result.unbound_volumes == ["data"]
+
+    def failing(_: AppVolume) -> VolumeClass:
+        raise RuntimeError("no class")
+
+    result = run_validate(app, volume_class=failing)
+    assert result.warnings[0].code == "volume_class_resolve_failed"
+    assert "no class" in result.warnings[0].message
+
+
+def test_conversion_failure_is_warning_without_manifest() -> None:
+    app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("data", GiB)])
+    bad = project(Service(name="web", image="x", volumes=[vol("volume", "nope", "/x")]))
+    result = run_validate(app, bad)
+    assert result.ok and not result.deployable
+    assert [(i.severity, i.code) for i in result.issues] == [(Severity.WARN, "compose_conversion_failed")]
+    assert result.issues[0].message == (
+        "compose conversion failed: named volume 'nope' referenced by 'nope' is not defined in app volumes"
+    )
+    assert result.objects == []
+
+
+def test_compose_loader_failure_is_error() -> None:
+    def loader() -> object:
+        raise ConfigError("services must be a mapping")
+
+    result = run_validate(App(name="app1", ref_base=REF_BASE), loader)
+    assert [(i.code, i.message) for i in result.errors] == [
+        ("compose_validation_failed", "compose validation failed: services must be a mapping")
+    ]
+
+
+def test_missing_cluster_is_warning_and_conversion_fails() -> None:
+    app = App(name="app1", ref_base=REF_BASE)
+    ws, prv, _, _ = context(app)
+    result = validate_app(
+        app=app,
+        cluster=None,
+        provider=prv,
+        workspace=ws,
+        project=project(Service(name="web", image="x")),
+        list_disks=None,
+        volume_class=None,
+    )
+    assert [i.code for i in result.warnings] == ["cluster_not_found", "compose_conversion_failed"]
+    assert result.warnings[1].message == "compose conversion failed: converter requires svc/prv/cls/app"
+
+
+def test_no_objects_gate_message() -> None:
+    app = App(name="app1", ref_base=REF_BASE)
+    result = run_validate(app, project(Service(name="web", image="x")))
+    result.conversion = None
+    with pytest.raises(DeployBlockedError, match="no Kubernetes objects generated for app app1"):
+        deploy_gate(result)
+
+
+def test_converter_warnings_become_info() -> None:
+    from kompox.compose.model import Config, FileRef
+
+    app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("data", GiB)])
+    svc = Service(
+        name="web",
+        image="x",
+        volumes=[vol("volume", "data/etc", "/etc/app.conf")],
+        configs=[FileRef("c", "/etc/app.conf")],
+    )
+    result = run_validate(app, project(svc, configs=[Config(key="c", name="p_c", content="x")]))
+    assert [i.code for i in result.infos] == ["compose_conversion_warning"]
+    assert result.deployable  # INFO never blocks
