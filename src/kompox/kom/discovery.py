@@ -181,7 +181,11 @@ class _Expander:
         if self.stop:
             return
         if depth > MAX_DEPTH:
-            self.error(entry, f"scanning directory {quote(top)}: maximum directory depth ({MAX_DEPTH}) exceeded")
+            self.error(
+                entry,
+                f"scanning directory {quote(top)}: maximum directory depth ({MAX_DEPTH}) exceeded "
+                f"at {quote(directory)}",
+            )
             self.stop = True
             return
         try:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from kompox.domain.errors import ConfigError, MultiValidationError, ValidationError
 
 MAX_REPORTED = 50
+
+
+def _single_line(text: str) -> str:
+    """Fold line breaks (and the indentation around them) into single spaces."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
 
 
 class KomError(MultiValidationError, ConfigError):
@@ -17,14 +24,14 @@ class KomError(MultiValidationError, ConfigError):
     def __init__(self, header: str, errors: list[ValidationError], *, limit: int = MAX_REPORTED) -> None:
         super().__init__(errors, limit=limit)
         self.header = header
-        body = " ".join(self.message.split())
+        body = _single_line(self.message)
         self.message = f"{header}: {body}" if header else body
         self.args = (self.message,)
 
     @property
     def lines(self) -> list[str]:
         """One line per problem, for multi-line displays (``--debug``, ``app validate``)."""
-        return [" ".join(e.located().split()) for e in self.errors]
+        return [_single_line(e.located()) for e in self.errors]
 
 
 def raise_if(header: str, errors: list[ValidationError]) -> None:

@@ -217,7 +217,7 @@ def parse_legacy_config(
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{prefix}file is not valid UTF-8 (offset {exc.start})", file=path) from None
     except StreamSyntaxError as exc:
-        raise ConfigError(prefix + exc.message, file=path, line=exc.line) from None
+        raise ConfigError(f"{prefix}YAML syntax error: {exc.message}", file=path, line=exc.line) from None
     raw_text = parsed.raw or {}
     result = decode(parsed.value, LEGACY_SCHEMA, (), lambda _v, at: raw_text.get(at))
     checks = _Checks(path, parsed.line_of)

@@ -178,7 +178,7 @@ def parse_project_config(path: str, data: bytes) -> ProjectConfig:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{prefix}file is not valid UTF-8 (offset {exc.start})", file=path) from None
     except StreamSyntaxError as exc:
-        raise ConfigError(prefix + exc.message, file=path, line=exc.line) from None
+        raise ConfigError(f"{prefix}YAML syntax error: {exc.message}", file=path, line=exc.line) from None
     if parsed.value is None:
         return ProjectConfig(path=path)
     raw = parsed.raw or {}

@@ -193,8 +193,8 @@ def _syntax_error(exc: yaml.YAMLError, first_line: int) -> StreamSyntaxError:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
         column = f", column {mark.column + 1}" if mark is not None else ""
-        return StreamSyntaxError(f"yaml: {_one_line(', '.join(parts))}{column}", line)
-    return StreamSyntaxError(f"yaml: {_one_line(str(exc))}", first_line)
+        return StreamSyntaxError(f"{_one_line(', '.join(parts))}{column}", line)
+    return StreamSyntaxError(_one_line(str(exc)), first_line)
 
 
 class _Builder:
@@ -246,7 +246,7 @@ def parse_chunk(chunk: Chunk, schema: Schema = Schema.KOM, *, keep_raw: bool = F
     except (ValueError, TypeError, OverflowError) as exc:
         if isinstance(exc, StreamSyntaxError):
             raise
-        raise StreamSyntaxError(f"yaml: {_one_line(str(exc))}", chunk.line) from None
+        raise StreamSyntaxError(_one_line(str(exc)), chunk.line) from None
     finally:
         loader.dispose()
     return ParsedDocument(value, chunk.line, builder.lines, builder.raw)
