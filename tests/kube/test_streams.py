@@ -1,0 +1,111 @@
+"""Exec and port-forward through the real client's websocket transport against a local fake."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+from collections.abc import Iterator
+
+import pytest
+from ws_server import WSThread
+
+from kompox.kube.client import KubeClient
+from kompox.kube.streams import PortForward, exec_in_pod, exit_code_from_status
+from kompox.kube.transport import KubeAPIError
+
+KUBECONFIG = """
+apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "%s"}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+users: [{name: u, user: {token: ws-token}}]
+"""
+
+
+@pytest.fixture()
+def ws() -> Iterator[WSThread]:
+    srv = WSThread().start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture()
+def wsclient(ws: WSThread) -> Iterator[KubeClient]:
+    kc = KubeClient((KUBECONFIG % ws.url).encode(), timeout=5)
+    try:
+        yield kc
+    finally:
+        kc.close()
+
+
+@pytest.mark.parametrize("code", [0, 3])
+def test_exec_returns_the_remote_exit_code(ws: WSThread, wsclient: KubeClient, code: int) -> None:
+    ws.exit_code = code
+    out, err = io.BytesIO(), io.BytesIO()
+
+    result = exec_in_pod(wsclient, "ns", "p1", ["sh", "-c", "exit 3"], container="web", stdout=out, stderr=err)
+
+    assert result.exit_code == code
+    assert out.getvalue() == b"hello from p1\n"
+    assert err.getvalue() == b"warning\n"
+    (req,) = ws.requests
+    assert req["path"] == "/api/v1/namespaces/ns/pods/p1/exec"
+    assert req["query"] == [
+        ("command", "sh"),
+        ("command", "-c"),
+        ("command", "exit 3"),
+        ("stdin", "false"),
+        ("stdout", "true"),
+        ("stderr", "true"),
+        ("tty", "false"),
+        ("container", "web"),
+    ]
+    assert req["authorization"] == "Bearer ws-token"
+    assert "v4.channel.k8s.io" in req["protocol"]
+
+
+def test_exec_sends_stdin(ws: WSThread, wsclient: KubeClient) -> None:
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, b"ping\n")
+    out = io.BytesIO()
+    with os.fdopen(read_fd, "rb", buffering=0) as stdin:
+        result = exec_in_pod(wsclient, "ns", "p1", ["cat"], stdin=stdin, stdout=out, tty=True)
+    os.close(write_fd)
+    assert result.exit_code == 0
+    assert out.getvalue() == b"hello from p1\nwarning\necho:ping\n"  # no stderr sink: stderr goes to stdout
+    assert ("tty", "true") in ws.requests[0]["query"]
+
+
+def test_exit_code_from_status_rejects_other_failures() -> None:
+    assert exit_code_from_status('{"status": "Success"}') == 0
+    with pytest.raises(KubeAPIError, match="container not found"):
+        exit_code_from_status('{"status": "Failure", "reason": "BadRequest", "message": "container not found"}')
+
+
+def test_port_forward_tunnels_a_connection(ws: WSThread, wsclient: KubeClient) -> None:
+    errors: list[str] = []
+    forward = PortForward(wsclient, "ns", "p1", [(0, 5432)], addresses=["127.0.0.1"], errors=errors.append)
+    ((local, remote),) = forward.start()
+    try:
+        assert remote == 5432 and local > 0
+        with socket.create_connection(("127.0.0.1", local), timeout=5) as conn:
+            conn.sendall(b"hello")
+            assert conn.recv(100) == b"HELLO"
+    finally:
+        forward.stop()
+    assert errors == []
+    assert [r["path"] for r in ws.requests] == [
+        "/api/v1/namespaces/ns/pods/p1",
+        "/api/v1/namespaces/ns/pods/p1/portforward",
+    ]
+    assert ws.requests[1]["query"] == [("ports", "5432")]
+
+
+def test_port_forward_requires_a_running_pod(ws: WSThread, wsclient: KubeClient) -> None:
+    ws.pod["status"] = {"phase": "Pending"}
+    with pytest.raises(KubeAPIError, match='pod "p1" is not running'):
+        PortForward(wsclient, "ns", "p1", [(0, 80)]).start()

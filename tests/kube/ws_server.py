@@ -1,0 +1,110 @@
+"""A websocket endpoint speaking the Kubernetes channel protocol (v4), for exec and port-forward.
+
+kmock serves plain HTTP only; exec and port-forward use websocket upgrades, so
+these tests use this small aiohttp server instead.  It implements just what the
+client needs: exec writes canned stdout/stderr/status frames (echoing stdin),
+port-forward announces the port on both channels and echoes data upper-cased.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from typing import Any
+
+import aiohttp
+import aiohttp.web
+
+PROTOCOL = "v4.channel.k8s.io"
+
+
+class WSThread:
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.url = ""
+        self.requests: list[dict[str, Any]] = []
+        self.exit_code = 0
+        self.pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p1"}, "status": {"phase": "Running"}}
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._runner: aiohttp.web.AppRunner | None = None
+
+    def start(self) -> WSThread:
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        async def shutdown() -> None:
+            if self._runner is not None:
+                await self._runner.cleanup()
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        app = aiohttp.web.Application()
+        app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}/exec", self._exec)
+        app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}/portforward", self._portforward)
+        app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}", self._get_pod)
+        self._runner = aiohttp.web.AppRunner(app)
+        self.loop.run_until_complete(self._runner.setup())
+        site = aiohttp.web.TCPSite(self._runner, "127.0.0.1", 0)
+        self.loop.run_until_complete(site.start())
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        self._ready.set()
+        self.loop.run_forever()
+
+    def _record(self, request: aiohttp.web.Request) -> None:
+        self.requests.append(
+            {
+                "path": request.path,
+                "query": list(request.query.items()),
+                "authorization": request.headers.get("Authorization", ""),
+                "protocol": request.headers.get("Sec-WebSocket-Protocol", ""),
+            }
+        )
+
+    async def _get_pod(self, request: aiohttp.web.Request) -> aiohttp.web.Response:
+        self._record(request)
+        return aiohttp.web.json_response(self.pod)
+
+    async def _exec(self, request: aiohttp.web.Request) -> aiohttp.web.WebSocketResponse:
+        self._record(request)
+        ws = aiohttp.web.WebSocketResponse(protocols=[PROTOCOL])
+        await ws.prepare(request)
+        await ws.send_bytes(b"\x01hello from " + request.match_info["pod"].encode() + b"\n")
+        await ws.send_bytes(b"\x02warning\n")
+        if request.query.get("stdin") == "true":
+            msg = await ws.receive()
+            if msg.type == aiohttp.WSMsgType.BINARY and msg.data[:1] == b"\x00":
+                await ws.send_bytes(b"\x01echo:" + msg.data[1:])
+        if self.exit_code:
+            status = {
+                "status": "Failure",
+                "reason": "NonZeroExitCode",
+                "message": f"command terminated with non-zero exit code: {self.exit_code}",
+                "details": {"causes": [{"reason": "ExitCode", "message": str(self.exit_code)}]},
+            }
+        else:
+            status = {"status": "Success", "metadata": {}}
+        await ws.send_bytes(b"\x03" + json.dumps(status).encode())
+        await ws.close()
+        return ws
+
+    async def _portforward(self, request: aiohttp.web.Request) -> aiohttp.web.WebSocketResponse:
+        self._record(request)
+        port = int(request.query["ports"])
+        ws = aiohttp.web.WebSocketResponse(protocols=[PROTOCOL])
+        await ws.prepare(request)
+        announce = bytes((port % 256, port // 256))
+        await ws.send_bytes(b"\x00" + announce)
+        await ws.send_bytes(b"\x01" + announce)
+        async for msg in ws:
+            if msg.type == aiohttp.WSMsgType.BINARY and msg.data[:1] == b"\x00":
+                await ws.send_bytes(b"\x00" + msg.data[1:].upper())
+        return ws
