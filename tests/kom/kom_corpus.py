@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ def prepare(name: str, tmp: Path) -> Case:
     expected = [line for line in (src / "expected.txt").read_text().splitlines() if line.strip()]
     for link, target in meta.get("symlinks", {}).items():
         (root / link).parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(target, root / link)
+        (root / link).symlink_to(target)
     return Case(
         name=name,
         root=root,

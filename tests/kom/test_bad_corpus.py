@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kom_corpus import case_names, prepare
 
 from kompox.domain.errors import ExitCode, ValidationError
 from kompox.kom import initialize_kom, resolve_project
-from kom_corpus import case_names, prepare
 
 
 def test_corpus_is_large_enough() -> None:

@@ -92,6 +92,12 @@ class KomLoader(_BaseLoader):  # type: ignore[misc]
 
 
 KomLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+# go-yaml v2 also reads exponent floats without a dot (``1e7``), which PyYAML keeps as strings.
+KomLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$"),
+    list("-+.0123456789"),
+)
 KomLoader.add_constructor("tag:yaml.org,2002:bool", _yaml11_bool)
 KomLoader.add_constructor("tag:yaml.org,2002:timestamp", _keep_text)
 
