@@ -468,3 +468,18 @@ def test_ingress_host_ips_and_endpoint(server: KMockThread, client: KubeClient) 
     assert client.ingress_endpoint(NS, "demo-app") == ("203.0.113.10", "x.example.net")
     with pytest.raises(ProviderAPIError, match='service "traefik" not found'):
         client.ingress_endpoint(NS)
+
+
+def test_deploy_request_budget_one_apply_per_object_plus_two(server: KMockThread, client: KubeClient) -> None:
+    """apply + headless prune + pod hash sync of an in-sync deploy: N applies and 2 reads."""
+    objects = app_objects()
+    template = objects[5]["spec"]["template"]
+    template["metadata"]["annotations"] = {"kompox.dev/compose-content-hash": short_hash("bbbbbb")}
+
+    applied = client.apply(objects).objects
+    client.prune_headless_services(NS, SELECTOR, keep=["web"])
+    assert client.sync_pod_content_hash(NS, "demo-app", known=applied) is None
+
+    reqs = kube_requests(server)
+    assert len(reqs) == len(objects) + 2
+    assert [r.method for r in reqs[len(objects) :]] == ["GET", "GET"]
