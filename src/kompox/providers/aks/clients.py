@@ -19,7 +19,6 @@ from kompox.providers.aks.settings import (
     AUTH_CLIENT_SECRET,
     AUTH_MANAGED_IDENTITY,
     AUTH_WORKLOAD_IDENTITY,
-    AZURE_AUTH_METHOD,
     AKSProviderSettings,
 )
 
@@ -55,8 +54,8 @@ def build_credential(settings: AKSProviderSettings) -> Any:
         if settings.auth_method == AUTH_AZURE_DEVELOPER_CLI:
             return identity.AzureDeveloperCliCredential()
     except (ValueError, TypeError) as err:
-        raise DriverConfigError(f"create Azure credential: {err}", field=AZURE_AUTH_METHOD) from err
-    raise DriverConfigError(f"unsupported AZURE_AUTH_METHOD: {settings.auth_method}", field=AZURE_AUTH_METHOD)
+        raise DriverConfigError(f"create Azure credential: {err}") from err
+    raise DriverConfigError(f"unsupported AZURE_AUTH_METHOD: {settings.auth_method}")
 
 
 class AzureClients:

@@ -147,30 +147,23 @@ def parse_provider_settings(settings: Mapping[str, str] | None) -> AKSProviderSe
     method_keys = _REQUIRED_BY_METHOD.get(method, ())
     missing += [k for k in method_keys if not _get(values, k)]
     if missing:
-        raise DriverConfigError(f"missing required AKS settings: {', '.join(missing)}", field="settings")
+        raise DriverConfigError(f"missing required AKS settings: {', '.join(missing)}")
     if not _GUID.match(sub):
-        raise DriverConfigError(f"{AZURE_SUBSCRIPTION_ID} must be a GUID, got {sub!r}", field=AZURE_SUBSCRIPTION_ID)
+        raise DriverConfigError(f"{AZURE_SUBSCRIPTION_ID} must be a GUID, got {sub!r}")
     if not _LOCATION.match(loc):
-        raise DriverConfigError(
-            f"{AZURE_LOCATION} must be an Azure region name such as japaneast, got {loc!r}", field=AZURE_LOCATION
-        )
+        raise DriverConfigError(f"{AZURE_LOCATION} must be an Azure region name such as japaneast, got {loc!r}")
     if method == AUTH_CLIENT_CERTIFICATE:
-        raise DriverConfigError(_CLIENT_CERTIFICATE_MSG, field=AZURE_AUTH_METHOD)
+        raise DriverConfigError(_CLIENT_CERTIFICATE_MSG)
     if method not in AUTH_METHODS:
         supported = ", ".join(m for m in AUTH_METHODS if m != AUTH_CLIENT_CERTIFICATE)
-        raise DriverConfigError(
-            f"unsupported AZURE_AUTH_METHOD: {method} (supported: {supported})",
-            field=AZURE_AUTH_METHOD,
-        )
+        raise DriverConfigError(f"unsupported AZURE_AUTH_METHOD: {method} (supported: {supported})")
     tenant = _get(values, AZURE_TENANT_ID)
     if tenant and not _TENANT.match(tenant):
-        raise DriverConfigError(f"{AZURE_TENANT_ID} has invalid characters: {tenant!r}", field=AZURE_TENANT_ID)
+        raise DriverConfigError(f"{AZURE_TENANT_ID} has invalid characters: {tenant!r}")
     cloud_name = _get(values, AZURE_CLOUD) or DEFAULT_CLOUD
     cloud = next((c for n, c in CLOUDS.items() if n.lower() == cloud_name.lower()), None)
     if cloud is None:
-        raise DriverConfigError(
-            f"unsupported AZURE_CLOUD: {cloud_name} (supported: {', '.join(CLOUDS)})", field=AZURE_CLOUD
-        )
+        raise DriverConfigError(f"unsupported AZURE_CLOUD: {cloud_name} (supported: {', '.join(CLOUDS)})")
     return AKSProviderSettings(
         subscription_id=sub,
         location=loc,
