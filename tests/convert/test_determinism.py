@@ -37,3 +37,37 @@ def test_yaml_key_order_and_quoting() -> None:
     assert to_yaml([]) == ""
     multi = to_yaml([{"apiVersion": "v1", "kind": "K", "data": {"k": "l1\nl2\n"}}])
     assert "k: |\n    l1\n    l2\n" in multi
+
+
+def test_yaml_round_trips_and_both_emitters_agree() -> None:
+    import yaml
+
+    objects = worked_example().objects
+    text = to_yaml(objects)
+    assert list(yaml.safe_load_all(text)) == objects
+    assert to_yaml(objects, pure_python=True) == text
+    tricky = [
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "x"},
+            "data": {
+                "a": "yes",
+                "b": "0o17",
+                "c": "1e5",
+                "d": "  lead\nx\n",
+                "e": "tab\there",
+                "f": "",
+                "g": "trailing \nline",
+                "h": "null",
+                "i": "x: y",
+                "j": "- z",
+                "k": "\u0085\u007f",
+                "l": "12:30",
+            },
+        }
+    ]
+    assert list(yaml.safe_load_all(to_yaml(tricky))) == tricky
+    assert to_yaml(tricky, pure_python=True) == to_yaml(tricky)
+    # quoted for Go (YAML 1.2) readers too, not only for YAML 1.1
+    assert "b: '0o17'" in to_yaml(tricky) and "c: '1e5'" in to_yaml(tricky)

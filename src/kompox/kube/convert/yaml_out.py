@@ -8,9 +8,11 @@ Format (same input → byte-identical text):
   come first (in that order, when present), then all other keys in ascending
   byte order of their UTF-8 text — so an object reads apiVersion / kind /
   metadata (name, namespace, annotations, labels) / spec…;
-- two-space indentation, list items indented under their key;
-- strings are quoted only when YAML would otherwise read them as something
-  else (``"1"``, ``"true"``, ``"None"``…); multi-line strings use the literal
+- two-space indentation; list items start at their key's column
+  (``key:`` / ``- item``, the libyaml default);
+- strings are quoted only when a YAML 1.1 or a YAML 1.2 / go-yaml reader
+  would otherwise read them as something else (``'1'``, ``'true'``, ``'yes'``,
+  ``'0o17'``, ``'1e5'``…); multi-line strings use the literal
   block style (``|``) when possible;
 - no line folding.
 
@@ -25,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from kompox.kube.convert.go_format import resolve_plain_scalar
+
 _FIRST = ("apiVersion", "kind", "metadata", "name", "namespace")
 _RANK = {key: index for index, key in enumerate(_FIRST)}
 
@@ -34,9 +38,18 @@ def _key(item: tuple[Any, Any]) -> tuple[int, bytes]:
     return (_RANK.get(key, len(_FIRST)), key.encode("utf-8"))
 
 
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
+_BASE: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _PyDumper(yaml.SafeDumper):
+    """Pure-Python emitter; produces the same text as the libyaml one."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+class _Dumper(_BASE):  # type: ignore[valid-type,misc]
+    """libyaml emitter when available (about 3x faster), else the Python one."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
@@ -49,19 +62,28 @@ def _represent_mapping(dumper: yaml.SafeDumper, data: Mapping[str, Any]) -> yaml
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
     if "\n" in data:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    if data and not isinstance(resolve_plain_scalar(data), str):
+        # A YAML 1.2 / Go reader would take it for a number, bool or null
+        # (``0o17``, ``1e5``, ``0x1F``) although YAML 1.1 would not: quote it.
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'")
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)
 
 
-_Dumper.add_representer(dict, _represent_mapping)
-_Dumper.add_representer(str, _represent_str)
+for _dumper in (_Dumper, _PyDumper):
+    _dumper.add_representer(dict, _represent_mapping)
+    _dumper.add_representer(str, _represent_str)
 
 
-def to_yaml(objects: Iterable[Mapping[str, Any]]) -> str:
-    """Serialise objects as ``---``-separated YAML documents."""
+def to_yaml(objects: Iterable[Mapping[str, Any]], *, pure_python: bool = False) -> str:
+    """Serialise objects as ``---``-separated YAML documents.
+
+    ``pure_python`` forces the Python emitter (tests check both give the same text).
+    """
+    dumper = _PyDumper if pure_python else _Dumper
     parts: list[str] = []
     for obj in objects:
         text = yaml.dump(
-            obj, Dumper=_Dumper, default_flow_style=False, allow_unicode=True, width=1 << 30, explicit_start=False
+            obj, Dumper=dumper, default_flow_style=False, allow_unicode=True, width=1 << 30, explicit_start=False
         )
         parts.append("---\n" + text)
     return "".join(parts)
