@@ -77,20 +77,24 @@ class _Loader:
         self.read_file = read_file
         self.warnings = warnings
 
-    def process(self, document: dict[str, Any], file: str) -> dict[str, Any]:
-        """Interpolate, validate and canonicalise one document, then resolve its ``extends``."""
+    def prepare(self, document: dict[str, Any], file: str) -> dict[str, Any]:
+        """Interpolate, validate and canonicalise one document."""
         interpolated = interpolate_tree(document, self.variables, file=file)
         validate_schema(interpolated, file=file)
-        canonical = canonical_document(interpolated)
+        return canonical_document(interpolated)
+
+    def process(self, document: dict[str, Any], file: str) -> dict[str, Any]:
+        """:meth:`prepare` one document, then resolve its ``extends``."""
         resolver = ExtendsResolver(file, self._load_other if self.read_file is not None else None)
-        extended: dict[str, Any] = resolver.apply(canonical)
+        extended: dict[str, Any] = resolver.apply(self.prepare(document, file))
         return extended
 
     def _load_other(self, path: str) -> dict[str, Any]:
+        # extends inside the other file are resolved by the caller's resolver (shared cycle detection)
         documents = parse_documents(_read_text(self.read_file, path, "extends file"), path)
         merged: dict[str, Any] = {}
         for document in documents:
-            merged = merge(merged, self.process(document, path))
+            merged = merge(merged, self.prepare(document, path))
         return merged
 
     def load_text(self, text: str, file: str) -> dict[str, Any]:
