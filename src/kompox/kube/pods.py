@@ -33,11 +33,11 @@ def is_ready(pod: Obj, container: str = "") -> bool:
 
 
 def select_exec_pod(pods: Sequence[Obj], *, container: str = "", fallback_first: bool = True) -> Obj | None:
-    """``app exec`` / ``box exec`` rule: the last ready pod among non-terminating pods.
+    """``app exec`` / ``box exec`` rule (kube-and-ops.md §7).
 
-    Else the first non-terminating pod; else (``fallback_first``) the first listed
-    pod.  ``app logs`` uses ``fallback_first=True`` too, skipping the middle step
-    only upstream; the result is the same pod in every case that matters.
+    Among pods not being deleted, the last ready one (readiness of ``container``
+    when given, as for ``box``); else the first pod not being deleted; else,
+    with ``fallback_first``, the first listed pod.
     """
     alive = [p for p in pods if not is_terminating(p)]
     ready = [p for p in alive if is_ready(p, container)]
