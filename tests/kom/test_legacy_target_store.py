@@ -119,12 +119,12 @@ def test_legacy_db_url_handling(tmp_path: Path) -> None:
     assert resolve_db_url(None, {}) == "file:kompoxops.yml"
     assert resolve_db_url(None, {"KOMPOX_DB_URL": "file:x.yml"}) == "file:x.yml"
     assert resolve_db_url("file:y.yml", {"KOMPOX_DB_URL": "file:x.yml"}) == "file:y.yml"
-    with pytest.raises(ConfigError, match="unsupported db scheme: mysql://x"):
+    with pytest.raises(ConfigError, match=r"unsupported db scheme: mysql://x"):
         load_legacy_db_url("mysql://x", tmp_path)
-    with pytest.raises(ConfigError, match="file path is required for file: URL"):
+    with pytest.raises(ConfigError, match=r"file path is required for file: URL"):
         load_legacy_db_url("file:", tmp_path)
     with pytest.raises(
-        ConfigError, match="failed to load config from kompoxops.yml: failed to read file kompoxops.yml"
+        ConfigError, match=r"failed to load config from kompoxops.yml: failed to read file kompoxops.yml"
     ):
         load_legacy_db_url("file:kompoxops.yml", tmp_path)
 
@@ -146,9 +146,9 @@ def test_select_app_precedence_and_lookup() -> None:
     assert select_app_id(repos.apps, app_id="db") == "/ws/w/prv/p/cls/c1/app/db"
     assert select_app_id(repos.apps, default_app_id="/ws/a", legacy_app_name="db") == "/ws/a"
     assert select_app_id(repos.apps, legacy_app_name="db") == "/ws/w/prv/p/cls/c1/app/db"
-    with pytest.raises(ValidationError, match="^app not specified; use --app-id, --app-name, or set app.name in"):
+    with pytest.raises(ValidationError, match=r"^app not specified; use --app-id, --app-name, or set app.name in"):
         select_app_id(repos.apps)
-    with pytest.raises(NotFoundError, match='^app "nope" not found$'):
+    with pytest.raises(NotFoundError, match=r'^app "nope" not found$'):
         select_app_id(repos.apps, app_name="nope")
     with pytest.raises(ValidationError) as info:
         select_app_id(repos.apps, app_name="web")
@@ -156,7 +156,7 @@ def test_select_app_precedence_and_lookup() -> None:
         'multiple apps found with name "web": [/ws/w/prv/p/cls/c1/app/web /ws/w/prv/p/cls/c2/app/web] '
         "(use --app-id to specify)"
     )
-    with pytest.raises(ValidationError, match="positional app name is not supported"):
+    with pytest.raises(ValidationError, match=r"positional app name is not supported"):
         select_app_id(repos.apps, positional=["web"])
 
 
@@ -164,9 +164,9 @@ def test_select_cluster() -> None:
     repos = make_repos()
     assert select_cluster_id(repos.clusters, cluster_name="c2") == "/ws/w/prv/p/cls/c2"
     assert select_cluster_id(repos.clusters, default_cluster_id="/ws/w/prv/p/cls/c1") == "/ws/w/prv/p/cls/c1"
-    with pytest.raises(ValidationError, match="^cluster not specified; use --cluster-id, --cluster-name"):
+    with pytest.raises(ValidationError, match=r"^cluster not specified; use --cluster-id, --cluster-name"):
         select_cluster_id(repos.clusters)
-    with pytest.raises(NotFoundError, match='cluster "c9" not found'):
+    with pytest.raises(NotFoundError, match=r'cluster "c9" not found'):
         select_cluster_id(repos.clusters, cluster_id="c9")
 
 
@@ -174,9 +174,9 @@ def test_store_get_and_not_found() -> None:
     repos = make_repos()
     assert repos.apps.get("/ws/w/prv/p/cls/c1/app/db").name == "db"
     assert [a.name for a in repos.apps.list()] == ["web", "web", "db"]
-    with pytest.raises(NotFoundError, match="^app not found$"):
+    with pytest.raises(NotFoundError, match=r"^app not found$"):
         repos.apps.get("/ws/w/prv/p/cls/c1/app/zzz")
-    with pytest.raises(NotFoundError, match="^box not found$"):
+    with pytest.raises(NotFoundError, match=r"^box not found$"):
         repos.boxes.get("/x")
     assert len(InMemoryRepository("app", [App(id="a", name="1"), App(id="a", name="2")])) == 1
 
@@ -192,5 +192,5 @@ def test_store_from_kom_state(tmp_path: Path) -> None:
     assert repos.workspaces.get("/ws/w").name == "w"
     (tmp_path / "kompoxapp.yml").unlink()
     legacy_state = initialize_kom(resolve_project(tmp_path, {}), tmp_path, {})
-    with pytest.raises(ValidationError, match="KOM mode is not active"):
+    with pytest.raises(ValidationError, match=r"KOM mode is not active"):
         repositories_from_state(legacy_state)

@@ -182,7 +182,7 @@ def test_resolve_project_errors(tmp_path: Path) -> None:
         f'ancestors of "{tmp_path}"'
     )
     (tmp_path / "file").write_text("x")
-    with pytest.raises(ConfigError, match='KOMPOX_ROOT ".*/file" is not a directory'):
+    with pytest.raises(ConfigError, match=r'KOMPOX_ROOT ".*/file" is not a directory'):
         resolve_project(tmp_path, {"KOMPOX_ROOT": "file"})
-    with pytest.raises(ConfigError, match='KOMPOX_DIR ".*/missing" does not exist'):
+    with pytest.raises(ConfigError, match=r'KOMPOX_DIR ".*/missing" does not exist'):
         resolve_project(tmp_path, {"KOMPOX_ROOT": ".", "KOMPOX_DIR": "missing"})
