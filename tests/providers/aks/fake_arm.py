@@ -8,6 +8,7 @@ what the real SDK clients sent.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
@@ -20,6 +21,7 @@ from azure.core.credentials import AccessToken
 from azure.core.pipeline.transport import RequestsTransport
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.response import HTTPResponse
 
 BASE = "https://management.azure.com"
 
@@ -69,6 +71,11 @@ class FakeARM(BaseAdapter):
 
     # configuration
     def on(self, method: str, path: str, *replies: Reply) -> FakeARM:
+        """Queue replies for ``method path``; queuing on an existing route appends to its queue."""
+        for route in self.routes:
+            if route.method == method.upper() and route.pattern.pattern == path:
+                route.replies.extend(replies)
+                return self
         self.routes.append(_Route(method.upper(), re.compile(path, re.IGNORECASE), list(replies) or [Reply()]))
         return self
 
@@ -84,7 +91,11 @@ class FakeARM(BaseAdapter):
         """DELETE answered 202 with ``Location``; the location answers 202 ``running`` times, then 200."""
         loc = f"{BASE}/fakeloc/{len(self.routes)}"
         self.on("DELETE", path, Reply(202, None, {"Location": loc, "Retry-After": "0"}))
-        self.on("GET", f"/fakeloc/{len(self.routes) - 1}", *([Reply(202, None, {"Retry-After": "0"})] * running + [Reply(200)]))
+        self.on(
+            "GET",
+            f"/fakeloc/{len(self.routes) - 1}",
+            *([Reply(202, None, {"Retry-After": "0"})] * running + [Reply(200)]),
+        )
         return self
 
     @staticmethod
@@ -96,7 +107,9 @@ class FakeARM(BaseAdapter):
 
     def lro_put_failing(self, path: str, err: dict[str, Any]) -> FakeARM:
         op = f"{BASE}/fakeops/{len(self.routes)}"
-        self.on("PUT", path, Reply(201, {"properties": {"provisioningState": "Accepted"}}, {"Azure-AsyncOperation": op}))
+        self.on(
+            "PUT", path, Reply(201, {"properties": {"provisioningState": "Accepted"}}, {"Azure-AsyncOperation": op})
+        )
         self.on("GET", f"/fakeops/{len(self.routes) - 1}", *self._op_replies(1, "Failed", err))
         return self
 
@@ -136,7 +149,9 @@ class FakeARM(BaseAdapter):
         headers = {"Content-Type": "application/json", "x-ms-request-id": "fake"}
         headers.update(reply.headers)
         resp.headers = CaseInsensitiveDict(headers)
-        resp._content = b"" if reply.body is None else json.dumps(reply.body).encode()
+        content = b"" if reply.body is None else json.dumps(reply.body).encode()
+        resp.raw = HTTPResponse(body=io.BytesIO(content), headers=headers, status=reply.status, preload_content=False)
+        resp._content = content
         resp.encoding = "utf-8"
         resp.url = str(request.url)
         resp.request = request

@@ -71,8 +71,13 @@ def test_values_are_trimmed_and_lower_cased() -> None:
 
 def test_client_secret_is_not_in_repr() -> None:
     s = parse_provider_settings(
-        {**SETTINGS, "AZURE_AUTH_METHOD": "client_secret", "AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c",
-         "AZURE_CLIENT_SECRET": "s3cr3t-value"}
+        {
+            **SETTINGS,
+            "AZURE_AUTH_METHOD": "client_secret",
+            "AZURE_TENANT_ID": "t",
+            "AZURE_CLIENT_ID": "c",
+            "AZURE_CLIENT_SECRET": "s3cr3t-value",
+        }
     )
     assert s.client_secret == "s3cr3t-value"
     assert "s3cr3t-value" not in repr(s)
@@ -111,22 +116,39 @@ class _Recorder:
     ("settings", "cls", "args", "kwargs"),
     [
         (
-            {"AZURE_AUTH_METHOD": "client_secret", "AZURE_TENANT_ID": "t1", "AZURE_CLIENT_ID": "c1",
-             "AZURE_CLIENT_SECRET": "s1", "AZURE_CLOUD": "AzureChinaCloud"},
+            {
+                "AZURE_AUTH_METHOD": "client_secret",
+                "AZURE_TENANT_ID": "t1",
+                "AZURE_CLIENT_ID": "c1",
+                "AZURE_CLIENT_SECRET": "s1",
+                "AZURE_CLOUD": "AzureChinaCloud",
+            },
             "ClientSecretCredential",
             ("t1", "c1", "s1"),
             {"authority": "login.chinacloudapi.cn"},
         ),
         ({"AZURE_AUTH_METHOD": "managed_identity"}, "ManagedIdentityCredential", (), {}),
-        ({"AZURE_AUTH_METHOD": "managed_identity", "AZURE_CLIENT_ID": "c2"}, "ManagedIdentityCredential", (),
-         {"client_id": "c2"}),
         (
-            {"AZURE_AUTH_METHOD": "workload_identity", "AZURE_TENANT_ID": "t3", "AZURE_CLIENT_ID": "c3",
-             "AZURE_FEDERATED_TOKEN_FILE": "/var/run/token"},
+            {"AZURE_AUTH_METHOD": "managed_identity", "AZURE_CLIENT_ID": "c2"},
+            "ManagedIdentityCredential",
+            (),
+            {"client_id": "c2"},
+        ),
+        (
+            {
+                "AZURE_AUTH_METHOD": "workload_identity",
+                "AZURE_TENANT_ID": "t3",
+                "AZURE_CLIENT_ID": "c3",
+                "AZURE_FEDERATED_TOKEN_FILE": "/var/run/token",
+            },
             "WorkloadIdentityCredential",
             (),
-            {"tenant_id": "t3", "client_id": "c3", "token_file_path": "/var/run/token",
-             "authority": "login.microsoftonline.com"},
+            {
+                "tenant_id": "t3",
+                "client_id": "c3",
+                "token_file_path": "/var/run/token",
+                "authority": "login.microsoftonline.com",
+            },
         ),
         ({"AZURE_AUTH_METHOD": "azure_cli"}, "AzureCliCredential", (), {}),
         ({"AZURE_AUTH_METHOD": "azure_developer_cli"}, "AzureDeveloperCliCredential", (), {}),
@@ -137,8 +159,14 @@ def test_auth_method_maps_to_credential(
 ) -> None:
     from azure import identity
 
-    for name in ("ClientSecretCredential", "ManagedIdentityCredential", "WorkloadIdentityCredential",
-                 "AzureCliCredential", "AzureDeveloperCliCredential", "DefaultAzureCredential"):
+    for name in (
+        "ClientSecretCredential",
+        "ManagedIdentityCredential",
+        "WorkloadIdentityCredential",
+        "AzureCliCredential",
+        "AzureDeveloperCliCredential",
+        "DefaultAzureCredential",
+    ):
         monkeypatch.setattr(identity, name, _Recorder(name))
     parsed = parse_provider_settings({**SETTINGS, **settings})
     assert build_credential(parsed) == (cls, args, kwargs)

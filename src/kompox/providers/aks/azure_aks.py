@@ -127,30 +127,31 @@ def failed_operations(clients: AzureClients, name: str) -> list[str]:
     client = clients.deployments()
     try:
         ops = list(client.deployment_operations.list_at_subscription_scope(name))
-        for op in ops:
-            nested = _failed_line(op)
-            if nested is None:
-                continue
-            target = getattr(op.properties, "target_resource", None)
-            rtype = str(getattr(target, "resource_type", "") or "")
-            rg = _resource_group_of(str(getattr(target, "id", "") or ""))
-            if rtype.lower() == "microsoft.resources/deployments" and rg:
-                inner = [
-                    line
-                    for sub in client.deployment_operations.list(rg, getattr(target, "resource_name", ""))
-                    if (line := _failed_line(sub)) is not None
-                ]
-                lines.extend(inner or [nested])
-            else:
-                lines.append(nested)
     except HttpResponseError as err:
         log.debug("list deployment operations failed: %s", describe_azure_error(err))
+        return lines
+    for op in ops:
+        line = _failed_line(op)
+        if line is None:
+            continue
+        target = getattr(op.properties, "target_resource", None)
+        rtype = str(getattr(target, "resource_type", "") or "")
+        rg = _resource_group_of(str(getattr(target, "id", "") or ""))
+        inner: list[str] = []
+        if rtype.lower() == "microsoft.resources/deployments" and rg:
+            try:
+                nested = client.deployment_operations.list(rg, str(getattr(target, "resource_name", "")))
+                inner = [sub for op2 in nested if (sub := _failed_line(op2)) is not None]
+            except HttpResponseError as err:
+                log.debug("list nested deployment operations failed: %s", describe_azure_error(err))
+        lines.extend(inner or [line])
     return lines[:_MAX_FAILURE_LINES]
 
 
 def _failed_line(op: Any) -> str | None:
     props = getattr(op, "properties", None)
-    if props is None or str(getattr(props, "provisioning_state", "")).lower() != "failed":
+    state = getattr(props, "provisioning_state", None)
+    if props is None or str(getattr(state, "value", state)).lower() != "failed":
         return None
     target = getattr(props, "target_resource", None)
     where = "/".join(

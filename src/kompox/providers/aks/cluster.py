@@ -68,7 +68,7 @@ def provision(ctx: AKSContext, cluster: Cluster, opts: ClusterProvisionOptions |
         )
         existing = azure_aks.get_deployment(ctx.clients, name)
         state = getattr(getattr(existing, "properties", None), "provisioning_state", None)
-        if existing is not None and str(state) == "Succeeded" and not opts.force:
+        if existing is not None and str(getattr(state, "value", state)).lower() == "succeeded" and not opts.force:
             log.info("aks cluster already provisioned", extra={"deployment": name})
             return
         azure_aks.check_location_offers_aks(ctx.clients, ctx.location)
