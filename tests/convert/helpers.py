@@ -29,7 +29,7 @@ from kompox.domain.model import (
 )
 from kompox.kube.convert import Conversion, MemoryFiles, VolumeBinding, convert, to_yaml
 
-K8S_VERSION = "1.34.0"
+K8S_VERSION = "1.37.0"
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden" / "convert"
 REGENERATE = os.environ.get("KOMPOX_REGEN_GOLDEN") == "1"
 GiB = 1 << 30
