@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from kompox.domain.errors import ConfigError, ValidationError
 from kompox.kom.fs import FileSystem, clean_join, exists, os_error_text, path_parts
-from kompox.kom.project import ProjectEnv, expand_vars
+from kompox.kom.project import ProjectEnv
 from kompox.kom.resource_id import quote
 
 SOURCE_FLAG = "--kom-path flag"
@@ -245,10 +245,3 @@ class _Expander:
 def discover_kom_files(selection: KomPathSelection, project: ProjectEnv | None, fs: FileSystem) -> Discovery:
     """Validate every path of ``selection`` and expand directories into the ordered file list."""
     return _Expander(selection, project, fs).run()
-
-
-def expand_entry(project: ProjectEnv | None, value: str) -> str:
-    """``value`` with ``$KOMPOX_ROOT``/``$KOMPOX_DIR`` expanded when a project is known."""
-    if project is None:
-        return value
-    return expand_vars(value, str(project.root), str(project.dir))
