@@ -28,7 +28,7 @@ def _rebase(path: str, directory: str) -> str:
     return posixpath.normpath(posixpath.join(directory, path))
 
 
-def _rebase_service(service: dict[str, Any], directory: str) -> dict[str, Any]:
+def rebase_service(service: dict[str, Any], directory: str) -> dict[str, Any]:
     result = dict(service)
     if isinstance(result.get("volumes"), list):
         result["volumes"] = [
@@ -87,7 +87,7 @@ class ExtendsResolver:
             base_file = posixpath.normpath(posixpath.join(posixpath.dirname(file), str(other)))
             base_services = self._document(base_file).get("services") or {}
             base = self._resolve(base_file, base_services, base_name, stack)
-            base = _rebase_service(base, posixpath.dirname(str(other)))
+            base = rebase_service(base, posixpath.dirname(str(other)))
         else:
             base = self._resolve(file, services, base_name, stack)
         own = {k: v for k, v in service.items() if k != "extends"}

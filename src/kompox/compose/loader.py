@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kompox.compose.canonical import canonical_document
-from kompox.compose.extends import ExtendsResolver, _rebase_service
+from kompox.compose.extends import ExtendsResolver, rebase_service
 from kompox.compose.interpolate import interpolate_tree, substitute
 from kompox.compose.merge import merge, strip
 from kompox.compose.model import Project
@@ -128,7 +128,7 @@ class _Loader:
                         raise ConfigError(f"{kind[:-1]} {key} from include {path} conflicts with an existing "
                                           f"definition", file=file, field=f"{kind}.{key}")
                     if kind == "services":
-                        value = _rebase_service(value, directory)
+                        value = rebase_service(value, directory)
                     elif kind in ("configs", "secrets") and isinstance(value, dict) and value.get("file"):
                         value = {**value, "file": posixpath.normpath(posixpath.join(directory, value["file"]))}
                     target[key] = value
