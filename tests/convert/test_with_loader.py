@@ -41,12 +41,6 @@ secrets:
 """
 
 
-@pytest.mark.xfail(
-    reason="compose loader (uncommitted at time of writing) rejects Kompox sub-path named volumes "
-    "('db/data:/…' → 'refers to undefined volume db/data'); converter.md §3.2.6 / §8.1 require accepting them",
-    raises=Exception,
-    strict=False,
-)
 def test_loaded_compose_gives_the_worked_example() -> None:
     files = worked_example_files()
     project = loader.load_project(COMPOSE, working_dir=WORKDIR, read_file=lambda p: files.read(f"{WORKDIR}/{p}"))

@@ -100,7 +100,15 @@ def check_semantics(project: dict[str, Any], *, file: str = "app.compose") -> No
                 raise ConfigError(f'service "{name}" depends on undefined service "{dep}": invalid compose project',
                                   file=file, field=f"services.{name}.depends_on")
         for mount in service.get("volumes") or []:
-            if mount.get("type") == "volume" and mount.get("source") and mount["source"] not in volumes:
+            # Kompox addresses sub-paths of a named volume as ``<name>/<sub/path>`` (converter.md §8.1),
+            # so only the name is checked.  A file with no top-level ``volumes:`` at all is accepted, as
+            # upstream loads it: the converter then checks the name against the App's volumes.
+            if (
+                volumes
+                and mount.get("type") == "volume"
+                and mount.get("source")
+                and str(mount["source"]).split("/", 1)[0] not in volumes
+            ):
                 raise ConfigError(f'service "{name}" refers to undefined volume {mount["source"]}: '
                                   "invalid compose project", file=file, field=f"services.{name}.volumes")
             if mount.get("type") == "bind" and not mount.get("source"):
