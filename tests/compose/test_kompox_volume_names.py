@@ -15,7 +15,8 @@ from kompox.domain.errors import ConfigError
 
 
 def test_sub_path_of_a_declared_volume_is_accepted() -> None:
-    project = load_project("services:\n  db:\n    image: postgres\n    volumes: ['db/data:/var/lib/pg']\nvolumes:\n  db: {}\n")
+    text = "services:\n  db:\n    image: postgres\n    volumes: ['db/data:/var/lib/pg']\nvolumes:\n  db: {}\n"
+    project = load_project(text)
     mount = project.services["db"].volumes[0]
     assert (mount.type, mount.source, mount.target) == ("volume", "db/data", "/var/lib/pg")
 
