@@ -132,12 +132,13 @@ def test_volume_class_problems_are_warnings() -> None:
     assert "no class" in result.warnings[0].message
 
 
-def test_conversion_failure_is_warning_without_manifest() -> None:
+def test_conversion_failure_is_an_error_without_manifest() -> None:
+    # project decision (issue 5): converter errors fail validate (upstream only logs a WARN)
     app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("data", GiB)])
     bad = project(Service(name="web", image="x", volumes=[vol("volume", "nope", "/x")]))
     result = run_validate(app, bad)
-    assert result.ok and not result.deployable
-    assert [(i.severity, i.code) for i in result.issues] == [(Severity.WARN, "compose_conversion_failed")]
+    assert not result.ok and not result.deployable
+    assert [(i.severity, i.code) for i in result.issues] == [(Severity.ERROR, "compose_conversion_failed")]
     assert result.issues[0].message == (
         "compose conversion failed: named volume 'nope' referenced by 'nope' is not defined in app volumes"
     )
@@ -166,8 +167,9 @@ def test_missing_cluster_is_warning_and_conversion_fails() -> None:
         list_disks=None,
         volume_class=None,
     )
-    assert [i.code for i in result.warnings] == ["cluster_not_found", "compose_conversion_failed"]
-    assert result.warnings[1].message == "compose conversion failed: converter requires svc/prv/cls/app"
+    assert [i.code for i in result.warnings] == ["cluster_not_found"]
+    assert [i.code for i in result.errors] == ["compose_conversion_failed"]
+    assert result.errors[0].message == "compose conversion failed: converter requires svc/prv/cls/app"
 
 
 def test_no_objects_gate_message() -> None:

@@ -37,7 +37,7 @@ ROOT_COMMANDS: dict[str, tuple[str, str, str]] = {
     "version": ("kompox.cli.commands.project", "version_cmd", "Print build information."),
     "config": ("kompox.cli.commands.config", "config_cmd", "Summarise a legacy kompoxops.yml."),
     "cluster": ("kompox.cli.commands.groups", "build_cluster", "Provision and operate the Kubernetes cluster."),
-    "app": ("kompox.cli.commands.groups", "build_app", "Validate, deploy and operate the app."),
+    "app": ("kompox.cli.commands.app", "build_app", "Validate, deploy and operate the app."),
     "secret": ("kompox.cli.commands.groups", "build_secret", "Manage env override and image pull Secrets."),
     "dns": ("kompox.cli.commands.groups", "build_dns", "Apply or remove the DNS records of the app."),
     "disk": ("kompox.cli.commands.groups", "build_disk", "Manage the cloud disks (or file shares) of volumes."),

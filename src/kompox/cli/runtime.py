@@ -74,6 +74,9 @@ class Runtime:
         self.run_log = setup_run_logging(settings)
         self.logger.info("CMD", extra={"attrs": {"args": self.argv}})
         self.started = True
+        for warning in self.kom.warnings:
+            self.logger.warning(warning, extra={"attrs": {"code": "kom_warning"}})
+            sys.stderr.write(f"Warning: {warning}\n")
 
     def _log_settings(self) -> LogSettings:
         from kompox.logging import resolve_log_settings

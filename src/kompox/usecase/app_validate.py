@@ -213,7 +213,9 @@ def validate_app(
             workspace, provider, cluster, app, loaded, bindings, component=component, files=files, allow_unbound=True
         )
     except ConversionError as err:
-        result.add(Severity.WARN, "compose_conversion_failed", f"compose conversion failed: {err.message}")
+        # Upstream logs conversion failures as WARN and exits 0 without a manifest; here an
+        # input the converter refuses (port conflict, undefined volume, bad rule...) fails validate.
+        result.add(Severity.ERROR, "compose_conversion_failed", f"compose conversion failed: {err.message}")
         return result
     for warning in conversion.warnings:
         result.add(Severity.INFO, "compose_conversion_warning", warning)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kompox.cli.base import KompoxCommand
-from kompox.domain.errors import NotImplementedYetError
+from kompox.cli.base import KompoxCommand, runtime
 
 
 @click.command("config", cls=KompoxCommand)
@@ -17,4 +16,8 @@ def config_cmd(file_: str) -> None:
     Example:
       kompoxops config -f kompoxops.yml
     """
-    raise NotImplementedYetError("kompoxops config")
+    from kompox.kom.legacy import config_summary_line, load_legacy_file
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    click.echo(config_summary_line(load_legacy_file(file_, rt.require_kom().cwd)))

@@ -13,8 +13,7 @@ from kompox.cli.base import KompoxGroup, bare_group_callback, planned
 
 
 def _group(name: str, help_text: str, aliases: dict[str, str] | None = None) -> KompoxGroup:
-    group = KompoxGroup(name=name, help=help_text, aliases=aliases, callback=click.pass_context(bare_group_callback))
-    return group
+    return KompoxGroup(name=name, help=help_text, aliases=aliases, callback=click.pass_context(bare_group_callback))
 
 
 def build_cluster() -> KompoxGroup:
@@ -36,23 +35,6 @@ def build_cluster() -> KompoxGroup:
         planned(nodepool, verb, summary, "issue 9")
     cluster.add_command(nodepool)
     return cluster
-
-
-def build_app() -> KompoxGroup:
-    app = _group(
-        "app",
-        "Validate, deploy and operate the app.",
-        aliases={"port-forward": "tunnel", "pf": "tunnel"},
-    )
-    planned(app, "validate", "Validate the compose app and generate its Kubernetes manifest.", "issue 5")
-    planned(app, "deploy", "Apply the app's manifests to the cluster.", "issue 6")
-    planned(app, "destroy", "Delete the app's resources from the cluster.", "issue 6")
-    planned(app, "status", "Print the app status as JSON.", "issue 6")
-    planned(app, "exec", "Run a command in an app container.", "issue 6")
-    planned(app, "logs", "Show logs of an app container.", "issue 6")
-    planned(app, "tunnel", "Forward local ports to the app pod (aliases: port-forward, pf).", "issue 6")
-    planned(app, "kubectl", "Run kubectl with the app's context.", "issue 6")
-    return app
 
 
 def build_secret() -> KompoxGroup:

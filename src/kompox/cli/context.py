@@ -1,0 +1,90 @@
+"""Composition root helpers: repositories, target resolution and drivers for commands.
+
+Commands call these after ``Runtime.prerun()``; they select the store for the
+mode KOM initialisation chose (KOM documents, or the legacy ``kompoxops.yml``)
+and resolve the target app or cluster with upstream's precedence.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kompox.cli.runtime import Runtime
+from kompox.domain.errors import KompoxError, NotFoundError
+from kompox.domain.model import App, Cluster, Provider, Workspace
+from kompox.domain.ports import Driver
+from kompox.kom.legacy import load_legacy_db_url, resolve_db_url
+from kompox.kom.loader import Mode
+from kompox.kom.target import select_app_id, select_cluster_id
+from kompox.store.inmem import InMemoryRepositories
+
+log = logging.getLogger("kompox.cli")
+
+
+@dataclass
+class Store:
+    repos: InMemoryRepositories
+    default_app: str = ""  # id (KOM) or name (legacy)
+    default_cluster: str = ""
+
+
+def open_store(rt: Runtime) -> Store:
+    kom = rt.require_kom()
+    if kom.mode is Mode.KOM and kom.resources is not None:
+        return Store(InMemoryRepositories(kom.resources), kom.default_app_id, kom.default_cluster_id)
+    legacy = load_legacy_db_url(resolve_db_url(rt.flags.db_url, rt.env), kom.cwd)
+    return Store(InMemoryRepositories.from_legacy(legacy), legacy.default_app_name, legacy.default_cluster_name)
+
+
+@dataclass
+class AppContext:
+    app: App
+    cluster: Cluster | None
+    provider: Provider | None
+    workspace: Workspace | None
+
+
+def _get_or_none(getter: object, id: str) -> object | None:
+    try:
+        return getter(id) if id else None  # type: ignore[operator]
+    except NotFoundError:
+        return None
+
+
+def resolve_app(rt: Runtime, app_id: str, app_name: str) -> AppContext:
+    store = open_store(rt)
+    target = select_app_id(store.repos.apps, app_id=app_id, app_name=app_name, default_app_id=store.default_app)
+    app = store.repos.apps.get(target)
+    cluster = _get_or_none(store.repos.clusters.get, app.cluster_id)
+    provider = _get_or_none(store.repos.providers.get, cluster.provider_id) if isinstance(cluster, Cluster) else None
+    workspace = (
+        _get_or_none(store.repos.workspaces.get, provider.workspace_id) if isinstance(provider, Provider) else None
+    )
+    return AppContext(
+        app=app,
+        cluster=cluster if isinstance(cluster, Cluster) else None,
+        provider=provider if isinstance(provider, Provider) else None,
+        workspace=workspace if isinstance(workspace, Workspace) else None,
+    )
+
+
+def resolve_cluster(rt: Runtime, cluster_id: str, cluster_name: str) -> Cluster:
+    store = open_store(rt)
+    target = select_cluster_id(
+        store.repos.clusters, cluster_id=cluster_id, cluster_name=cluster_name, default_cluster_id=store.default_cluster
+    )
+    return store.repos.clusters.get(target)
+
+
+def try_driver(ctx: AppContext) -> Driver | None:
+    """The app's provider driver, or None (logged) when it cannot be built (unknown driver, bad settings)."""
+    from kompox.providers.registry import new_driver
+
+    if ctx.provider is None:
+        return None
+    try:
+        return new_driver(ctx.workspace, ctx.provider)
+    except KompoxError as err:
+        log.warning("provider driver unavailable", extra={"attrs": {"err": str(err)}})
+        return None

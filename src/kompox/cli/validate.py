@@ -1,0 +1,99 @@
+"""Wiring of ``app validate``: KOM target -> compose loader -> driver lookups -> use case."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from kompox.cli.context import resolve_app, try_driver
+from kompox.cli.runtime import Runtime
+from kompox.compose import load_project, local_file_reader, resolve_compose_source
+from kompox.compose.model import Project
+from kompox.domain.errors import ValidationError
+from kompox.domain.model import AppVolume, VolumeClass, VolumeDisk
+from kompox.usecase.app_validate import AppValidation, Severity, validate_app
+
+log = logging.getLogger("kompox.cli")
+
+
+def _read_absolute(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def run_validate(rt: Runtime, app_id: str, app_name: str) -> AppValidation:
+    ctx = resolve_app(rt, app_id, app_name)
+    app, cluster = ctx.app, ctx.cluster
+    driver = try_driver(ctx)
+
+    def load() -> Project:
+        source = resolve_compose_source(app.compose, app.ref_base, _read_absolute)
+        reader = local_file_reader(source.working_dir) if source.working_dir else None
+        return load_project(
+            source.text,
+            working_dir=source.working_dir,
+            read_file=reader,
+            file_name=source.file,
+            home_dir=str(Path.home()),
+        )
+
+    def list_disks(vol: AppVolume) -> list[VolumeDisk]:
+        assert driver is not None and cluster is not None
+        return driver.volume_disk_list(cluster, app, vol.name)
+
+    def volume_class(vol: AppVolume) -> VolumeClass:
+        assert driver is not None and cluster is not None
+        return driver.volume_class(cluster, app, vol)
+
+    usable = driver is not None and cluster is not None
+    result = validate_app(
+        app=app,
+        cluster=cluster,
+        provider=ctx.provider,
+        workspace=ctx.workspace,
+        project=load,
+        list_disks=list_disks if usable else None,
+        volume_class=volume_class if usable else None,
+    )
+    report(result)
+    if not result.ok:
+        messages = "; ".join(i.message for i in result.errors)
+        raise ValidationError(
+            f"validation failed ({len(result.errors)} errors): {messages}", document=f"App/{app.name}"
+        )
+    return result
+
+
+def report(result: AppValidation) -> None:
+    """Log every issue and print warnings to stderr (upstream only logs them)."""
+    for warning in result.project.warnings if result.project else []:
+        log.warning(warning, extra={"attrs": {"app": result.app.name, "code": "compose_feature_ignored"}})
+        sys.stderr.write(f"Warning: {warning}\n")
+    for issue in result.issues:
+        attrs = {"attrs": {"app": result.app.name, "code": issue.code}}
+        if issue.severity is Severity.ERROR:
+            log.error(issue.message, extra=attrs)
+            continue
+        log.warning(issue.message, extra=attrs)
+        sys.stderr.write(f"Warning: {issue.message}\n")
+
+
+def normalised_compose_yaml(result: AppValidation) -> str:
+    """The normalised compose project as YAML (what the converter consumed)."""
+    import yaml
+
+    project = result.project
+    if project is None:
+        return ""
+    doc: dict[str, object] = {"name": project.name, "services": {n: s.raw for n, s in sorted(project.services.items())}}
+    sections: dict[str, dict[str, Any]] = {
+        "volumes": {n: v.raw for n, v in project.volumes.items()},
+        "configs": {n: c.raw for n, c in project.configs.items()},
+        "secrets": {n: s.raw for n, s in project.secrets.items()},
+    }
+    for key, items in sections.items():
+        if items:
+            doc[key] = dict(sorted(items.items()))
+    return str(yaml.safe_dump(doc, sort_keys=True, default_flow_style=False, allow_unicode=True))
