@@ -132,5 +132,69 @@ def main() -> None:
         )
 
 
+KOM_CLUSTER = """apiVersion: ops.kompox.dev/v1alpha1
+kind: Workspace
+metadata: {name: bench, annotations: {ops.kompox.dev/id: /ws/bench}}
+---
+apiVersion: ops.kompox.dev/v1alpha1
+kind: Provider
+metadata: {name: k3s1, annotations: {ops.kompox.dev/id: /ws/bench/prv/k3s1}}
+spec: {driver: k3s}
+---
+apiVersion: ops.kompox.dev/v1alpha1
+kind: Cluster
+metadata: {name: c1, annotations: {ops.kompox.dev/id: /ws/bench/prv/k3s1/cls/c1}}
+spec: {ingress: {domain: bench.example.com}}
+"""
+
+KOM_APP = """apiVersion: ops.kompox.dev/v1alpha1
+kind: App
+metadata: {name: big, annotations: {ops.kompox.dev/id: /ws/bench/prv/k3s1/cls/c1/app/big}}
+spec:
+  compose: file:compose.yml
+  volumes: [{name: data, size: 10Gi}]
+  ingress: {rules: [{name: web, port: 10000, hosts: [big.example.org]}]}
+"""
+
+
+def write_project(root: Path, n: int) -> None:
+    """A project directory whose compose file has ``n`` services, for the end-to-end command."""
+    (root / ".kompox" / "kom").mkdir(parents=True)
+    (root / ".kompox" / "kom" / "cluster.yml").write_text(KOM_CLUSTER)
+    (root / "kompoxapp.yml").write_text(KOM_APP)
+    lines = ["x-env: &env\n  TZ: UTC\n", "services:\n"]
+    for i in range(n):
+        lines.append(
+            f"  svc{i:04d}:\n    image: example/svc:{i}\n    command: [run, --id, '{i}']\n"
+            f"    environment:\n      <<: *env\n      INDEX: '{i}'\n"
+            f"    ports: ['{10000 + i}:{20000 + i}']\n    volumes: ['data/svc{i:04d}:/data']\n"
+        )
+    lines.append("volumes:\n  data: {}\n")
+    (root / "compose.yml").write_text("".join(lines))
+
+
+def end_to_end(sizes: tuple[int, ...] = (10, 100, 500), runs: int = 3) -> None:
+    """Time the real command ``kompoxops app validate --out-manifest <file>`` per size."""
+    import tempfile
+
+    base = python_startup()
+    script = Path(sys.executable).with_name("kompoxops")
+    entry = [str(script)] if script.exists() else [sys.executable, "-m", "kompox.cli.main"]
+    print("\nend to end: kompoxops app validate --out-manifest FILE (k3s, volumes unbound)")
+    print(f"{'services':>8} {'best (ms)':>10} {'per service (ms)':>17} {'x python -c pass':>17}")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            write_project(root, n)
+            cmd = [*entry, "--log-output", "none", "-C", str(root), "app", "validate", "--out-manifest", "out.yaml"]
+            best = float("inf")
+            for _ in range(runs):
+                start = time.perf_counter()
+                subprocess.run(cmd, check=True, capture_output=True)
+                best = min(best, time.perf_counter() - start)
+        print(f"{n:>8} {best * 1000:>10.1f} {best * 1000 / n:>17.3f} {best / base:>17.1f}")
+
+
 if __name__ == "__main__":
     main()
+    end_to_end()
