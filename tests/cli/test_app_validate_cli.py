@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT / "tests" / "kom"))
 from kom_corpus import case_names, prepare  # noqa: E402
 
 K8S_VERSION = "1.33.0"
+GOLDEN = ROOT / "tests" / "golden" / "examples"
 
 
 def kompoxops(
@@ -56,6 +57,10 @@ def test_examples_validate_to_schema_valid_deterministic_manifests(example: Path
     assert "unbound" in first.stderr and "PersistentVolume" not in kinds
     again = kompoxops("-C", str(example), "app", "validate", "--out-manifest", "-")
     assert again.stdout == first.stdout
+    golden = GOLDEN / f"{example.name}.yaml"
+    if os.environ.get("KOMPOX_REGEN_GOLDEN") == "1":
+        golden.write_text(first.stdout, encoding="utf-8")
+    assert first.stdout == golden.read_text(encoding="utf-8"), f"manifest differs from {golden}"
 
 
 @pytest.mark.parametrize("example", ["showcase"], indirect=True)
