@@ -64,6 +64,6 @@ def purge_deleted_vaults(clients: AzureClients, names: list[str], location: str)
     client = clients.keyvault()
     for name in names:
         try:
-            client.vaults.begin_purge_deleted(name, location)
+            client.vaults.begin_purge_deleted(name, location, polling=False)
         except AzureError as err:
             log.warning("failed to start purge of key vault %s: %s", name, describe_azure_error(err))
