@@ -6,6 +6,7 @@ import pytest
 
 from kompox.domain.model import Cluster, ClusterIngress, Provider, Workspace
 from kompox.providers.aks import AKSDriver
+
 from .fake_arm import FakeARM, FakeCredential, client_kwargs
 
 SUB = "00000000-0000-0000-0000-000000000000"

@@ -39,8 +39,13 @@ def test_deprovision_deletes_deployment_group_and_purges_vaults(
     fake.on(
         "GET",
         RESOURCES,
-        Reply(200, {"value": [{"name": "kv-aaa", "type": "Microsoft.KeyVault/vaults"}],
-                    "nextLink": f"{BASE}{RESOURCES}?page=2&api-version=2025-04-01"}),
+        Reply(
+            200,
+            {
+                "value": [{"name": "kv-aaa", "type": "Microsoft.KeyVault/vaults"}],
+                "nextLink": f"{BASE}{RESOURCES}?page=2&api-version=2025-04-01",
+            },
+        ),
         Reply(200, {"value": [{"name": "kv-bbb"}]}),
     )
     fake.lro_delete(RG, running=2)
@@ -73,7 +78,9 @@ def test_deprovision_group_delete_failure_is_reported(make_driver: Any, fake: Fa
     fake.on("GET", RG, Reply(200, {"name": CLUSTER_RG}))
     fake.on("GET", RESOURCES, Reply(200, {"value": []}))
     fake.on("DELETE", RG, error(409, "ScopeLocked", "The scope is locked."))
-    with pytest.raises(ProviderAPIError, match="failed to start resource group deletion: ScopeLocked: The scope is locked."):
+    with pytest.raises(
+        ProviderAPIError, match=r"failed to start resource group deletion: ScopeLocked: The scope is locked."
+    ):
         make_driver().cluster_deprovision(cluster)
 
 
@@ -92,15 +99,27 @@ def test_kubeconfig_returns_admin_credentials_bytes(make_driver: Any, fake: Fake
 @pytest.mark.parametrize(
     ("deployment", "creds", "message"),
     [
-        (error(404, "DeploymentNotFound", "nope"), None,
-         "failed to get deployment outputs: failed to get subscription deployment: DeploymentNotFound: nope"),
-        (Reply(200, {"properties": {"outputs": {"AZURE_AKS_CLUSTER_NAME": {"value": "x"}}}}), None,
-         "AZURE_RESOURCE_GROUP_NAME not found in deployment outputs"),
+        (
+            error(404, "DeploymentNotFound", "nope"),
+            None,
+            "failed to get deployment outputs: failed to get subscription deployment: DeploymentNotFound: nope",
+        ),
+        (
+            Reply(200, {"properties": {"outputs": {"AZURE_AKS_CLUSTER_NAME": {"value": "x"}}}}),
+            None,
+            "AZURE_RESOURCE_GROUP_NAME not found in deployment outputs",
+        ),
         (Reply(200, {"properties": {}}), None, "failed to get deployment outputs: deployment has no outputs"),
-        (Reply(200, {"properties": {"outputs": OUTPUTS}}), Reply(200, {"kubeconfigs": []}),
-         "no kubeconfig found for cluster"),
-        (Reply(200, {"properties": {"outputs": OUTPUTS}}), error(403, "AuthorizationFailed", "denied"),
-         "failed to get cluster credentials: AuthorizationFailed: denied"),
+        (
+            Reply(200, {"properties": {"outputs": OUTPUTS}}),
+            Reply(200, {"kubeconfigs": []}),
+            "no kubeconfig found for cluster",
+        ),
+        (
+            Reply(200, {"properties": {"outputs": OUTPUTS}}),
+            error(403, "AuthorizationFailed", "denied"),
+            "failed to get cluster credentials: AuthorizationFailed: denied",
+        ),
     ],
 )
 def test_kubeconfig_errors(
@@ -127,7 +146,7 @@ class _Kube:
     def service_ingress(self, namespace: str, name: str) -> tuple[str, str]:
         self.reads.append((namespace, name))
         if self.ingress is None:
-            raise RuntimeError("services \"traefik\" not found")
+            raise RuntimeError('services "traefik" not found')
         return self.ingress
 
 
@@ -141,7 +160,11 @@ def test_status_installed_with_ingress_ip(make_driver: Any, fake: FakeARM) -> No
     kube = _Kube(("20.1.2.3", ""))
     status = make_driver(kube_connector=kube).cluster_status(Cluster(name="cluster1", existing=True))
     assert (status.existing, status.provisioned, status.installed, status.ingress_global_ip) == (
-        True, True, True, "20.1.2.3")
+        True,
+        True,
+        True,
+        "20.1.2.3",
+    )
     assert kube.configs == [KUBECONFIG]
     assert kube.reads == [("traefik", "traefik")]
 

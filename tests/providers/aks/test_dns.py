@@ -49,7 +49,9 @@ def test_zone_id_parsing_errors() -> None:
     with pytest.raises(DriverValidationError, match="parse DNS zone resource ID: parse Azure DNS Zone resource ID"):
         collect_zone_ids({"AZURE_AKS_DNS_ZONE_RESOURCE_IDS": f"/subscriptions/{ZSUB}/resourceGroups/my-rg"})
     bad = Z1.replace("Microsoft.Network", "Microsoft.Compute")
-    with pytest.raises(DriverValidationError, match="expected Microsoft.Network/dnszones, got Microsoft.Compute/dnszones"):
+    with pytest.raises(
+        DriverValidationError, match=r"expected Microsoft.Network/dnszones, got Microsoft.Compute/dnszones"
+    ):
         collect_zone_ids({"AZURE_AKS_DNS_ZONE_RESOURCE_IDS": bad})
 
 
@@ -64,11 +66,15 @@ def test_normalisation() -> None:
     [
         (DNSRecordSet("", DNSRecordType.A, 0, ["1.2.3.4"]), "FQDN is required"),
         (DNSRecordSet("t.example.com", DNSRecordType.TXT, 0, ["x"]), "unsupported DNS record type: TXT"),
-        (DNSRecordSet("c.example.com", DNSRecordType.CNAME, 0, ["a.", "b."]),
-         "CNAME record must have exactly one RData entry, got 2"),
+        (
+            DNSRecordSet("c.example.com", DNSRecordType.CNAME, 0, ["a.", "b."]),
+            "CNAME record must have exactly one RData entry, got 2",
+        ),
     ],
 )
-def test_invalid_input_raises_even_when_not_strict(make_driver: Any, fake: FakeARM, rset: DNSRecordSet, message: str) -> None:
+def test_invalid_input_raises_even_when_not_strict(
+    make_driver: Any, fake: FakeARM, rset: DNSRecordSet, message: str
+) -> None:
     with pytest.raises(DriverValidationError, match=message):
         make_driver().cluster_dns_apply(_cluster(), rset)
     assert fake.requests == []
@@ -84,7 +90,9 @@ def test_upsert_a_record_in_zone_subscription(make_driver: Any, fake: FakeARM) -
     puts = fake.seen("PUT", path)
     assert len(puts) == 2
     assert puts[0].api_version == "2018-05-01"
-    assert puts[0].body == {"properties": {"TTL": 300, "ARecords": [{"ipv4Address": "20.1.2.3"}, {"ipv4Address": "20.1.2.4"}]}}
+    assert puts[0].body == {
+        "properties": {"TTL": 300, "ARecords": [{"ipv4Address": "20.1.2.3"}, {"ipv4Address": "20.1.2.4"}]}
+    }
     assert "If-Match" not in puts[0].headers
 
 
@@ -97,7 +105,9 @@ def test_upsert_cname_and_aaaa(make_driver: Any, fake: FakeARM) -> None:
     driver.cluster_dns_apply(_cluster(), DNSRecordSet("www.example.com", DNSRecordType.CNAME, 60, ["lb.example.net."]))
     driver.cluster_dns_apply(_cluster(), DNSRecordSet("example.com", DNSRecordType.AAAA, 0, ["2001:db8::1"]))
     assert fake.seen("PUT", cname)[0].body == {"properties": {"TTL": 60, "CNAMERecord": {"cname": "lb.example.net."}}}
-    assert fake.seen("PUT", aaaa)[0].body == {"properties": {"TTL": 300, "AAAARecords": [{"ipv6Address": "2001:db8::1"}]}}
+    assert fake.seen("PUT", aaaa)[0].body == {
+        "properties": {"TTL": 300, "AAAARecords": [{"ipv6Address": "2001:db8::1"}]}
+    }
 
 
 def test_empty_rdata_deletes_and_absent_is_success(make_driver: Any, fake: FakeARM) -> None:
@@ -114,7 +124,9 @@ def test_throttled_write_is_retried(make_driver: Any, fake: FakeARM) -> None:
     assert len(fake.seen("PUT", path)) == 2
 
 
-def test_write_failure_swallowed_unless_strict(make_driver: Any, fake: FakeARM, caplog: pytest.LogCaptureFixture) -> None:
+def test_write_failure_swallowed_unless_strict(
+    make_driver: Any, fake: FakeARM, caplog: pytest.LogCaptureFixture
+) -> None:
     path = _record_path("dns-rg", "example.com", "A", "www")
     fake.on("PUT", path, error(500, "InternalServerError", "dns backend down"))
     rset = DNSRecordSet("www.example.com", DNSRecordType.A, 0, ["1.1.1.1"])
@@ -130,7 +142,7 @@ def test_configuration_gaps_are_soft_unless_strict(make_driver: Any, fake: FakeA
     driver = make_driver()
     driver.cluster_dns_apply(_cluster(), rset)
     driver.cluster_dns_apply(Cluster(name="c"), rset)
-    with pytest.raises(DriverError, match="select DNS zone: no matching DNS zone found for FQDN www.nomatch.org"):
+    with pytest.raises(DriverError, match=r"select DNS zone: no matching DNS zone found for FQDN www.nomatch.org"):
         driver.cluster_dns_apply(_cluster(), rset, ClusterDNSApplyOptions(strict=True))
     with pytest.raises(DriverError, match="no DNS zones configured"):
         driver.cluster_dns_apply(Cluster(name="c"), rset, ClusterDNSApplyOptions(strict=True))
@@ -141,6 +153,8 @@ def test_configuration_gaps_are_soft_unless_strict(make_driver: Any, fake: FakeA
 
 def test_dry_run_writes_nothing(make_driver: Any, fake: FakeARM) -> None:
     make_driver().cluster_dns_apply(
-        _cluster(), DNSRecordSet("www.example.com", DNSRecordType.A, 0, ["1.1.1.1"]), ClusterDNSApplyOptions(dry_run=True)
+        _cluster(),
+        DNSRecordSet("www.example.com", DNSRecordType.A, 0, ["1.1.1.1"]),
+        ClusterDNSApplyOptions(dry_run=True),
     )
     assert fake.requests == []

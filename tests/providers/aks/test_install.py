@@ -21,8 +21,13 @@ CREDS = (
     "managedClusters/aks-tok/listClusterAdminCredential"
 )
 ZONE = f"/subscriptions/{SUB}/resourceGroups/dns/providers/Microsoft.Network/dnszones/example.com"
-ACR = "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/cr/providers/Microsoft.ContainerRegistry/registries/myacr"
-VAULT_ID = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/kv/providers/Microsoft.KeyVault/vaults/myvault"
+ACR = (
+    "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/cr"
+    "/providers/Microsoft.ContainerRegistry/registries/myacr"
+)
+VAULT_ID = (
+    "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/kv/providers/Microsoft.KeyVault/vaults/myvault"
+)
 ROLE = "/providers/Microsoft.Authorization/roleAssignments/[0-9a-f-]{36}"
 
 
@@ -54,7 +59,9 @@ class FakeKube:
     def ensure_namespace(self, name: str) -> None:
         self.calls.append(("ensure_namespace", name))
 
-    def ensure_service_account(self, namespace: str, name: str, annotations: Mapping[str, str], automount_token: bool) -> None:
+    def ensure_service_account(
+        self, namespace: str, name: str, annotations: Mapping[str, str], automount_token: bool
+    ) -> None:
         self.calls.append(("ensure_service_account", (namespace, name, dict(annotations), automount_token)))
 
     def apply(self, objects: Sequence[Mapping[str, Any]], namespace: str) -> None:
@@ -74,7 +81,9 @@ class FakeKube:
 
 
 def _cluster(certs: bool = True) -> Cluster:
-    certificates = [ClusterIngressCertificate("site", "https://myvault.vault.azure.net/secrets/site-cert/abc")] if certs else []
+    certificates = (
+        [ClusterIngressCertificate("site", "https://myvault.vault.azure.net/secrets/site-cert/abc")] if certs else []
+    )
     return Cluster(
         name="cluster1",
         ingress=ClusterIngress(cert_email="ops@example.com", certificates=certificates),
@@ -85,8 +94,11 @@ def _cluster(certs: bool = True) -> Cluster:
 def _azure(fake: FakeARM, outputs: dict[str, Any] | None = None) -> None:
     fake.on("GET", DEPLOYMENT, Reply(200, outputs or _outputs()))
     fake.on("POST", CREDS, Reply(200, {"kubeconfigs": [{"value": base64.b64encode(b"kc").decode()}]}))
-    fake.on("POST", "/providers/Microsoft.ResourceGraph/resources",
-            Reply(200, {"totalRecords": 1, "data": [{"name": "myvault", "id": VAULT_ID}, {"name": "other", "id": "x"}]}))
+    fake.on(
+        "POST",
+        "/providers/Microsoft.ResourceGraph/resources",
+        Reply(200, {"totalRecords": 1, "data": [{"name": "myvault", "id": VAULT_ID}, {"name": "other", "id": "x"}]}),
+    )
     fake.on("PUT", ZONE + ROLE, Reply(201, {}))
     fake.on("PUT", ACR + ROLE, error(409, "RoleAssignmentExists", "The role assignment already exists."))
     fake.on("PUT", VAULT_ID + "/secrets/site-cert" + ROLE, Reply(201, {}))
@@ -105,13 +117,21 @@ def test_install_grants_roles_and_drives_the_kube_side(make_driver: Any, fake: F
     make_driver(kube_connector=kube).cluster_install(_cluster())
 
     defs = f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
-    assert _role(fake, ZONE) == {"roleDefinitionId": defs + "befefa01-2a29-4197-83a8-272ff33ce314",
-                                 "principalId": "cluster-pid", "principalType": "ServicePrincipal"}
-    assert _role(fake, ACR) == {"roleDefinitionId": defs + "7f951dda-4ed3-4680-a7ca-43fe172d538d",
-                                "principalId": "kubelet-pid", "principalType": "ServicePrincipal"}
+    assert _role(fake, ZONE) == {
+        "roleDefinitionId": defs + "befefa01-2a29-4197-83a8-272ff33ce314",
+        "principalId": "cluster-pid",
+        "principalType": "ServicePrincipal",
+    }
+    assert _role(fake, ACR) == {
+        "roleDefinitionId": defs + "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        "principalId": "kubelet-pid",
+        "principalType": "ServicePrincipal",
+    }
     assert _role(fake, VAULT_ID + "/secrets/site-cert") == {
         "roleDefinitionId": defs + "4633458b-17de-408a-b874-0445c86b69e6",
-        "principalId": "ingress-pid", "principalType": "ServicePrincipal"}
+        "principalId": "ingress-pid",
+        "principalType": "ServicePrincipal",
+    }
     graph = fake.seen("POST", "ResourceGraph")[0]
     assert graph.api_version == "2021-03-01"
     assert "| where name in ('myvault')" in graph.body["query"]
@@ -119,9 +139,12 @@ def test_install_grants_roles_and_drives_the_kube_side(make_driver: Any, fake: F
     assert kube.configs == [b"kc"]
     names = [c[0] for c in kube.calls]
     assert names == ["ensure_namespace", "ensure_service_account", "apply", "install_traefik"]
-    assert kube.calls[1][1] == ("traefik", "ingress-service-account",
-                                {"azure.workload.identity/tenant-id": "tenant-1",
-                                 "azure.workload.identity/client-id": "ingress-cid"}, False)
+    assert kube.calls[1][1] == (
+        "traefik",
+        "ingress-service-account",
+        {"azure.workload.identity/tenant-id": "tenant-1", "azure.workload.identity/client-id": "ingress-cid"},
+        False,
+    )
     spcs, ns = kube.calls[2][1]
     assert ns == "traefik" and [o["metadata"]["name"] for o in spcs] == ["traefik-kv-myvault"]
     params = spcs[0]["spec"]["parameters"]
@@ -131,7 +154,11 @@ def test_install_grants_roles_and_drives_the_kube_side(make_driver: Any, fake: F
         "    contentType: application/x-pem-file\n    objectAlias: site\n"
     )
     spec: TraefikInstall = kube.calls[3][1]
-    assert (spec.namespace, spec.service_account, spec.cert_email) == ("traefik", "ingress-service-account", "ops@example.com")
+    assert (spec.namespace, spec.service_account, spec.cert_email) == (
+        "traefik",
+        "ingress-service-account",
+        "ops@example.com",
+    )
     assert spec.external_traffic_policy == "Local"
     assert [(m.spc_name, m.mount_path) for m in spec.tls_mounts] == [("traefik-kv-myvault", "/config/tls/myvault")]
     assert spec.extra_config_files == {
@@ -162,11 +189,16 @@ def test_role_failures_are_best_effort(make_driver: Any, fake: FakeARM) -> None:
 @pytest.mark.parametrize(
     ("over", "message"),
     [
-        ({"AZURE_INGRESS_SERVICE_ACCOUNT_NAME": "traefik"},
-         "deployment outputs mismatch: expected traefik/ingress-service-account, got traefik/traefik"),
+        (
+            {"AZURE_INGRESS_SERVICE_ACCOUNT_NAME": "traefik"},
+            "deployment outputs mismatch: expected traefik/ingress-service-account, got traefik/traefik",
+        ),
         ({"AZURE_TENANT_ID": ""}, "deployment outputs must include non-empty AZURE_TENANT_ID"),
-        ({"AZURE_INGRESS_SERVICE_ACCOUNT_NAMESPACE": ""},
-         "deployment outputs must include AZURE_INGRESS_SERVICE_ACCOUNT_NAMESPACE and AZURE_INGRESS_SERVICE_ACCOUNT_NAME"),
+        (
+            {"AZURE_INGRESS_SERVICE_ACCOUNT_NAMESPACE": ""},
+            "deployment outputs must include AZURE_INGRESS_SERVICE_ACCOUNT_NAMESPACE "
+            "and AZURE_INGRESS_SERVICE_ACCOUNT_NAME",
+        ),
     ],
 )
 def test_install_output_checks(make_driver: Any, fake: FakeARM, over: dict[str, str], message: str) -> None:
@@ -181,7 +213,9 @@ def test_bad_certificate_source_is_fatal_before_writes(make_driver: Any, fake: F
     cluster = _cluster()
     assert cluster.ingress is not None
     cluster.ingress.certificates = [ClusterIngressCertificate("c", "https://v.vault.azure.net/keys/a")]
-    with pytest.raises(DriverError, match="ensure ingress TLS from key vault: invalid certificate source for c: unsupported path"):
+    with pytest.raises(
+        DriverError, match="ensure ingress TLS from key vault: invalid certificate source for c: unsupported path"
+    ):
         make_driver(kube_connector=FakeKube()).cluster_install(cluster)
     assert fake.writes() == []
 

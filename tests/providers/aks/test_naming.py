@@ -93,11 +93,11 @@ def test_overrides_are_verbatim() -> None:
 
 def test_length_checks() -> None:
     names = _names("ws1")
-    with pytest.raises(DriverValidationError, match='volume name "v{17}" exceeds max length 16'):
+    with pytest.raises(DriverValidationError, match=r'volume name "v{17}" exceeds max length 16'):
         names.disk_name(App(name="a"), "v" * 17, "d")
-    with pytest.raises(DriverValidationError, match="disk name .* exceeds max length 24"):
+    with pytest.raises(DriverValidationError, match=r"disk name .* exceeds max length 24"):
         names.disk_name(App(name="a"), "v", "d" * 25)
-    with pytest.raises(DriverValidationError, match="snapshot name .* exceeds max length 24"):
+    with pytest.raises(DriverValidationError, match=r"snapshot name .* exceeds max length 24"):
         names.snapshot_name(App(name="a"), "v", "s" * 25)
 
 

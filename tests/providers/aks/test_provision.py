@@ -109,7 +109,7 @@ def test_location_without_aks_fails_before_any_write(make_driver: Any, fake: Fak
     fake.on("GET", DEPLOYMENT, error(404, "DeploymentNotFound", "not found"))
     fake.on("GET", PROVIDER, Reply(200, AKS_PROVIDER))
     settings = {"AZURE_SUBSCRIPTION_ID": SUB, "AZURE_LOCATION": "westeurope", "AZURE_AUTH_METHOD": "azure_cli"}
-    with pytest.raises(DriverValidationError, match="location westeurope does not offer Microsoft.ContainerService"):
+    with pytest.raises(DriverValidationError, match=r"location westeurope does not offer Microsoft.ContainerService"):
         make_driver(settings).cluster_provision(cluster)
     assert fake.writes() == []
 

@@ -27,7 +27,7 @@ def test_missing_required_keys_are_reported_together() -> None:
 
 
 def test_missing_map_behaves_like_empty() -> None:
-    with pytest.raises(DriverConfigError, match="AZURE_SUBSCRIPTION_ID, AZURE_LOCATION, AZURE_AUTH_METHOD$"):
+    with pytest.raises(DriverConfigError, match=r"AZURE_SUBSCRIPTION_ID, AZURE_LOCATION, AZURE_AUTH_METHOD$"):
         new_aks_driver(None, Provider(name="p", driver="aks", settings=None))
 
 
@@ -103,8 +103,6 @@ def test_workspace_nil_and_prefix_override_truncated() -> None:
 
 
 class _Recorder:
-    calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
-
     def __init__(self, name: str) -> None:
         self.name = name
 

@@ -1,0 +1,78 @@
+"""Registration, cheap import, the Driver protocol, volume classes and not-yet-implemented methods."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from kompox.domain.errors import CapabilityNotImplementedError, NotFoundError, NotSupportedError
+from kompox.domain.model import App, AppVolume, Cluster, NodePool, Provider
+from kompox.domain.ports import Driver
+from kompox.providers.aks import AKSDriver
+from kompox.providers.registry import new_driver
+
+from .conftest import SETTINGS
+
+
+def test_registered_under_aks_and_satisfies_protocol() -> None:
+    driver = new_driver(None, Provider(name="aks1", driver="aks", settings=dict(SETTINGS)))
+    assert isinstance(driver, AKSDriver)
+    assert isinstance(driver, Driver)
+
+
+def test_import_does_not_load_azure_sdks() -> None:
+    code = "import sys, kompox.providers.aks; print(sorted(m for m in sys.modules if m.startswith('azure')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_volume_classes(make_driver: Any) -> None:
+    driver = make_driver()
+    disk = driver.volume_class(Cluster(), App(), AppVolume(name="db", type="disk"))
+    assert (disk.storage_class_name, disk.csi_driver, disk.fs_type, disk.attributes, disk.access_modes) == (
+        "managed-csi",
+        "disk.csi.azure.com",
+        "ext4",
+        {"fsType": "ext4"},
+        ["ReadWriteOnce"],
+    )
+    files = driver.volume_class(Cluster(), App(), AppVolume(name="f", type="files", options={"protocol": "nfs"}))
+    assert (files.storage_class_name, files.csi_driver, files.fs_type, files.attributes, files.access_modes) == (
+        "azurefile-csi",
+        "file.csi.azure.com",
+        "",
+        {"protocol": "nfs"},
+        ["ReadWriteMany"],
+    )
+    assert driver.volume_class(Cluster(), App(), AppVolume(name="f", type="files")).attributes == {"protocol": "smb"}
+    assert disk.reclaim_policy == files.reclaim_policy == "Retain"
+
+
+def test_unfinished_methods_raise_typed_errors(make_driver: Any) -> None:
+    driver = make_driver()
+    app = App(name="app1", volumes=[AppVolume(name="db", type="disk"), AppVolume(name="f", type="files")])
+    cluster = Cluster(name="cluster1")
+    calls = {
+        "VolumeDiskList": lambda: driver.volume_disk_list(cluster, app, "db"),
+        "VolumeDiskCreate": lambda: driver.volume_disk_create(cluster, app, "db", "", ""),
+        "VolumeDiskDelete": lambda: driver.volume_disk_delete(cluster, app, "f", "d1"),
+        "VolumeDiskAssign": lambda: driver.volume_disk_assign(cluster, app, "db", "d1"),
+        "VolumeSnapshotList": lambda: driver.volume_snapshot_list(cluster, app, "db"),
+        "VolumeSnapshotCreate": lambda: driver.volume_snapshot_create(cluster, app, "db", "", ""),
+        "VolumeSnapshotDelete": lambda: driver.volume_snapshot_delete(cluster, app, "db", "s1"),
+        "NodePoolList": lambda: driver.node_pool_list(cluster),
+        "NodePoolCreate": lambda: driver.node_pool_create(cluster, NodePool(name="p")),
+        "NodePoolUpdate": lambda: driver.node_pool_update(cluster, NodePool(name="p")),
+        "NodePoolDelete": lambda: driver.node_pool_delete(cluster, "p"),
+    }
+    for method, call in calls.items():
+        with pytest.raises(CapabilityNotImplementedError) as exc:
+            call()
+        assert str(exc.value) == f"{method} is not implemented for aks provider"
+    with pytest.raises(NotSupportedError, match="operation not supported"):
+        driver.volume_snapshot_list(cluster, app, "f")
+    with pytest.raises(NotFoundError, match="volume not found: nope"):
+        driver.volume_disk_list(cluster, app, "nope")
