@@ -40,8 +40,9 @@ from typing import Any
 import pytest
 from compose_oracle import ORACLE_HOME, OracleError, oracle_unavailable_reason, run_oracle
 
-from kompox.compose import Project, Service, load_project, local_file_reader, parse_env_file
+from kompox.compose import Project, Service, load_project, local_file_reader
 from kompox.domain.errors import ConfigError
+from kompox.kube.convert import parse_env_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())

@@ -1,4 +1,4 @@
-"""Unit tests of the compose loader that need no oracle (dialect, env files, RefBase, errors, order)."""
+"""Unit tests of the compose loader that need no oracle (dialect, RefBase, errors, order)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kompox.compose import load_project, merge_env_files, parse_env_file, resolve_compose_source
+from kompox.compose import load_project, resolve_compose_source
 from kompox.compose.scalars import go_format_float
 from kompox.compose.source import check_ref_base
 from kompox.compose.yaml_dialect import go_parse_int, load_documents
@@ -43,39 +43,6 @@ def test_go_parse_int_rejects_bad_underscores() -> None:
 ])
 def test_go_float_formatting(value: float, expected: str) -> None:
     assert go_format_float(float(value)) == expected
-
-
-def test_dotenv_grammar() -> None:
-    text = 'export A=1\n#c\nB= two # kept\nC="x\\ny"\nD=\'$lit\'\nE= "q"\r\nF=trail  \n'
-    assert parse_env_file("app.env", text.encode()) == {
-        "A": "1", "B": "two # kept", "C": "x\ny", "D": "$lit", "E": '"q"', "F": "trail  "}
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    ("  # indented\n", "missing '='"), ("1A=x\n", 'invalid env key "1A"'),
-    ('A="open\n', "unterminated double quote"), ('A="\\q"\n', "unsupported escape \\q"),
-    ("A='x\n", "unterminated single quote"),
-])
-def test_dotenv_errors(text: str, message: str) -> None:
-    with pytest.raises(ConfigError, match=message.replace("\\", "\\\\")):
-        parse_env_file(".env", text.encode())
-
-
-def test_json_and_yaml_env_files() -> None:
-    assert parse_env_file("x.json", b'{"A": 10, "B": 1000000, "C": true, "D": "s"}') == {
-        "A": "10", "B": "1e+06", "C": "true", "D": "s"}
-    assert parse_env_file("x.YAML", b"A: 0644\nB: 1_000\nC: yes\nD: 1.5\n") == {
-        "A": "420", "B": "1000", "C": "yes", "D": "1.5"}
-    with pytest.raises(ConfigError, match=r"key A has null value \(.yml not allowed\)"):
-        parse_env_file("x.yml", b"A:\n")
-    with pytest.raises(ConfigError, match=r"unsupported value type \[\]interface \{\}"):
-        parse_env_file("x.json", b'{"A": [1]}')
-
-
-def test_env_merge_later_wins_and_validates() -> None:
-    assert merge_env_files([{"A": "1", "B": "1"}, {"B": "2"}]) == {"A": "1", "B": "2"}
-    with pytest.raises(ConfigError, match="contains control char 0x07"):
-        merge_env_files([{"A": "\x07"}])
 
 
 @pytest.mark.parametrize(("ref_base", "message"), [

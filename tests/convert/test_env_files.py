@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kompox.compose.scalars import go_format_float
 from kompox.kube.convert import ConversionError, parse_env_file, validate_env
-from kompox.kube.convert.go_format import go_float
 
 
 def test_dotenv_grammar() -> None:
@@ -112,7 +112,7 @@ def test_json_numbers_are_floats() -> None:
     ],
 )
 def test_go_float_vectors(value: float, text: str) -> None:
-    assert go_float(float(value)) == text
+    assert go_format_float(float(value)) == text
 
 
 @pytest.mark.parametrize(
@@ -132,3 +132,36 @@ def test_validate_env_errors(env: dict[str, str], message: str) -> None:
 
 def test_validate_env_allows_tab_newline_cr_and_c1() -> None:
     validate_env({"A": "a\tb\nc\rd\x85"})
+
+
+# Cases first written for a second, now removed, parser in kompox.compose.
+def test_dotenv_grammar_more_cases() -> None:
+    text = 'export A=1\n#c\nB= two # kept\nC="x\\ny"\nD=\'$lit\'\nE= "q"\r\nF=trail  \n'
+    assert parse_env_file("app.env", text.encode()) == {
+        "A": "1", "B": "two # kept", "C": "x\ny", "D": "$lit", "E": '"q"', "F": "trail  "}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("  # indented\n", "missing '='"), ("1A=x\n", 'invalid env key "1A"'),
+    ('A="open\n', "unterminated double quote"), ('A="\\q"\n', "unsupported escape \\q"),
+    ("A='x\n", "unterminated single quote"),
+])
+def test_dotenv_errors_more_cases(text: str, message: str) -> None:
+    with pytest.raises(ConversionError, match=message.replace("\\", "\\\\")):
+        parse_env_file(".env", text.encode())
+
+
+def test_json_and_yaml_env_files_more_cases() -> None:
+    assert parse_env_file("x.json", b'{"A": 10, "B": 1000000, "C": true, "D": "s"}') == {
+        "A": "10", "B": "1e+06", "C": "true", "D": "s"}
+    assert parse_env_file("x.YAML", b"A: 0644\nB: 1_000\nC: yes\nD: 1.5\n") == {
+        "A": "420", "B": "1000", "C": "yes", "D": "1.5"}
+    with pytest.raises(ConversionError, match=r"key A has null value \(.yml not allowed\)"):
+        parse_env_file("x.yml", b"A:\n")
+    with pytest.raises(ConversionError, match=r"unsupported value type \[\]interface \{\}"):
+        parse_env_file("x.json", b'{"A": [1]}')
+
+
+def test_env_values_with_control_chars_are_rejected() -> None:
+    with pytest.raises(ConversionError, match="contains control char 0x07"):
+        validate_env({"A": "\x07"})

@@ -1,13 +1,12 @@
 """Compose-spec loader: compose text in, typed normalised :mod:`kompox.compose.model` out.
 
 Entry points: :func:`load_project` (text → :class:`Project`),
-:func:`resolve_compose_source` (App compose + RefBase → text and working dir),
-:func:`parse_env_file` / :func:`merge_env_files` (env files, converter.md §13.1).
+:func:`resolve_compose_source` (App compose + RefBase → text and working dir).
+Env files are parsed by the converter (:mod:`kompox.kube.convert.env_files`).
 See :mod:`kompox.compose.loader` for the pipeline and the documented
 differences from upstream (``include`` is loaded, profiles warn).
 """
 
-from kompox.compose.envfile import merge_env_files, parse_env_file
 from kompox.compose.loader import load_project
 from kompox.compose.model import (
     Config,
@@ -35,7 +34,5 @@ __all__ = [
     "Volume",
     "load_project",
     "local_file_reader",
-    "merge_env_files",
-    "parse_env_file",
     "resolve_compose_source",
 ]

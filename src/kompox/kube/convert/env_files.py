@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kompox.compose.model import EnvFile
+from kompox.compose.scalars import go_format_float
 from kompox.kube.convert.errors import ConversionError
 from kompox.kube.convert.files import FileKind, FileSource, join
-from kompox.kube.convert.go_format import GoUint64, go_float, go_type_name, load_yaml_go
+from kompox.kube.convert.go_format import GoUint64, go_type_name, load_yaml_go
 
 ENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_SECRET_BYTES = 1_000_000
@@ -84,7 +85,7 @@ def _scalar_text(key: str, value: Any, ext: str) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return go_float(value)
+        return go_format_float(value)
     raise ConversionError(f"key {key} has unsupported value type {go_type_name(value)}")
 
 

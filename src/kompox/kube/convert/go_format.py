@@ -114,38 +114,6 @@ def load_yaml_go(text: str | bytes) -> Any:
     return _to_value(node)
 
 
-def go_float(value: float) -> str:
-    """Go ``%v`` (``strconv.FormatFloat(f, 'g', -1, 64)``-like) text of a float64."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    sign = "-" if value < 0 else ""
-    text = repr(abs(value))
-    mantissa, _, exp_text = text.partition("e")
-    exp = int(exp_text) if exp_text else 0
-    int_part, _, frac_part = mantissa.partition(".")
-    if frac_part == "0":
-        frac_part = ""
-    digits = (int_part + frac_part).lstrip("0")
-    # decimal exponent of the first significant digit
-    if int_part.strip("0"):
-        x = len(int_part.lstrip("0")) - 1 + exp
-    else:
-        x = -(len(frac_part) - len(frac_part.lstrip("0"))) - 1 + exp
-    digits = digits.rstrip("0") or "0"
-    if x < -4 or x >= 6:
-        out = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{out}e{'+' if x >= 0 else '-'}{abs(x):02d}"
-    if x >= 0:
-        if len(digits) <= x + 1:
-            return sign + digits + "0" * (x + 1 - len(digits))
-        return sign + digits[: x + 1] + "." + digits[x + 1 :]
-    return sign + "0." + "0" * (-x - 1) + digits
-
-
 def go_type_name(value: Any) -> str:
     """Go type name that go-yaml / encoding/json would give ``value`` (for error messages)."""
     if isinstance(value, list):
