@@ -145,28 +145,20 @@ def resolve_log_settings(
     *,
     flags: Mapping[str, str],
     env: Mapping[str, str],
-    config: Mapping[str, Any] | None,
-    kompox_dir: Path,
-    expand: Any = None,
+    defaults: LogSettings,
 ) -> LogSettings:
-    """Merge the four sources for format/level/output/dir/retention.
+    """Apply environment then flags over ``defaults`` (the project's ``config.yml`` values).
 
-    ``flags`` holds ``format``/``level``/``output`` ("" = not given);
-    ``config`` is the ``logging`` mapping of ``.kompox/config.yml``;
-    ``expand`` expands ``$KOMPOX_ROOT``/``$KOMPOX_DIR`` in ``logging.dir``.
+    ``flags`` holds ``format``/``level``/``output`` ("" = not given); the
+    directory comes only from ``KOMPOX_LOG_DIR`` or the defaults.
     """
-    cfg = config or {}
-    settings = LogSettings(dir=kompox_dir / "logs")
-    if cfg.get("format"):
-        settings.format = str(cfg["format"])
-    if cfg.get("level"):
-        settings.level = str(cfg["level"])
-    if cfg.get("dir"):
-        raw_dir = str(cfg["dir"])
-        settings.dir = Path(expand(raw_dir) if expand else raw_dir)
-    retention = cfg.get("retentionDays")
-    if isinstance(retention, int) and not isinstance(retention, bool) and retention > 0:
-        settings.retention_days = retention
+    settings = LogSettings(
+        format=defaults.format,
+        level=defaults.level,
+        output=defaults.output,
+        dir=defaults.dir,
+        retention_days=defaults.retention_days,
+    )
     if env.get("KOMPOX_LOG_DIR"):
         settings.dir = Path(env["KOMPOX_LOG_DIR"])
     for key in ("format", "level", "output"):

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kompox.cli.runtime import project_log_defaults
 from kompox.domain.errors import ValidationError
+from kompox.kom.project import LoggingConfig, ProjectConfig, ProjectEnv
 from kompox.logging import (
     LogSettings,
     cleanup_old_logs,
@@ -23,33 +25,31 @@ from kompox.logging import (
 )
 
 
+def _project(tmp_path: Path, logging_cfg: LoggingConfig) -> LogSettings:
+    env = ProjectEnv(root=tmp_path, dir=tmp_path, config=ProjectConfig(logging=logging_cfg))
+    return project_log_defaults(env)
+
+
 def test_precedence_flag_over_env_over_config(tmp_path: Path) -> None:
-    cfg = {"format": "human", "level": "debug", "dir": "$KOMPOX_DIR/x", "retentionDays": 3}
-    s = resolve_log_settings(
-        flags={"format": "", "level": "", "output": ""},
-        env={},
-        config=cfg,
-        kompox_dir=tmp_path,
-        expand=lambda v: v.replace("$KOMPOX_DIR", str(tmp_path)),
-    )
+    cfg = _project(tmp_path, LoggingConfig(format="human", level="debug", dir="$KOMPOX_DIR/x", retention_days=3))
+    s = resolve_log_settings(flags={"format": "", "level": "", "output": ""}, env={}, defaults=cfg)
     assert (s.format, s.level, s.dir, s.retention_days) == ("human", "debug", tmp_path / "x", 3)
     s = resolve_log_settings(
         flags={"format": "json", "level": "", "output": "-"},
         env={"KOMPOX_LOG_LEVEL": "error", "KOMPOX_LOG_FORMAT": "human", "KOMPOX_LOG_DIR": str(tmp_path / "e")},
-        config=cfg,
-        kompox_dir=tmp_path,
+        defaults=cfg,
     )
     assert (s.format, s.level, s.output, s.dir) == ("json", "error", "-", tmp_path / "e")
 
 
 def test_non_positive_retention_in_config_means_default(tmp_path: Path) -> None:
-    s = resolve_log_settings(flags={}, env={}, config={"retentionDays": 0}, kompox_dir=tmp_path)
+    s = resolve_log_settings(flags={}, env={}, defaults=_project(tmp_path, LoggingConfig(retention_days=0)))
     assert s.retention_days == 7 and s.dir == tmp_path / "logs"
 
 
 def test_unknown_format_is_rejected() -> None:
     with pytest.raises(ValidationError, match="unsupported log format: xml"):
-        resolve_log_settings(flags={"format": "xml"}, env={}, config=None, kompox_dir=Path("/tmp"))
+        resolve_log_settings(flags={"format": "xml"}, env={}, defaults=LogSettings(dir=Path("/tmp")))
 
 
 @pytest.mark.parametrize(

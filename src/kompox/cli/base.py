@@ -7,8 +7,7 @@ and completion show it) but fails with a typed "not implemented yet" error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import click
 
@@ -17,9 +16,6 @@ from kompox.cli.runtime import Runtime
 from kompox.domain.errors import NotImplementedYetError
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 class _GlobalHelpMixin:
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -59,19 +55,6 @@ def runtime(ctx: click.Context) -> Runtime:
     if obj is None:  # pragma: no cover - main() always provides it
         raise RuntimeError("kompoxops runtime missing from the click context")
     return obj
-
-
-def with_prerun(func: F) -> F:
-    """Run the pre-run hook (discovery, KOM, logging) before the command body."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        rt = runtime(click.get_current_context())
-        rt.prerun()
-        return func(*args, **kwargs)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return cast(F, wrapper)
 
 
 def planned(group: click.Group, name: str, summary: str, issue: str) -> None:

@@ -8,7 +8,9 @@ and resolve the target app or cluster with upstream's precedence.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import KompoxError, NotFoundError
@@ -20,6 +22,7 @@ from kompox.kom.target import select_app_id, select_cluster_id
 from kompox.store.inmem import InMemoryRepositories
 
 log = logging.getLogger("kompox.cli")
+T = TypeVar("T")
 
 
 @dataclass
@@ -45,9 +48,12 @@ class AppContext:
     workspace: Workspace | None
 
 
-def _get_or_none(getter: object, id: str) -> object | None:
+def _lookup(getter: Callable[[str], T], id: str) -> T | None:
+    """``getter(id)``, or None for an empty id or a missing resource (reported later as a warning)."""
+    if not id:
+        return None
     try:
-        return getter(id) if id else None  # type: ignore[operator]
+        return getter(id)
     except NotFoundError:
         return None
 
@@ -56,17 +62,10 @@ def resolve_app(rt: Runtime, app_id: str, app_name: str) -> AppContext:
     store = open_store(rt)
     target = select_app_id(store.repos.apps, app_id=app_id, app_name=app_name, default_app_id=store.default_app)
     app = store.repos.apps.get(target)
-    cluster = _get_or_none(store.repos.clusters.get, app.cluster_id)
-    provider = _get_or_none(store.repos.providers.get, cluster.provider_id) if isinstance(cluster, Cluster) else None
-    workspace = (
-        _get_or_none(store.repos.workspaces.get, provider.workspace_id) if isinstance(provider, Provider) else None
-    )
-    return AppContext(
-        app=app,
-        cluster=cluster if isinstance(cluster, Cluster) else None,
-        provider=provider if isinstance(provider, Provider) else None,
-        workspace=workspace if isinstance(workspace, Workspace) else None,
-    )
+    cluster = _lookup(store.repos.clusters.get, app.cluster_id)
+    provider = _lookup(store.repos.providers.get, cluster.provider_id) if cluster else None
+    workspace = _lookup(store.repos.workspaces.get, provider.workspace_id) if provider else None
+    return AppContext(app=app, cluster=cluster, provider=provider, workspace=workspace)
 
 
 def resolve_cluster(rt: Runtime, cluster_id: str, cluster_name: str) -> Cluster:

@@ -107,7 +107,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 def command_tree(group: click.Group) -> dict[str, CommandTree]:
     tree: dict[str, CommandTree] = {}
-    for name, cmd in _subcommands(group).items():
+    for name, cmd in group.commands.items():
         tree[name] = command_tree(cmd) if isinstance(cmd, click.Group) else {}
     if isinstance(group, KompoxGroup):
         for alias, target in group.aliases.items():
@@ -123,13 +123,9 @@ def boolean_flags(group: click.Command) -> set[str]:
             names.update(param.opts)
             names.update(param.secondary_opts)
     if isinstance(group, click.Group):
-        for cmd in _subcommands(group).values():
+        for cmd in group.commands.values():
             names |= boolean_flags(cmd)
     return names
-
-
-def _subcommands(group: click.Group) -> dict[str, click.Command]:
-    return dict(group.commands)
 
 
 def routing_group(argv: Sequence[str]) -> click.Group:

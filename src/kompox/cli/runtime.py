@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kompox.cli.argv import GlobalFlags
 from kompox.domain.errors import ConfigError, KompoxError
@@ -63,8 +63,7 @@ class Runtime:
         self.apply_chdir()
         cwd = Path.cwd()
         self.project = resolve_project(cwd, self.env, self.flags.kompox_root, self.flags.kompox_dir)
-        self.env["KOMPOX_ROOT"] = str(self.project.root)
-        self.env["KOMPOX_DIR"] = str(self.project.dir)
+        self.env.update(self.project.environ())
         self.kom = initialize_kom(self.project, cwd, self.env, self.flags.kom_path, self.flags.kom_app)
         settings = self._log_settings()
         try:
@@ -82,19 +81,10 @@ class Runtime:
         from kompox.logging import resolve_log_settings
 
         assert self.project is not None
-        cfg = self.project.config.logging
-        logging_cfg: Mapping[str, Any] = {
-            "dir": cfg.dir,
-            "format": cfg.format,
-            "level": cfg.level,
-            "retentionDays": cfg.retention_days,
-        }
         return resolve_log_settings(
             flags={"format": self.flags.log_format, "level": self.flags.log_level, "output": self.flags.log_output},
             env=self.env,
-            config=logging_cfg,
-            kompox_dir=self.project.dir,
-            expand=self.project.expand,
+            defaults=project_log_defaults(self.project),
         )
 
     # --- envelope ---------------------------------------------------------
@@ -119,3 +109,17 @@ class Runtime:
         if self.kom is None:
             raise KompoxError("internal error: KOM not initialised before the command ran")
         return self.kom
+
+
+def project_log_defaults(project: ProjectEnv) -> LogSettings:
+    """The log settings ``.kompox/config.yml`` gives (its defaults and expansion live in ProjectEnv)."""
+    from pathlib import Path
+
+    from kompox.logging import LogSettings
+
+    return LogSettings(
+        format=project.log_format,
+        level=project.log_level,
+        dir=Path(project.log_dir),
+        retention_days=project.retention_days,
+    )

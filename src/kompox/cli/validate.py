@@ -18,18 +18,13 @@ from kompox.usecase.app_validate import AppValidation, Severity, validate_app
 log = logging.getLogger("kompox.cli")
 
 
-def _read_absolute(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
 def run_validate(rt: Runtime, app_id: str, app_name: str) -> AppValidation:
     ctx = resolve_app(rt, app_id, app_name)
     app, cluster = ctx.app, ctx.cluster
     driver = try_driver(ctx)
 
     def load() -> Project:
-        source = resolve_compose_source(app.compose, app.ref_base, _read_absolute)
+        source = resolve_compose_source(app.compose, app.ref_base, local_file_reader("/"))
         reader = local_file_reader(source.working_dir) if source.working_dir else None
         return load_project(
             source.text,
