@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from kompox.domain.errors import ValidationError
 from kompox.domain.naming import new_compact_id
+from kompox.domain.timefmt import rfc3339_nano
 
 LOGGER_NAME = "kompox"
 LOG_FORMATS = ("json", "human", "text")
@@ -74,13 +75,6 @@ def parse_level(text: str) -> int:
 _LEVEL_NAMES = {logging.DEBUG: "DEBUG", logging.INFO: "INFO", logging.WARNING: "WARN", logging.ERROR: "ERROR"}
 
 
-def _rfc3339(ts: float) -> str:
-    dt = datetime.fromtimestamp(ts, UTC)
-    frac = f"{dt.microsecond:06d}".rstrip("0")
-    base = dt.strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{base}.{frac}Z" if frac else f"{base}Z"
-
-
 def _record_attrs(record: logging.LogRecord, run_id: str) -> dict[str, Any]:
     attrs: dict[str, Any] = {"runId": run_id}
     raw = getattr(record, "attrs", None)
@@ -99,7 +93,7 @@ class JSONFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
-            "time": _rfc3339(record.created),
+            "time": rfc3339_nano(datetime.fromtimestamp(record.created, UTC)),
             "level": _LEVEL_NAMES.get(record.levelno, record.levelname),
             "msg": mask_text(record.getMessage()),
         }

@@ -80,3 +80,14 @@ def test_multi_validation_error_is_one_line_with_cap() -> None:
 
 def test_protection_error_message() -> None:
     assert str(ProtectionError("deprovision")) == "cluster operation blocked by protection policy: deprovision"
+
+
+def test_rfc3339_nano_trims_fraction_and_normalises_to_utc() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from kompox.domain.timefmt import rfc3339_nano
+
+    assert rfc3339_nano(datetime(2025, 9, 25, 6, 12, 20, 123400, tzinfo=UTC)) == "2025-09-25T06:12:20.1234Z"
+    assert rfc3339_nano(datetime(2025, 9, 25, 6, 12, 20)) == "2025-09-25T06:12:20Z"
+    tokyo = timezone(timedelta(hours=9))
+    assert rfc3339_nano(datetime(2025, 9, 25, 15, 12, 20, tzinfo=tokyo)) == "2025-09-25T06:12:20Z"

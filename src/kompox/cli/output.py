@@ -5,21 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-
-def go_time(value: datetime) -> str:
-    """RFC 3339 with the fraction's trailing zeros trimmed (Go's time.RFC3339Nano)."""
-    dt = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    frac = f"{dt.microsecond:06d}".rstrip("0")
-    base = dt.strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{base}.{frac}Z" if frac else f"{base}Z"
+from kompox.domain.timefmt import rfc3339_nano
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return go_time(value)
+        return rfc3339_nano(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
