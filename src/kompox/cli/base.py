@@ -17,6 +17,7 @@ from kompox.domain.errors import NotImplementedYetError
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+
 class _GlobalHelpMixin:
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_epilog(ctx, formatter)  # type: ignore[misc]
@@ -48,6 +49,11 @@ def bare_group_callback(ctx: click.Context) -> None:
     """Invoked without a sub-command: show the group's help (exit 0)."""
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
+
+
+def new_group(name: str, help_text: str, aliases: dict[str, str] | None = None) -> KompoxGroup:
+    """A sub-command group that prints its help when invoked bare."""
+    return KompoxGroup(name=name, help=help_text, aliases=aliases, callback=click.pass_context(bare_group_callback))
 
 
 def runtime(ctx: click.Context) -> Runtime:

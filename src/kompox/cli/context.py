@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import KompoxError, NotFoundError
@@ -20,6 +20,9 @@ from kompox.kom.legacy import load_legacy_db_url, resolve_db_url
 from kompox.kom.loader import Mode
 from kompox.kom.target import select_app_id, select_cluster_id
 from kompox.store.inmem import InMemoryRepositories
+
+if TYPE_CHECKING:
+    from kompox.kube.client import KubeClient
 
 log = logging.getLogger("kompox.cli")
 T = TypeVar("T")
@@ -87,3 +90,19 @@ def try_driver(ctx: AppContext) -> Driver | None:
     except KompoxError as err:
         log.warning("provider driver unavailable", extra={"attrs": {"err": str(err)}})
         return None
+
+
+def require_driver(ctx: AppContext) -> Driver:
+    """The app's provider driver; errors (unknown driver, bad settings, no cluster) are raised, not logged."""
+    from kompox.providers.registry import new_driver
+
+    if ctx.cluster is None or ctx.provider is None:
+        raise NotFoundError(f"app {ctx.app.name}: cluster or provider not found ({ctx.app.cluster_id or 'no cluster'})")
+    return new_driver(ctx.workspace, ctx.provider)
+
+
+def connect_kube(driver: Driver, cluster: Cluster) -> KubeClient:
+    """A Kubernetes client for the cluster, from the driver's kubeconfig bytes (never written to disk)."""
+    from kompox.kube.client import KubeClient
+
+    return KubeClient(driver.cluster_kubeconfig(cluster))

@@ -1,0 +1,39 @@
+"""The shape every driver under the volume contract suite provides (seed 000, seed 002).
+
+A harness factory builds one driver with its fake cloud behind it.  The suite in
+this package is written once and runs against every harness listed in
+``conftest.py``; the harness never decides the outcome of a rule, it only
+supplies the driver, the resources the rules act on, and a clock.
+
+The app must define a ``disk`` volume named :data:`DISK_VOLUME`
+(size :data:`DISK_SIZE`) and, when ``supports_files`` is true, a ``files``
+volume named :data:`FILES_VOLUME` (size :data:`FILES_SIZE`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kompox.domain.model import App, Cluster
+from kompox.domain.ports import Driver
+
+DISK_VOLUME = "db"
+FILES_VOLUME = "share"
+GIB = 1024**3
+DISK_SIZE = 10 * GIB
+FILES_SIZE = 100 * GIB
+
+
+@dataclass
+class VolumeHarness:
+    name: str
+    driver: Driver
+    cluster: Cluster
+    app: App
+    supports_files: bool
+    advance_clock: Callable[[float], None]
+    """Move the fake cloud's clock forward (seconds) so later creations get later ``created_at``."""
+    other_cluster: Cluster | None = None
+    """A second cluster of the same provider; it must see the same disks (membership by the volume's tag)."""
+    close: Callable[[], None] = field(default=lambda: None)
