@@ -2,29 +2,41 @@
 
 kmock is asyncio-based; the official ``kubernetes`` client is synchronous.  The
 emulator runs its own event loop in a daemon thread and the tests drive it
-with real HTTP.  Two gaps of kmock's emulator are filled here, explicitly:
+with real HTTP.  kmock's emulator stores objects and serves reads; this
+harness adds, explicitly, what the Kompox tests need from an API server:
 
-* server-side apply: kmock treats every PATCH as a merge of an *existing*
-  object (404 otherwise).  ``application/apply-patch+yaml`` PATCHes of absent
-  objects are turned into creations first (apply = create-or-merge).
+* **writes with API-server semantics** (handled here, not by kmock):
+  ``POST`` (409 ``AlreadyExists``), server-side apply (``apply-patch+yaml``:
+  create-or-update; fields the manager applied before and no longer applies
+  are removed, fields written by other requests are kept), JSON patch and
+  merge patch.  Every stored change gets a new ``metadata.resourceVersion``;
+  ``metadata.generation`` starts at 1 and grows when anything outside
+  ``metadata``/``status`` changes.  A write that changes nothing keeps both.
+* **label selectors** on lists (``k=v``, ``k!=v``, ``k``, ``!k``).
+* **deletion**: deleting a Namespace deletes everything in it; with the fake
+  controller on, deleting a Deployment deletes its pods.
+* **faults** (:meth:`KMockThread.inject`): a status (409, 429, 500…) or a
+  connection reset for the next N matching requests, answered *before* any
+  state change, as a real server that refused the request.
+* **a fake Deployment controller** (``KMockThread.rollout``): ``"ready"``
+  marks every changed Deployment rolled out and replaces its pods with
+  running, ready ones; ``"stuck"`` leaves the new replica unavailable.
 * Namespace paths: kmock 0.8 mis-parses ``/api/v1/namespaces[/<name>]``; the
   harness parses those paths itself (see ``_parse_path``).
-* JSON patch: kmock merges dict bodies only; ``application/json-patch+json``
-  bodies (lists of operations) are applied with ``jsonpatch`` (a kmock
-  dependency) and stored as a new version.
 
-It does not filter lists by ``labelSelector``, does not set
-``resourceVersion``/``generation``/``status``, and cannot serve websocket
-(exec, port-forward) requests.
+It cannot serve websocket (exec, port-forward) requests: see ``ws_server.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import hashlib
+import itertools
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp.web
@@ -50,32 +62,277 @@ parsing.parse_path = _parse_path
 
 APPLY = "application/apply-patch+yaml"
 JSON_PATCH = "application/json-patch+json"
+SERVER_FIELDS = ("resourceVersion", "generation", "uid", "creationTimestamp", "managedFields")
+CREATED_AT = "2026-01-01T00:00:00Z"
+NODE = "node-1"
+
+Key = tuple[Any, str | None, str]
+
+
+@dataclass
+class Fault:
+    method: str
+    status: int
+    times: int
+    reason: str = ""
+    plural: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    reset: bool = False
+
+    def matches(self, request: Any) -> bool:
+        if self.times <= 0 or request.method.upper() != self.method:
+            return False
+        plural = request.resource.plural if request.resource is not None else None
+        return self.plural is None or plural == self.plural
+
+
+def content(obj: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The object without the fields the server maintains (for change detection)."""
+    if obj is None:
+        return None
+    out = copy.deepcopy(obj)
+    meta = out.get("metadata") or {}
+    for key in SERVER_FIELDS:
+        meta.pop(key, None)
+    return out
+
+
+def spec_part(obj: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (obj or {}).items() if k not in ("metadata", "status")}
+
+
+def merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """Recursive dict merge; lists and scalars replace; ``None`` removes (merge-patch rules)."""
+    out = copy.deepcopy(base)
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def drop_unapplied(current: dict[str, Any], before: dict[str, Any], now: dict[str, Any]) -> None:
+    """Remove from ``current`` the fields the manager applied ``before`` and does not apply ``now``."""
+    for key, value in before.items():
+        if key not in now:
+            current.pop(key, None)
+        elif isinstance(value, dict) and isinstance(now[key], dict) and isinstance(current.get(key), dict):
+            drop_unapplied(current[key], value, now[key])
+
+
+def selector_matches(labels: dict[str, str], selector: str) -> bool:
+    for req in (r.strip() for r in selector.split(",") if r.strip()):
+        if "!=" in req:
+            k, v = req.split("!=", 1)
+            if labels.get(k.strip()) == v.strip():
+                return False
+        elif "=" in req:
+            k, v = req.replace("==", "=").split("=", 1)
+            if labels.get(k.strip()) != v.strip():
+                return False
+        elif req.startswith("!"):
+            if req[1:].strip() in labels:
+                return False
+        elif req not in labels:
+            return False
+    return True
+
+
+def status_body(status: int, reason: str, message: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Status",
+        "metadata": {},
+        "status": "Failure",
+        "code": status,
+        "reason": reason,
+        "message": message,
+    }
 
 
 class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
+    """kmock's emulator plus the write semantics, selectors, faults and controller above."""
+
+    def setup_harness(self) -> None:
+        self.faults: list[Fault] = []
+        self.rollout: str | None = None
+        self._versions = itertools.count(1000)
+        self._applied: dict[Key, dict[str, Any]] = {}
+
+    # --- request entry ----------------------------------------------------------
+
     async def _handle(self, request: Any) -> aiohttp.web.StreamResponse:
-        ctype = (request.headers.get("Content-Type") or "").split(";")[0].strip()
-        if request.resource is not None and request.method == "PATCH" and request.name is not None:
-            key = (request.resource, request.namespace, request.name)
-            if ctype == JSON_PATCH:
-                async with self._lock:
-                    if key not in self._objects or self._objects[key].deleted:
-                        raise kmock.KubernetesObjectNotFoundError()
-                    obj = self._objects[key]
-                    new = jsonpatch.apply_patch(copy.deepcopy(obj.raw), request.data)
-                    obj.history.append(new)
-                    raw = obj.raw
-                return aiohttp.web.json_response(raw)
-            if ctype == APPLY:
-                async with self._lock:
-                    if key not in self._objects or self._objects[key].deleted:
-                        # Create an empty object; the emulator's PATCH handling below then
-                        # merges the applied body into it and user reactions still apply.
-                        if key in self._objects:
-                            self._objects[key].create({})
-                        else:
-                            self._objects[key] = {}
+        for fault in self.faults:
+            if fault.matches(request):
+                fault.times -= 1
+                if fault.reset:
+                    request._raw_request.transport.abort()
+                    raise ConnectionResetError("connection reset by the test")
+                body = status_body(fault.status, fault.reason or "Injected", "injected")
+                return aiohttp.web.json_response(body, status=fault.status, headers=fault.headers)
+        if request.resource is not None and request.subresource is None:
+            method = request.method.upper()
+            if method == "PATCH" and request.name is not None:
+                return await self._patch(request)
+            if method == "POST" and request.name is None:
+                return await self._create(request)
+            if method == "GET" and request.name is None and request.params.get("labelSelector"):
+                return await self._list(request)
+            if method == "DELETE" and request.name is not None:
+                try:
+                    return await super()._handle(request)
+                finally:
+                    async with self._lock:
+                        self._after_delete(request)
         return await super()._handle(request)
+
+    # --- writes -----------------------------------------------------------------------
+
+    def _live(self, key: Key) -> dict[str, Any] | None:
+        if key in self._objects and not self._objects[key].deleted:
+            return copy.deepcopy(dict(self._objects[key].raw))
+        return None
+
+    def _store(self, key: Key, new: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        """Store ``new`` (stamped) if its content differs from ``old``; returns what the server holds."""
+        meta = new.setdefault("metadata", {})
+        if old is not None and content(new) == content(old):
+            return old
+        if old is None:
+            meta["uid"] = hashlib.sha1(repr(key).encode()).hexdigest()[:8] + "-uid"
+            meta["creationTimestamp"] = CREATED_AT
+            meta["generation"] = 1
+        else:
+            old_meta = old.get("metadata") or {}
+            for name in ("uid", "creationTimestamp", "generation"):
+                if name in old_meta:
+                    meta[name] = old_meta[name]
+            if spec_part(new) != spec_part(old):
+                meta["generation"] = int(old_meta.get("generation") or 0) + 1
+        meta["resourceVersion"] = str(next(self._versions))
+        if key in self._objects:
+            if self._objects[key].deleted:
+                self._objects[key].create(new)
+            else:
+                self._objects[key].history.append(new)
+        else:
+            self._objects[key] = new
+        return new
+
+    async def _patch(self, request: Any) -> aiohttp.web.StreamResponse:
+        key: Key = (request.resource, request.namespace, request.name)
+        ctype = (request.headers.get("Content-Type") or "").split(";")[0].strip()
+        async with self._lock:
+            old = self._live(key)
+            if ctype == APPLY:
+                body = dict(request.data or {})
+                base = copy.deepcopy(old) if old is not None else {}
+                if key in self._applied:
+                    drop_unapplied(base, self._applied[key], body)
+                new = merge(base, body)
+                self._applied[key] = copy.deepcopy(body)
+            elif old is None:
+                raise kmock.KubernetesObjectNotFoundError()
+            elif ctype == JSON_PATCH:
+                new = jsonpatch.apply_patch(copy.deepcopy(old), request.data)
+            else:
+                new = merge(old, dict(request.data or {}))
+            stored = self._store(key, new, old)
+            self._after_write(key, stored, old)  # the controller acts after the answer is composed
+        return aiohttp.web.json_response(stored, status=201 if old is None else 200)
+
+    async def _create(self, request: Any) -> aiohttp.web.StreamResponse:
+        body = dict(request.data or {})
+        meta = body.get("metadata") or {}
+        key: Key = (request.resource, request.namespace or meta.get("namespace"), meta.get("name"))
+        async with self._lock:
+            old = self._live(key)
+            if old is not None:
+                text = f'{request.resource.plural} "{meta.get("name")}" already exists'
+                return aiohttp.web.json_response(status_body(409, "AlreadyExists", text), status=409)
+            stored = self._store(key, body, None)
+            self._after_write(key, stored, None)
+        return aiohttp.web.json_response(stored, status=201)
+
+    async def _list(self, request: Any) -> aiohttp.web.StreamResponse:
+        selector = request.params.get("labelSelector", "")
+        async with self._lock:
+            items = [
+                copy.deepcopy(dict(obj.raw))
+                for (resource, ns, _name), obj in self._objects.items()
+                if resource == request.resource
+                and not obj.deleted
+                and (request.namespace is None or ns == request.namespace)
+                and selector_matches((obj.raw.get("metadata") or {}).get("labels") or {}, selector)
+            ]
+        items.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"].get("name", "")))
+        return aiohttp.web.json_response({"metadata": {"resourceVersion": "0"}, "items": items})
+
+    # --- side effects ----------------------------------------------------------------
+
+    def _after_delete(self, request: Any) -> None:
+        plural = request.resource.plural
+        if plural == "namespaces" and request.resource.group == "":
+            for key, obj in list(self._objects.items()):
+                if key[1] == request.name and not obj.deleted:
+                    obj.delete()
+                    self._applied.pop(key, None)
+        if plural == "deployments" and self.rollout:
+            self._delete_pods(request.namespace, request.name)
+        self._applied.pop((request.resource, request.namespace, request.name), None)
+
+    def _after_write(self, key: Key, stored: dict[str, Any], old: dict[str, Any] | None) -> None:
+        resource, namespace, name = key
+        if resource.plural != "deployments" or not self.rollout:
+            return
+        if old is not None and spec_part(old) == spec_part(stored):
+            return
+        spec = stored.get("spec") or {}
+        want = int(spec.get("replicas", 1))
+        ready = want if self.rollout == "ready" else 0
+        status = {
+            "observedGeneration": stored["metadata"]["generation"],
+            "replicas": want,
+            "updatedReplicas": want,
+            "readyReplicas": ready,
+            "availableReplicas": ready,
+        }
+        with_status = copy.deepcopy(stored)
+        with_status["status"] = status
+        self._store(key, with_status, stored)
+        self._delete_pods(namespace, name)
+        template = spec.get("template") or {}
+        digest = hashlib.sha256(repr(template).encode()).hexdigest()[:10]
+        for index in range(want):
+            pod_name = f"{name}-{digest}-p{index}"
+            containers = (template.get("spec") or {}).get("containers") or []
+            pod = {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {
+                    "name": pod_name,
+                    "namespace": namespace,
+                    "labels": {**((template.get("metadata") or {}).get("labels") or {}), "pod-template-hash": digest},
+                    "ownerReferences": [{"kind": "ReplicaSet", "name": f"{name}-{digest}"}],
+                },
+                "spec": {**(template.get("spec") or {}), "nodeName": NODE},
+                "status": {
+                    "phase": "Running" if ready else "Pending",
+                    "containerStatuses": [{"name": c.get("name"), "ready": bool(ready)} for c in containers],
+                },
+            }
+            self._store((kmock.resource("", "v1", "pods"), namespace, pod_name), pod, None)
+
+    def _delete_pods(self, namespace: str | None, deployment: str) -> None:
+        for (resource, ns, _name), obj in list(self._objects.items()):
+            if resource.plural != "pods" or ns != namespace or obj.deleted:
+                continue
+            owners = (obj.raw.get("metadata") or {}).get("ownerReferences") or []
+            if any(str(o.get("name", "")).startswith(f"{deployment}-") for o in owners):
+                obj.delete()
 
 
 KUBECONFIG_TEMPLATE = """
@@ -101,10 +358,11 @@ users:
 class KMockThread:
     """Runs an :class:`SSAEmulator` and its HTTP server in a background event loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, rollout: str | None = None) -> None:
         self.loop = asyncio.new_event_loop()
         self.emulator: Any = None
         self.url = ""
+        self._rollout = rollout
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -122,6 +380,8 @@ class KMockThread:
     async def _main(self) -> None:
         self._stop = asyncio.Event()
         emulator = SSAEmulator()
+        emulator.setup_harness()
+        emulator.rollout = self._rollout
         emulator.resources.load_bundled()
         async with emulator, kmock.Server(emulator) as server:
             self.emulator = emulator
@@ -142,12 +402,48 @@ class KMockThread:
 
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(10)
 
+    # --- test controls --------------------------------------------------------------
+
+    @property
+    def rollout(self) -> str | None:
+        mode = self.call(lambda: self.emulator.rollout)
+        return None if mode is None else str(mode)
+
+    @rollout.setter
+    def rollout(self, mode: str | None) -> None:
+        def set_mode() -> None:
+            self.emulator.rollout = mode
+
+        self.call(set_mode)
+
+    def inject(
+        self,
+        method: str,
+        status: int = 0,
+        *,
+        times: int = 1,
+        reason: str = "",
+        plural: str | None = None,
+        headers: dict[str, str] | None = None,
+        reset: bool = False,
+    ) -> None:
+        """Answer the next ``times`` ``method`` requests (of ``plural``) with ``status``, or reset them."""
+        fault = Fault(method.upper(), status, times, reason, plural, dict(headers or {}), reset)
+        self.call(lambda: self.emulator.faults.append(fault))
+
+    def clear_faults(self) -> None:
+        self.call(lambda: self.emulator.faults.clear())
+
     @property
     def kubeconfig(self) -> bytes:
         return KUBECONFIG_TEMPLATE.format(url=self.url).encode()
 
     def requests(self) -> list[Any]:
         return list(self.call(lambda: list(self.emulator)))
+
+    def kube_requests(self) -> list[Any]:
+        """Requests addressed to Kubernetes resources (not discovery or ``/version``)."""
+        return [r for r in self.requests() if r.resource is not None]
 
     def objects(self) -> dict[tuple[str, str | None, str], dict[str, Any]]:
         """Live objects as ``{(group/version/plural, namespace, name): raw}``."""
@@ -161,6 +457,28 @@ class KMockThread:
             return out
 
         return dict(self.call(snapshot))
+
+    def put(self, plural: str, obj: dict[str, Any]) -> None:
+        """Store ``obj`` as if another client created it (``plural`` like ``v1/pods``)."""
+        meta = obj["metadata"]
+
+        def store() -> None:
+            self.emulator.objects[plural, meta.get("namespace"), meta["name"]] = copy.deepcopy(obj)
+
+        self.call(store)
+
+    def set_status(self, plural: str, namespace: str | None, name: str, status: dict[str, Any]) -> None:
+        def change() -> None:
+            self.emulator.objects[plural, namespace, name]["status"] = status
+
+        self.call(change)
+
+
+def without_server_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` without ``resourceVersion``/``generation``/``uid``/``creationTimestamp``/``status``."""
+    out = content(obj) or {}
+    out.pop("status", None)
+    return out
 
 
 def dump(obj: Any) -> str:

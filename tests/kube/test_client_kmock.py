@@ -6,9 +6,8 @@ import copy
 import io
 from typing import Any
 
-import kmock
 import pytest
-from kmock_server import KMockThread
+from kmock_server import KMockThread, without_server_fields
 from manifests import NS, SELECTOR, app_objects, key_of
 
 from kompox.domain.errors import ProviderAPIError, ValidationError
@@ -19,34 +18,7 @@ from kompox.kube.transport import RetryPolicy
 
 
 def kube_requests(server: KMockThread) -> list[Any]:
-    return [r for r in server.requests() if r.resource is not None]
-
-
-def faulty(times: int, status: int, reason: str, headers: dict[str, str] | None = None) -> Any:
-    """A kmock reaction answering ``status`` for the first ``times`` matching requests."""
-    left = {"n": times}
-
-    def react(_request: Any) -> Any:
-        if left["n"] <= 0:
-            return NotImplemented
-        left["n"] -= 1
-        body = {"apiVersion": "v1", "kind": "Status", "status": "Failure", "reason": reason, "message": "injected"}
-        return kmock.Response(status=status, payload=body, headers=headers or {})
-
-    return react
-
-
-def resetting(times: int) -> Any:
-    left = {"n": times}
-
-    async def react(request: Any) -> Any:
-        if left["n"] <= 0:
-            return NotImplemented
-        left["n"] -= 1
-        request._raw_request.transport.abort()
-        raise ConnectionResetError("connection reset by the test")
-
-    return react
+    return server.kube_requests()
 
 
 # --- apply ----------------------------------------------------------------------------
@@ -59,8 +31,12 @@ def test_apply_stores_every_object_with_one_ssa_patch_each(server: KMockThread, 
     assert result.count == len(objects)
     held = server.objects()
     for obj in objects:
-        assert held[key_of(obj)] == obj
+        assert without_server_fields(held[key_of(obj)]) == obj
+        assert held[key_of(obj)]["metadata"]["generation"] == 1
     assert len(held) == len(objects)
+    assert [o["metadata"]["resourceVersion"] for o in result.objects] == [
+        held[key_of(o)]["metadata"]["resourceVersion"] for o in objects
+    ]
 
     reqs = kube_requests(server)
     assert len(reqs) == len(objects)  # no discovery, no extra reads
@@ -124,35 +100,35 @@ def test_apply_yaml_stream_skips_empty_documents(server: KMockThread, client: Ku
 def test_apply_retries_transient_statuses(
     server: KMockThread, client: KubeClient, sleeps: list[float], status: int, reason: str
 ) -> None:
-    server.call(lambda: server.emulator["patch"] << faulty(2, status, reason))
+    server.inject("patch", status, times=2, reason=reason)
     objects = app_objects()[:2]
 
     client.apply(objects)
 
     assert len(kube_requests(server)) == len(objects) + 2
     assert sleeps == [0.25, 0.5]
-    assert server.objects()[key_of(objects[1])] == objects[1]
+    assert without_server_fields(server.objects()[key_of(objects[1])]) == objects[1]
 
 
 def test_retry_after_is_honoured_up_to_the_cap(server: KMockThread, client: KubeClient, sleeps: list[float]) -> None:
-    server.call(lambda: server.emulator["patch"] << faulty(2, 429, "TooManyRequests", {"Retry-After": "3"}))
+    server.inject("patch", 429, times=2, reason="TooManyRequests", headers={"Retry-After": "3"})
     client.apply(app_objects()[:1])
     assert sleeps == [3.0, 3.0]
 
 
 def test_apply_survives_a_connection_reset(server: KMockThread, client: KubeClient, sleeps: list[float]) -> None:
-    server.call(lambda: server.emulator["patch"] << resetting(1))
+    server.inject("patch", reset=True)
     objects = app_objects()[:1]
 
     client.apply(objects)
 
     assert len(kube_requests(server)) == 2
     assert len(sleeps) == 1
-    assert server.objects()[key_of(objects[0])] == objects[0]
+    assert without_server_fields(server.objects()[key_of(objects[0])]) == objects[0]
 
 
 def test_persistent_500_gives_a_clear_error_naming_the_object(server: KMockThread, client: KubeClient) -> None:
-    server.call(lambda: server.emulator["patch"] << faulty(100, 500, "InternalError"))
+    server.inject("patch", 500, times=100, reason="InternalError")
     deployment = app_objects()[5]
 
     with pytest.raises(ProviderAPIError) as info:
@@ -169,7 +145,7 @@ def test_persistent_500_gives_a_clear_error_naming_the_object(server: KMockThrea
 
 
 def test_apply_stops_at_the_first_failure(server: KMockThread, client: KubeClient) -> None:
-    server.call(lambda: server.emulator["patch", kmock.resource("apps/v1/deployments")] << faulty(100, 422, "Invalid"))
+    server.inject("patch", 422, times=100, reason="Invalid", plural="deployments")
     objects = app_objects()
     with pytest.raises(ProviderAPIError, match="apply Deployment demo-app"):
         client.apply(objects)
@@ -182,7 +158,7 @@ def test_apply_stops_at_the_first_failure(server: KMockThread, client: KubeClien
 def test_refusals_name_verb_and_resource_without_retry(
     server: KMockThread, client: KubeClient, sleeps: list[float], status: int, word: str
 ) -> None:
-    server.call(lambda: server.emulator["get"] << faulty(100, status, "Forbidden"))
+    server.inject("get", status, times=100, reason="Forbidden")
     with pytest.raises(ProviderAPIError) as info:
         client.list_pods(NS, SELECTOR)
     message = str(info.value)
@@ -261,18 +237,12 @@ def test_delete_by_selector_keeps_volumes_and_other_components(server: KMockThre
 
 def test_delete_by_selector_stops_or_continues_on_errors(server: KMockThread, client: KubeClient) -> None:
     client.apply(app_objects())
-    server.call(
-        lambda: (
-            server.emulator["delete", kmock.resource("networking.k8s.io/v1/ingresses")] << faulty(100, 403, "Forbidden")
-        )
-    )
+    server.inject("delete", 403, times=100, reason="Forbidden", plural="ingresses")
     with pytest.raises(ProviderAPIError, match="refused to delete ingresses"):
         client.delete_by_selector(NS, SELECTOR, ignore_errors=False)
     assert ("apps/v1/deployments", NS, "demo-app") in server.objects()
+    assert ("networking.k8s.io/v1/ingresses", NS, "demo-app-custom") in server.objects()
 
-    # kmock changes its state before consulting reactions, so the refused Ingress is gone
-    # from its store; apply again so that the second pass meets it (and the 403) again.
-    client.apply(app_objects())
     result = client.delete_by_selector(NS, SELECTOR)
     assert len(result.errors) == 1 and "delete ingresses" in result.errors[0]
     assert ("Deployment", NS, "demo-app") in result.deleted
@@ -341,10 +311,7 @@ def test_sync_pod_content_hash_removes_a_deleted_pull_secret(server: KMockThread
 
 
 def _set_status(server: KMockThread, status: dict[str, Any]) -> None:
-    def change() -> None:
-        server.emulator.objects["apps/v1/deployments", NS, "demo-app"]["status"] = status
-
-    server.call(change)
+    server.set_status("apps/v1/deployments", NS, "demo-app", {"observedGeneration": 1, **status})
 
 
 def test_wait_for_rollout_reports_progress_until_done(server: KMockThread, client: KubeClient) -> None:
