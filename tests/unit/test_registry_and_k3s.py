@@ -71,10 +71,6 @@ APP = App(id="/ws/w/prv/p/cls/c/app/a", name="a", cluster_id=CLUSTER.id, volumes
     [
         ("ClusterProvision", lambda d: d.cluster_provision(CLUSTER)),
         ("ClusterDeprovision", lambda d: d.cluster_deprovision(CLUSTER)),
-        ("ClusterStatus", lambda d: d.cluster_status(CLUSTER)),
-        ("ClusterInstall", lambda d: d.cluster_install(CLUSTER)),
-        ("ClusterUninstall", lambda d: d.cluster_uninstall(CLUSTER)),
-        ("ClusterKubeconfig", lambda d: d.cluster_kubeconfig(CLUSTER)),
         ("VolumeDiskList", lambda d: d.volume_disk_list(CLUSTER, APP, "db")),
         ("VolumeDiskCreate", lambda d: d.volume_disk_create(CLUSTER, APP, "db", "", "")),
         ("VolumeDiskDelete", lambda d: d.volume_disk_delete(CLUSTER, APP, "db", "d1")),

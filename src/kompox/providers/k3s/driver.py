@@ -1,17 +1,26 @@
-"""The K3s driver: clusters that already exist, reached by kubeconfig.
+"""The K3s driver: any existing conformant cluster, reached by kubeconfig.
 
-Current behaviour follows upstream (drivers.md §12): cluster lifecycle,
-kubeconfig and volume methods raise a typed "not implemented" error naming the
-method, DNS apply is a no-op, ``volume_class`` has no opinion and node pools
-are not supported.  The kubeconfig-based cluster operations arrive with the
-Kubernetes-side issue.
+* ``cluster_kubeconfig`` reads the cluster settings ``KUBECONFIG`` /
+  ``KUBECONFIG_CONTEXT``, else the standard ``$KUBECONFIG`` / ``~/.kube/config``
+  resolution (:mod:`kompox.providers.k3s.kubeconfig_source`).
+* ``cluster_status``, ``cluster_install`` and ``cluster_uninstall`` work on
+  that cluster through :class:`kompox.kube.ingress_install.TraefikInstaller`:
+  a Traefik that already owns IngressClass ``traefik`` (K3s ships one in
+  ``kube-system``) is adopted, never duplicated, and never uninstalled.
+* ``cluster_dns_apply`` is a no-op (K3s manages no DNS zone).
+* Provisioning, volumes and node pools raise
+  :class:`~kompox.domain.errors.CapabilityNotImplementedError` naming the
+  method (upstream wording ``<Method> is not implemented for k3s provider``).
 """
 
 from __future__ import annotations
 
-from typing import NoReturn
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, NoReturn
 
-from kompox.domain.errors import CapabilityNotImplementedError, DriverConfigError
+from kompox.domain.errors import CapabilityNotImplementedError, DriverConfigError, KompoxError
 from kompox.domain.model import (
     App,
     AppVolume,
@@ -24,6 +33,8 @@ from kompox.domain.model import (
     VolumeDisk,
     VolumeSnapshot,
     Workspace,
+    ingress_namespace,
+    ingress_service_account,
 )
 from kompox.domain.naming import NIL_WORKSPACE
 from kompox.domain.options import (
@@ -44,14 +55,48 @@ from kompox.domain.options import (
     VolumeSnapshotDeleteOptions,
     VolumeSnapshotListOptions,
 )
+from kompox.providers.k3s.kubeconfig_source import KubeconfigEnv, cluster_kubeconfig
+
+if TYPE_CHECKING:
+    from kompox.kube.client import KubeClient
+    from kompox.kube.ingress_install import TraefikInstaller
 
 DRIVER_ID = "k3s"
+log = logging.getLogger("kompox.providers.k3s")
+KubeFactory = Callable[[bytes], "KubeClient"]
+
+
+def _default_kube(kubeconfig: bytes) -> KubeClient:
+    from kompox.kube.client import KubeClient
+
+    return KubeClient(kubeconfig)
 
 
 class K3sDriver:
-    def __init__(self, workspace: Workspace | None, provider: Provider) -> None:
+    """``env`` feeds kubeconfig resolution; ``kube`` builds the client; ``rollout_timeout`` bounds install."""
+
+    def __init__(
+        self,
+        workspace: Workspace | None,
+        provider: Provider,
+        *,
+        env: KubeconfigEnv | None = None,
+        kube: KubeFactory | None = None,
+        progress: Callable[[str], None] | None = None,
+        rollout_timeout: float | None = None,
+    ) -> None:
         self._workspace_name = workspace.name if workspace is not None else NIL_WORKSPACE
         self._provider = provider
+        self._env = env or KubeconfigEnv()
+        self._kube_factory = kube or _default_kube
+        self._progress = progress
+        self._rollout_timeout = rollout_timeout
+
+    def _installer(self, kube: KubeClient) -> TraefikInstaller:
+        from kompox.kube.ingress_install import ROLLOUT_TIMEOUT, TraefikInstaller
+
+        timeout = ROLLOUT_TIMEOUT if self._rollout_timeout is None else self._rollout_timeout
+        return TraefikInstaller(kube, progress=self._progress, rollout_timeout=timeout)
 
     def _missing(self, method: str) -> NoReturn:
         raise CapabilityNotImplementedError(method, DRIVER_ID)
@@ -74,16 +119,56 @@ class K3sDriver:
         self._missing("ClusterDeprovision")
 
     def cluster_status(self, cluster: Cluster) -> ClusterStatus:
-        self._missing("ClusterStatus")
+        """``provisioned``: the API server answered; ``installed``: a Traefik serves the cluster.
+
+        Configuration errors (bad ``KUBECONFIG``) raise; an unreachable or
+        refusing server is reported as not provisioned (logged at WARNING).
+        """
+        result = ClusterStatus(existing=cluster.existing)
+        kube = self._kube_factory(self.cluster_kubeconfig(cluster))
+        try:
+            state = self._installer(kube).state(ingress_namespace(cluster))
+        except KompoxError as err:
+            log.warning("cluster status: %s", err)
+            return result
+        finally:
+            kube.close()
+        result.provisioned = True
+        result.installed = state.installed
+        result.ingress_global_ip = state.ip
+        result.ingress_fqdn = state.hostname
+        return result
 
     def cluster_install(self, cluster: Cluster, opts: ClusterInstallOptions | None = None) -> None:
-        self._missing("ClusterInstall")
+        """Install Traefik in the ingress namespace, or adopt the Traefik that already serves the cluster."""
+        from kompox.kube.traefik import base_values
+
+        kube = self._kube_factory(self.cluster_kubeconfig(cluster))
+        try:
+            values = base_values(
+                ingress_namespace(cluster),
+                ingress_service_account(cluster),
+                cluster.ingress.cert_email if cluster.ingress else "",
+            )
+            self._installer(kube).install(values)
+        finally:
+            kube.close()
 
     def cluster_uninstall(self, cluster: Cluster, opts: ClusterUninstallOptions | None = None) -> None:
-        self._missing("ClusterUninstall")
+        """Remove the Traefik Kompox installed (and the namespace if Kompox created it); adopted ones stay."""
+        kube = self._kube_factory(self.cluster_kubeconfig(cluster))
+        try:
+            installer = self._installer(kube)
+            ns = ingress_namespace(cluster)
+            outcome = installer.uninstall(ns, ingress_service_account(cluster))
+            if not outcome.adopted:
+                installer.delete_namespace(ns, only_if_created=True)
+        finally:
+            kube.close()
 
     def cluster_kubeconfig(self, cluster: Cluster) -> bytes:
-        self._missing("ClusterKubeconfig")
+        """Kubeconfig bytes from the cluster settings or the standard locations (never written anywhere)."""
+        return cluster_kubeconfig(cluster, self._env)
 
     def cluster_dns_apply(
         self, cluster: Cluster, rset: DNSRecordSet, opts: ClusterDNSApplyOptions | None = None
@@ -160,8 +245,12 @@ class K3sDriver:
         self._missing("NodePoolDelete")
 
 
-def new_k3s_driver(workspace: Workspace | None, provider: Provider) -> K3sDriver:
-    """Factory: refuses a provider disabled by its settings (``disabled: "true"``)."""
+def new_k3s_driver(workspace: Workspace | None, provider: Provider, env: Mapping[str, str] | None = None) -> K3sDriver:
+    """Factory: refuses a provider disabled by its settings (``disabled: "true"``).
+
+    Kubeconfig resolution reads ``env`` (default: the process environment,
+    where the CLI has exported ``KOMPOX_ROOT``/``KOMPOX_DIR``) once, here.
+    """
     if (provider.settings or {}).get("disabled") == "true":
         raise DriverConfigError("k3s provider disabled by settings", field="settings.disabled")
-    return K3sDriver(workspace, provider)
+    return K3sDriver(workspace, provider, env=KubeconfigEnv.from_environ(os.environ if env is None else env))
