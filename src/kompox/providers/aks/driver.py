@@ -38,12 +38,12 @@ from kompox.domain.options import (
 )
 from kompox.providers.aks import cluster as cluster_ops
 from kompox.providers.aks import install as install_ops
+from kompox.providers.aks import nodepool as nodepool_ops
 from kompox.providers.aks.clients import AzureClients
 from kompox.providers.aks.cluster_dns import dns_apply
 from kompox.providers.aks.context import AKSContext
 from kompox.providers.aks.kube_seam import KubeConnector
 from kompox.providers.aks.naming import AKSNames, resource_prefix
-from kompox.providers.aks.nodepool import not_implemented
 from kompox.providers.aks.settings import parse_provider_settings
 from kompox.providers.aks.span import Progress
 from kompox.providers.aks.volume import backend_for_type, backend_for_volume, new_backends, sort_disks
@@ -180,16 +180,16 @@ class AKSDriver:
 
     # node pools
     def node_pool_list(self, cluster: Cluster, opts: NodePoolListOptions | None = None) -> list[NodePool]:
-        not_implemented("NodePoolList")
+        return nodepool_ops.node_pool_list(self._ctx, cluster, opts)
 
     def node_pool_create(self, cluster: Cluster, pool: NodePool, opts: NodePoolCreateOptions | None = None) -> NodePool:
-        not_implemented("NodePoolCreate")
+        return nodepool_ops.node_pool_create(self._ctx, cluster, pool)
 
     def node_pool_update(self, cluster: Cluster, pool: NodePool, opts: NodePoolUpdateOptions | None = None) -> NodePool:
-        not_implemented("NodePoolUpdate")
+        return nodepool_ops.node_pool_update(self._ctx, cluster, pool)
 
     def node_pool_delete(self, cluster: Cluster, pool_name: str, opts: NodePoolDeleteOptions | None = None) -> None:
-        not_implemented("NodePoolDelete")
+        nodepool_ops.node_pool_delete(self._ctx, cluster, pool_name)
 
 
 def new_aks_driver(workspace: Workspace | None, provider: Provider) -> AKSDriver:
