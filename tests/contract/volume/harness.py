@@ -37,3 +37,7 @@ class VolumeHarness:
     other_cluster: Cluster | None = None
     """A second cluster of the same provider; it must see the same disks (membership by the volume's tag)."""
     close: Callable[[], None] = field(default=lambda: None)
+    source_of: Callable[[str], str] | None = None
+    """Optional: given the handle of a disk or snapshot, the provider-native id it was copied from
+    (``""`` for an empty disk).  Lets the suite check which artefact a ``source`` resolved to;
+    the rules that need it are skipped (with a reason) when it is None."""
