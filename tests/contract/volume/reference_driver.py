@@ -24,10 +24,7 @@ have the same timestamp.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
 from kompox.domain.errors import (
@@ -81,58 +78,12 @@ from kompox.domain.options import (
 from kompox.domain.ports import DriverFactory
 from kompox.domain.source import Source, SourceKind, parse_source
 
+from .reference_cloud import TAG_ASSIGNED, TAG_DISK_NAME, TAG_MEMBER, TAG_SNAPSHOT_NAME, ReferenceCloud, Resource
+
 DRIVER_ID = "reference"
 NATIVE_PREFIX = "/reference/"
 DISK_CSI_DRIVER = "disk.reference.csi.kompox.dev"
 FILES_CSI_DRIVER = "files.reference.csi.kompox.dev"
-
-TAG_MEMBER = "kompox-member"  # value: kompox-<vol>-<idHASH> (seed 000)
-TAG_DISK_NAME = "kompox-disk-name"
-TAG_SNAPSHOT_NAME = "kompox-snapshot-name"
-TAG_ASSIGNED = "kompox-disk-assigned"
-
-EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-@dataclass
-class Resource:
-    """One cloud resource: a disk, a file share or a snapshot."""
-
-    kind: str  # "disk" | "share" | "snapshot"
-    id: str  # provider-native id; the Kompox handle
-    tags: dict[str, str]
-    size: int
-    zone: str = ""
-    options: dict[str, Any] = field(default_factory=dict)
-    source_id: str = ""  # what it was copied from ("" = empty)
-    created_at: datetime = EPOCH
-    updated_at: datetime = EPOCH
-
-
-class ReferenceCloud:
-    """The fake cloud shared by every driver instance (drivers are built per operation)."""
-
-    def __init__(self, start: datetime = EPOCH) -> None:
-        self._now = start
-        self.resources: list[Resource] = []
-        self.lock = threading.RLock()
-        self.calls: list[str] = []  # method names, for tests that check what was (not) called
-
-    def now(self) -> datetime:
-        return self._now
-
-    def advance(self, seconds: float) -> None:
-        self._now += timedelta(seconds=seconds)
-
-    def find(self, kind: str, id: str) -> Resource | None:
-        return next((r for r in self.resources if r.kind == kind and r.id == id), None)
-
-    def by_id(self, id: str) -> Resource | None:
-        return next((r for r in self.resources if r.id == id), None)
-
-    def members(self, kinds: Iterable[str], member: str) -> list[Resource]:
-        wanted = set(kinds)
-        return [r for r in self.resources if r.kind in wanted and r.tags.get(TAG_MEMBER) == member]
 
 
 def _newest_first(items: list[Any]) -> list[Any]:
