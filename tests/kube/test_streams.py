@@ -109,3 +109,30 @@ def test_port_forward_requires_a_running_pod(ws: WSThread, wsclient: KubeClient)
     ws.pod["status"] = {"phase": "Pending"}
     with pytest.raises(KubeAPIError, match='pod "p1" is not running'):
         PortForward(wsclient, "ns", "p1", [(0, 80)]).start()
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"metadata": {"name": "p1", "deletionTimestamp": "2026-01-01T00:00:00Z"}}, "pod terminating"),
+        ({"status": {"phase": "Succeeded"}}, "pod succeeded"),
+    ],
+)
+def test_port_forward_ends_when_the_pod_goes_away(
+    ws: WSThread, wsclient: KubeClient, change: dict[str, object], reason: str
+) -> None:
+    forward = PortForward(wsclient, "ns", "p1", [(0, 80)], addresses=["127.0.0.1"], poll_interval=0.05)
+    ((local, _),) = forward.start()
+    assert forward.wait(0.2) is None  # still forwarding
+    ws.pod.update(change)
+    ended = forward.wait(5)
+    assert ended == f"lost connection to pod p1: {reason}"
+    with pytest.raises(OSError):  # the listener is closed
+        socket.create_connection(("127.0.0.1", local), timeout=1).close()
+
+
+def test_port_forward_stop_ends_without_a_reason(ws: WSThread, wsclient: KubeClient) -> None:
+    forward = PortForward(wsclient, "ns", "p1", [(0, 80)], addresses=["127.0.0.1"], poll_interval=0.05)
+    forward.start()
+    forward.stop()
+    assert forward.wait(1) == ""

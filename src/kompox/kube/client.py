@@ -1,10 +1,10 @@
 """The Kubernetes client of Kompox: the only code that talks to an API server.
 
-Built from kubeconfig bytes held in memory (:mod:`kompox.kube.kubeconfig`); the
-official ``kubernetes`` package is imported lazily, when a client is built.
-Objects are plain dicts (manifests in, server objects out).  Every request
-goes through :class:`~kompox.kube.transport.Transport` (retries, one-line
-errors raised as :class:`~kompox.kube.transport.KubeAPIError`).
+:class:`KubeClient` layers, from the bottom: the connection and generic object
+access (:mod:`kompox.kube.api`), pods with logs/exec/port-forward
+(:mod:`kompox.kube.pod_access`), and here the app-level operations — server-side
+apply, deletion by selector, headless Service pruning, the Deployment pod
+template patch, rollout waiting and the reads of ``app status``.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any
 
 import yaml
 
 from kompox.domain.errors import ValidationError
-from kompox.kube import pods as podsel
 from kompox.kube import resources as res
+from kompox.kube.api import DEFAULT_TIMEOUT, FIELD_MANAGER, Obj, meta_of
+from kompox.kube.pod_access import PodAccess
 from kompox.kube.podhash import PodTemplatePatch, plan_pod_template_patch, referenced_names
 from kompox.kube.resources import ResourceRef
 from kompox.kube.rollout import RolloutStatus, rollout_status
@@ -29,18 +30,23 @@ from kompox.kube.transport import (
     JSON_PATCH,
     MERGE_PATCH,
     KubeAPIError,
-    RetryPolicy,
-    Transport,
     is_not_found,
 )
 
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "FIELD_MANAGER",
+    "HEADLESS_LABEL",
+    "ApplyResult",
+    "DeleteResult",
+    "KubeClient",
+    "Obj",
+    "is_missing",
+]
+
 log = logging.getLogger("kompox.kube")
 
-FIELD_MANAGER = "kompoxops"
 HEADLESS_LABEL = "kompox.dev/compose-service-headless"
-DEFAULT_TIMEOUT = 30.0
-
-Obj = dict[str, Any]
 
 
 @dataclass
@@ -66,153 +72,21 @@ class DeleteResult:
         return len(self.deleted)
 
 
-class KubeClient:
-    """A client for one cluster, from kubeconfig bytes (never written to disk).
+def _with_context(exc: KubeAPIError, prefix: str) -> KubeAPIError:
+    return KubeAPIError(
+        f"{prefix}: {exc}",
+        status_code=exc.status_code,
+        reason=exc.reason,
+        verb=exc.verb,
+        resource=exc.resource,
+        name=exc.name,
+        namespace=exc.namespace,
+        server_message=exc.server_message,
+    )
 
-    ``timeout`` bounds each non-streaming request (seconds); ``retry`` controls
-    retries of transient failures (inject a no-op ``sleep`` in tests).
-    """
 
-    def __init__(
-        self,
-        kubeconfig: bytes,
-        *,
-        context: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        field_manager: str = FIELD_MANAGER,
-        user_agent: str | None = None,
-    ) -> None:
-        from kubernetes import client as k8s_client
-
-        from kompox.kube.kubeconfig import build_configuration
-        from kompox.kube.kubeconfig import user_agent as default_user_agent
-
-        configuration, self._material, server = build_configuration(kubeconfig, context)
-        configuration.retries = False  # retries are ours (Transport), so they can be counted and bounded
-        self.configuration = configuration
-        self.api_client = k8s_client.ApiClient(configuration)
-        self.api_client.user_agent = user_agent or default_user_agent()
-        self.server = server or str(configuration.host)
-        self.field_manager = field_manager
-        self.transport = Transport(self.api_client, self.server, timeout=timeout, retry=retry or RetryPolicy())
-        self._discovered: dict[tuple[str, str], ResourceRef] = {}
-
-    # --- lifecycle -------------------------------------------------------------
-
-    def close(self) -> None:
-        self.api_client.close()  # type: ignore[no-untyped-call]
-        self._material.close()
-
-    def __enter__(self) -> KubeClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def request_count(self) -> int:
-        """HTTP requests sent so far, retries included."""
-        return self.transport.request_count
-
-    # --- generic object access -------------------------------------------------
-
-    def resource_for(self, api_version: str, kind: str) -> ResourceRef:
-        """Resource of ``apiVersion``/``kind``: the built-in table, else API discovery (cached)."""
-        ref = res.builtin_ref(api_version, kind) or self._discovered.get((api_version, kind))
-        if ref is not None:
-            return ref
-        prefix = f"/apis/{api_version}" if "/" in api_version else f"/api/{api_version}"
-        doc = self.transport.request("GET", prefix).json() or {}
-        ref = res.ref_from_discovery(api_version, kind, doc)
-        if ref is None:
-            raise ValidationError(f"unknown kind {kind} in {api_version} on {self.server}")
-        self._discovered[(api_version, kind)] = ref
-        return ref
-
-    def get(self, ref: ResourceRef, name: str, namespace: str | None = None) -> Obj | None:
-        """The object, or ``None`` when it does not exist."""
-        resp = self.transport.request("GET", ref.object_path(name, namespace), ok_statuses=frozenset({404}))
-        return None if resp.status == 404 else dict(resp.json())
-
-    def list_objects(self, ref: ResourceRef, namespace: str | None = None, label_selector: str = "") -> list[Obj]:
-        """Objects of a resource (in ``namespace``, or everywhere), matching ``label_selector``.
-
-        The selector is sent to the server and checked again on the answer.
-        """
-        query = [("labelSelector", label_selector)] if label_selector else []
-        doc = self.transport.request("GET", ref.collection_path(namespace), query=query).json() or {}
-        items = [dict(i) for i in doc.get("items") or []]
-        if label_selector:
-            items = [i for i in items if podsel.matches_selector(_meta(i).get("labels"), label_selector)]
-        if namespace and ref.namespaced:
-            items = [i for i in items if (i.get("metadata") or {}).get("namespace", namespace) == namespace]
-        return items
-
-    def create(self, ref: ResourceRef, obj: Mapping[str, Any], namespace: str | None = None) -> Obj:
-        resp = self.transport.request("POST", ref.collection_path(namespace), body=dict(obj))
-        return dict(resp.json())
-
-    def patch(
-        self,
-        ref: ResourceRef,
-        name: str,
-        patch: Any,
-        namespace: str | None = None,
-        *,
-        content_type: str = MERGE_PATCH,
-    ) -> Obj:
-        resp = self.transport.request("PATCH", ref.object_path(name, namespace), body=patch, content_type=content_type)
-        return dict(resp.json())
-
-    def delete(
-        self, ref: ResourceRef, name: str, namespace: str | None = None, *, propagation: str = "Background"
-    ) -> bool:
-        """Delete one object; ``False`` when it did not exist.  Completion is not awaited."""
-        body = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": propagation}
-        resp = self.transport.request(
-            "DELETE", ref.object_path(name, namespace), body=body, ok_statuses=frozenset({404})
-        )
-        return resp.status != 404
-
-    # --- namespaces and service accounts ---------------------------------------
-
-    def ensure_namespace(self, name: str, labels: Mapping[str, str] | None = None) -> bool:
-        """Create the namespace when absent; ``True`` when created (AlreadyExists is success)."""
-        if not name:
-            raise ValidationError("namespace name is empty")
-        if self.get(res.NAMESPACE, name) is not None:
-            return False
-        body: Obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
-        if labels:
-            body["metadata"]["labels"] = dict(labels)
-        resp = self.transport.request("POST", res.NAMESPACE.collection_path(), body=body, ok_statuses=frozenset({409}))
-        return resp.status != 409
-
-    def delete_namespace(self, name: str) -> bool:
-        """Delete the namespace (not awaited); ``False`` when it did not exist."""
-        if not name:
-            raise ValidationError("namespace name is empty")
-        return self.delete(res.NAMESPACE, name)
-
-    def ensure_service_account(self, namespace: str, name: str, annotations: Mapping[str, str] | None = None) -> Obj:
-        """Create with ``automountServiceAccountToken: false`` or add the annotations (never removes any)."""
-        current = self.get(res.SERVICE_ACCOUNT, name, namespace)
-        wanted = dict(annotations or {})
-        if current is None:
-            body: Obj = {
-                "apiVersion": "v1",
-                "kind": "ServiceAccount",
-                "metadata": {"name": name, "namespace": namespace, "annotations": wanted},
-                "automountServiceAccountToken": False,
-            }
-            return self.create(res.SERVICE_ACCOUNT, body, namespace)
-        have = (current.get("metadata") or {}).get("annotations") or {}
-        changed = {k: v for k, v in wanted.items() if have.get(k) != v}
-        if not changed and current.get("automountServiceAccountToken") is False:
-            return current
-        patch = {"metadata": {"annotations": changed}, "automountServiceAccountToken": False}
-        return self.patch(res.SERVICE_ACCOUNT, name, patch, namespace)
+class KubeClient(PodAccess):
+    """A client for one cluster, from kubeconfig bytes (never written to disk)."""
 
     # --- server-side apply -----------------------------------------------------
 
@@ -254,16 +128,7 @@ class KubeClient:
                     "PATCH", ref.object_path(name, namespace), query=query, body=obj, content_type=APPLY_PATCH
                 )
             except KubeAPIError as exc:
-                raise KubeAPIError(
-                    f"apply {kind} {name}: {exc}",
-                    status_code=exc.status_code,
-                    reason=exc.reason,
-                    verb=exc.verb,
-                    resource=exc.resource,
-                    name=exc.name,
-                    namespace=exc.namespace,
-                    server_message=exc.server_message,
-                ) from None
+                raise _with_context(exc, f"apply {kind} {name}") from None
             result.objects.append(dict(resp.json() or {}))
         return result
 
@@ -301,8 +166,7 @@ class KubeClient:
                 result.errors.append(str(exc))
                 continue
             for item in items:
-                meta = item.get("metadata") or {}
-                name = str(meta.get("name", ""))
+                name = str(meta_of(item).get("name", ""))
                 try:
                     if self.delete(ref, name, ns, propagation=propagation):
                         result.deleted.append((ref.kind, ns or "", name))
@@ -327,7 +191,7 @@ class KubeClient:
         except KubeAPIError as exc:
             result.errors.append(str(exc))
             return result
-        names = sorted(str((i.get("metadata") or {}).get("name", "")) for i in items)
+        names = sorted(str(meta_of(i).get("name", "")) for i in items)
         for name in names:
             if name in wanted:
                 continue
@@ -354,7 +218,7 @@ class KubeClient:
             return None
         by_kind: dict[str, dict[str, Obj]] = {}
         for obj in known:
-            meta = obj.get("metadata") or {}
+            meta = meta_of(obj)
             if meta.get("namespace") in (None, namespace):
                 by_kind.setdefault(str(obj.get("kind", "")), {})[str(meta.get("name", ""))] = dict(obj)
         deployment = by_kind.get("Deployment", {}).get(deployment_name)
@@ -395,22 +259,28 @@ class KubeClient:
         *,
         timeout: float,
         progress: Callable[[RolloutStatus], None] | None = None,
+        initial: Mapping[str, Any] | None = None,
         poll_interval: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> RolloutStatus:
         """Poll the Deployment until rolled out; ``progress`` sees each changed status.
 
-        Raises :class:`KubeAPIError` on timeout (message names the last state),
-        when the Deployment is missing, or when its progress deadline passed.
+        ``initial`` (e.g. the Deployment an apply just returned) is the first
+        observation, saving a read when it is already rolled out.  Raises
+        :class:`KubeAPIError` on timeout (message names the last state), when
+        the Deployment is missing, or when its progress deadline passed.
         """
         deadline = clock() + timeout
         last_message = ""
+        deployment: Mapping[str, Any] | None = initial
         while True:
-            deployment = self.get(res.DEPLOYMENT, name, namespace)
             if deployment is None:
-                raise KubeAPIError(f'deployment "{name}" not found in namespace "{namespace}"', status_code=404)
+                deployment = self.get(res.DEPLOYMENT, name, namespace)
+                if deployment is None:
+                    raise KubeAPIError(f'deployment "{name}" not found in namespace "{namespace}"', status_code=404)
             status = rollout_status(deployment)
+            deployment = None
             if progress is not None and status.message != last_message:
                 progress(status)
             last_message = status.message
@@ -420,33 +290,20 @@ class KubeClient:
                 raise KubeAPIError(f"timed out after {timeout:g}s {status.message}")
             sleep(poll_interval)
 
-    # --- pods and ingress --------------------------------------------------------
+    def list_deployments(self, namespace: str, selector: str) -> list[Obj]:
+        return self.list_objects(res.DEPLOYMENT, namespace, selector)
 
-    def list_pods(self, namespace: str, selector: str) -> list[Obj]:
-        return self.list_objects(res.POD, namespace, selector)
+    # --- ingress ------------------------------------------------------------------
 
-    def find_pod(self, namespace: str, selector: str, *, rule: str = "exec", container: str = "") -> Obj | None:
-        """Pick a pod by the rules of kube-and-ops.md §7: ``exec``, ``logs``, ``tunnel`` or ``status``."""
-        pods = self.list_pods(namespace, selector)
-        chosen: Mapping[str, Any] | None
-        if rule == "exec":
-            chosen = podsel.select_exec_pod(pods, container=container)
-        elif rule == "logs":
-            chosen = podsel.select_logs_pod(pods, container=container)
-        elif rule == "tunnel":
-            chosen = podsel.select_tunnel_pod(pods)
-        elif rule == "status":
-            chosen = podsel.select_status_pod(pods)
-        else:
-            raise ValidationError(f"unknown pod selection rule {rule!r} (exec, logs, tunnel, status)")
-        return None if chosen is None else dict(chosen)
+    def list_ingresses(self, namespace: str, selector: str) -> list[Obj]:
+        return self.list_objects(res.INGRESS, namespace, selector)
 
     def ingress_host_ips(self, namespace: str, selector: str) -> list[tuple[str, str]]:
         """``(host, ip)`` of every Ingress rule host, sorted by host (kube-and-ops.md §9.2)."""
         if not namespace or not selector:
             raise ValidationError("ingress host IPs: namespace and selector are required")
         hosts: dict[str, str] = {}
-        for ing in self.list_objects(res.INGRESS, namespace, selector):
+        for ing in self.list_ingresses(namespace, selector):
             lb = ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
             ip = str((lb[0] or {}).get("ip", "")) if lb else ""
             for rule in (ing.get("spec") or {}).get("rules") or []:
@@ -463,50 +320,6 @@ class KubeClient:
         lb = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
         first = lb[0] if lb else {}
         return str(first.get("ip", "")), str(first.get("hostname", ""))
-
-    # --- logs ------------------------------------------------------------------------
-
-    def stream_logs(
-        self,
-        namespace: str,
-        pod: str,
-        out: BinaryIO,
-        *,
-        container: str = "",
-        follow: bool = False,
-        tail_lines: int = 0,
-        timeout: float | None = -1.0,
-    ) -> int:
-        """Copy a pod's log to ``out``; return the bytes copied.
-
-        In follow mode no timeout applies: the copy runs until the server ends
-        the stream or the caller interrupts (``KeyboardInterrupt`` propagates).
-        """
-        query: list[tuple[str, str]] = []
-        if container:
-            query.append(("container", container))
-        if follow:
-            query.append(("follow", "true"))
-        if tail_lines > 0:
-            query.append(("tailLines", str(tail_lines)))
-        path = res.POD.object_path(pod, namespace, "log")
-        resp = self.transport.request("GET", path, query=query, stream=True, timeout=None if follow else timeout)
-        raw = resp.raw
-        total = 0
-        try:
-            for chunk in raw.stream(4096, decode_content=True):
-                if chunk:
-                    out.write(chunk)
-                    out.flush()
-                    total += len(chunk)
-        finally:
-            raw.release_conn()
-        return total
-
-
-def _meta(obj: Mapping[str, Any]) -> dict[str, Any]:
-    meta = obj.get("metadata")
-    return meta if isinstance(meta, dict) else {}
 
 
 def is_missing(exc: BaseException) -> bool:

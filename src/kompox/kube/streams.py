@@ -158,7 +158,10 @@ class PortForward:
 
     Every accepted connection opens its own websocket to the pod's
     ``portforward`` subresource.  ``errors`` receives one line per failed
-    connection (e.g. connection refused inside the pod).
+    connection (e.g. connection refused inside the pod).  A watcher reads the
+    pod every ``poll_interval`` seconds and ends the forwarding when the pod is
+    deleted, terminating, finished, or cannot be read (:meth:`wait` returns
+    the reason).
     """
 
     client: Any
@@ -167,17 +170,16 @@ class PortForward:
     ports: list[tuple[int, int]]  # (local, remote); local 0 = pick a free port
     addresses: list[str] = field(default_factory=lambda: ["localhost"])
     errors: Callable[[str], None] | None = None
+    poll_interval: float = 2.0
     _listeners: list[socket.socket] = field(default_factory=list, init=False)
     _stop: threading.Event = field(default_factory=threading.Event, init=False)
+    _ended: threading.Event = field(default_factory=threading.Event, init=False)
+    _reason: str = field(default="", init=False)
 
     def start(self) -> list[tuple[int, int]]:
         """Validate, bind every listener and start accepting; returns the (local, remote) pairs."""
         if not self.pod or not self.namespace or not self.ports:
             raise ValidationError("port forward: pod, namespace and at least one port are required")
-        pod = self.client.get(res.POD, self.pod, self.namespace)
-        phase = ((pod or {}).get("status") or {}).get("phase")
-        if phase != "Running":
-            raise KubeAPIError(f'port forward: pod "{self.pod}" is not running (phase {phase or "unknown"})')
         resolved: list[tuple[int, int]] = []
         seen: set[int] = set()
         for local, remote in self.ports:
@@ -188,6 +190,10 @@ class PortForward:
                 raise ValidationError(f"port forward: local port {local} used twice")
             seen.add(local)
             resolved.append((local, remote))
+        pod = self.client.get(res.POD, self.pod, self.namespace)
+        phase = ((pod or {}).get("status") or {}).get("phase")
+        if phase != "Running":
+            raise KubeAPIError(f'port forward: pod "{self.pod}" is not running (phase {phase or "unknown"})')
         addresses = [a.strip() for a in self.addresses if a.strip()] or ["localhost"]
         try:
             for address in addresses:
@@ -195,18 +201,48 @@ class PortForward:
                     sock = socket.create_server((address, local), reuse_port=False)
                     self._listeners.append(sock)
                     threading.Thread(target=self._accept, args=(sock, remote), daemon=True).start()
-        except OSError:
+        except OSError as exc:
             self.stop()
-            raise
+            raise KubeAPIError(f"port forward: cannot listen: {exc}") from None
         self.ports = resolved
+        threading.Thread(target=self._watch, daemon=True).start()
         return resolved
 
     def stop(self) -> None:
         self._stop.set()
         for sock in self._listeners:
             with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a thread blocked in accept()
+            with contextlib.suppress(OSError):
                 sock.close()
         self._listeners.clear()
+        self._ended.set()
+
+    def wait(self, timeout: float | None = None) -> str | None:
+        """Block until forwarding ends; the reason (empty after :meth:`stop`), or ``None`` on timeout."""
+        if not self._ended.wait(timeout):
+            return None
+        return self._reason
+
+    def _end(self, reason: str) -> None:
+        if not self._ended.is_set():
+            self._reason = reason
+            self.stop()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.poll_interval):
+            try:
+                pod = self.client.get(res.POD, self.pod, self.namespace)
+            except Exception as exc:
+                self._end(f"lost connection to pod {self.pod}: {exc}")
+                return
+            status = (pod or {}).get("status") or {}
+            if pod is None:
+                self._end(f"lost connection to pod {self.pod}: pod deleted")
+            elif (pod.get("metadata") or {}).get("deletionTimestamp"):
+                self._end(f"lost connection to pod {self.pod}: pod terminating")
+            elif status.get("phase") in ("Failed", "Succeeded"):
+                self._end(f"lost connection to pod {self.pod}: pod {str(status.get('phase')).lower()}")
 
     def _accept(self, listener: socket.socket, remote: int) -> None:
         while not self._stop.is_set():
