@@ -1,0 +1,63 @@
+"""Volume use cases over the production port adapter, backed by the reference driver."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from contract.volume.reference_cloud import ReferenceCloud
+from contract.volume.reference_driver import reference_factory
+from kompox.domain.errors import NotFoundError
+from kompox.domain.model import App, AppDeployment, AppVolume, Cluster, Provider, Workspace
+from kompox.providers import registry
+from kompox.providers.ports import DriverResolver, VolumePortAdapter
+
+DRIVER_ID = "reference-usecase-test"
+GIB = 1 << 30
+
+
+@dataclass
+class Repo:
+    items: dict[str, object] = field(default_factory=dict)
+
+    def get(self, id: str) -> object:
+        if id not in self.items:
+            raise NotFoundError(f"not found: {id}")
+        return self.items[id]
+
+    def list(self) -> list[object]:
+        return list(self.items.values())
+
+
+@dataclass
+class World:
+    cloud: ReferenceCloud
+    port: VolumePortAdapter
+    cluster: Cluster
+    app: App
+
+    def calls(self, name: str) -> int:
+        return self.cloud.calls.count(name)
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    cloud = ReferenceCloud()
+    registry.register(DRIVER_ID, reference_factory(cloud))
+    ws = Workspace(id="/ws/w1", name="w1")
+    prv = Provider(id="/ws/w1/prv/p1", name="p1", workspace_id=ws.id, driver=DRIVER_ID)
+    cluster = Cluster(id="/ws/w1/prv/p1/cls/c1", name="c1", provider_id=prv.id)
+    app = App(
+        id="/ws/w1/prv/p1/cls/c1/app/app1",
+        name="app1",
+        cluster_id=cluster.id,
+        volumes=[AppVolume("db", 10 * GIB, options={"sku": "Premium_LRS"}), AppVolume("share", GIB, type="files")],
+        deployment=AppDeployment(zone="1"),
+    )
+    port = VolumePortAdapter(DriverResolver(Repo({ws.id: ws}), Repo({prv.id: prv})))  # type: ignore[arg-type]
+    try:
+        yield World(cloud, port, cluster, app)
+    finally:
+        registry._REGISTRY.pop(DRIVER_ID, None)
