@@ -67,3 +67,15 @@ def purge_deleted_vaults(clients: AzureClients, names: list[str], location: str)
             client.vaults.begin_purge_deleted(name, location, polling=False)
         except AzureError as err:
             log.warning("failed to start purge of key vault %s: %s", name, describe_azure_error(err))
+
+
+def ensure_resource_group(clients: AzureClients, name: str, location: str, tags: dict[str, str]) -> str:
+    """Create or update the group (tags replaced on every call); returns its id as ARM reports it."""
+    from azure.core.exceptions import HttpResponseError
+
+    try:
+        group = clients.resources().resource_groups.create_or_update(name, {"location": location, "tags": tags})
+    except HttpResponseError as err:
+        raise api_error(f"create resource group {name}", err) from err
+    group_id = getattr(group, "id", None)
+    return str(group_id) if group_id else f"/subscriptions/{clients.subscription_id}/resourceGroups/{name}"

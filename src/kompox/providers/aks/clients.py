@@ -128,3 +128,15 @@ class AzureClients:
         from azure.mgmt.keyvault import KeyVaultManagementClient
 
         return self._build(KeyVaultManagementClient, subscription_id)
+
+    def compute(self, subscription_id: str | None = None) -> Any:
+        """Managed disks and snapshots (volume disk backend)."""
+        from azure.mgmt.compute import ComputeManagementClient
+
+        return self._build(ComputeManagementClient, subscription_id)
+
+    def storage(self, subscription_id: str | None = None) -> Any:
+        """Storage accounts and file shares (volume files backend)."""
+        from azure.mgmt.storage import StorageManagementClient
+
+        return self._build(StorageManagementClient, subscription_id)

@@ -29,6 +29,14 @@ TAG_SNAPSHOT_NAME = "kompox-snapshot-name"
 TAG_MANAGED_BY = "managed-by"
 MANAGED_BY = "kompox"
 
+# Azure Files share metadata (identifier-like keys, §6.3)
+MAX_SHARE_NAME = 41
+META_VOLUME_NAME = "kompox_volume_name"
+META_SHARE_NAME = "kompox_files_share_name"
+META_SHARE_ASSIGNED = "kompox_files_share_assigned"
+META_SHARE_CREATED = "kompox_files_share_created"
+"""Python extra: the share's first ``lastModifiedTime`` (Azure Files has no creation time; assign bumps it)."""
+
 SPC_PREFIX = "traefik-kv-"
 TLS_MOUNT_ROOT = "/config/tls/"
 
@@ -100,7 +108,24 @@ class AKSNames:
         prv, _, app_hash = self._hashes(app=app.name)
         return f"k4x{prv[:6]}{app_hash[:6]}"
 
+    def share_name(self, volume: str, disk: str) -> str:
+        """``<vol>-<disk>``; at most 41 characters."""
+        share = f"{volume}-{disk}"
+        if len(share) > MAX_SHARE_NAME:
+            raise DriverValidationError(f'share name "{share}" exceeds max length {MAX_SHARE_NAME}')
+        return share
+
     # tags
+    def disk_tags(self, app: App, volume: str, disk: str, assigned: bool) -> dict[str, str]:
+        tags = self.app_tags(app)
+        tags.update({TAG_VOLUME_NAME: volume, TAG_DISK_NAME: disk, TAG_DISK_ASSIGNED: bool_text(assigned)})
+        return tags
+
+    def snapshot_tags(self, app: App, volume: str, snapshot: str) -> dict[str, str]:
+        tags = self.app_tags(app)
+        tags.update({TAG_VOLUME_NAME: volume, TAG_SNAPSHOT_NAME: snapshot})
+        return tags
+
     def cluster_tags(self, cluster: Cluster) -> dict[str, str]:
         _, cls_hash, _ = self._hashes(cluster=cluster.name)
         return {
@@ -120,6 +145,15 @@ class AKSNames:
             TAG_APP_ID_HASH: app_hash,
             TAG_MANAGED_BY: MANAGED_BY,
         }
+
+
+def bool_text(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def files_handle(resource_group: str, account: str, share: str, subscription_id: str) -> str:
+    """The Azure Files CSI volume handle ``<rg>#<account>#<share>####<subscription>`` (six ``#``, §12.2)."""
+    return f"{resource_group}#{account}#{share}####{subscription_id}"
 
 
 def _check_len(kind: str, value: str, limit: int) -> None:

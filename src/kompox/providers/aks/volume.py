@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from kompox.domain.errors import DriverValidationError
 from kompox.domain.model import VOLUME_TYPE_DISK, VOLUME_TYPE_FILES, App, VolumeDisk
+from kompox.providers.aks.context import AKSContext
 from kompox.providers.aks.volume_backend import VolumeBackend
 from kompox.providers.aks.volume_backend_disk import DiskBackend
 from kompox.providers.aks.volume_backend_files import FilesBackend
 
 
-def new_backends() -> dict[str, VolumeBackend]:
-    return {VOLUME_TYPE_DISK: DiskBackend(), VOLUME_TYPE_FILES: FilesBackend()}
+def new_backends(ctx: AKSContext | None = None) -> dict[str, VolumeBackend]:
+    """The backend per volume type, bound to the driver's context.
+
+    Without a context only ``volume_class`` (and the files backend's
+    ``NotSupportedError`` for snapshots) work; the cloud operations raise the
+    typed not-implemented error.
+    """
+    return {VOLUME_TYPE_DISK: DiskBackend(ctx), VOLUME_TYPE_FILES: FilesBackend(ctx)}
 
 
 def backend_for_type(backends: dict[str, VolumeBackend], vol_type: str) -> VolumeBackend:

@@ -1,44 +1,310 @@
-"""Azure Managed Disk backend (``type = "disk"``, driver-aks.md §11).
+"""Azure Managed Disk backend (``type = "disk"``, driver-aks.md §11, §14).
 
-Only ``volume_class`` is implemented; disk and snapshot operations arrive with
-the volumes issue and raise the typed "not implemented" error until then.
+Disks and snapshots live in the app resource group and belong to a volume
+through the tag ``kompox-volume`` (plain volume name, upstream encoding), so
+any cluster of the same provider sees the same items.  The assigned disk is
+the one tagged ``kompox-disk-assigned=true``.
 """
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any
 
-from kompox.domain.errors import CapabilityNotImplementedError
+from kompox.domain.errors import CapabilityNotImplementedError, DriverError, DriverValidationError, NotFoundError
 from kompox.domain.model import App, AppVolume, Cluster, VolumeClass, VolumeDisk, VolumeSnapshot
+from kompox.domain.naming import new_compact_id
 from kompox.domain.options import VolumeDiskCreateOptions
+from kompox.domain.source import SourceKind
+from kompox.providers.aks import azure_compute, volume_source
+from kompox.providers.aks.arm_template import OUT_AKS_CLUSTER_PRINCIPAL_ID
+from kompox.providers.aks.azure_compute import Kind
+from kompox.providers.aks.clients import AzureClients
+from kompox.providers.aks.context import AKSContext
+from kompox.providers.aks.naming import (
+    TAG_DISK_ASSIGNED,
+    TAG_DISK_NAME,
+    TAG_SNAPSHOT_NAME,
+    TAG_VOLUME_NAME,
+    bool_text,
+)
+from kompox.providers.aks.span import Deadline, log
+from kompox.providers.aks.volume_common import (
+    EPOCH,
+    GIB,
+    LIST_TIMEOUT,
+    SOURCE_TIMEOUT,
+    WRITE_TIMEOUT,
+    as_utc,
+    check_names,
+    ensure_app_group,
+    not_found,
+    principal_id,
+    sort_newest_first,
+    text,
+)
+
+DISK_SKUS: tuple[str, ...] = (
+    "Standard_LRS",
+    "Premium_LRS",
+    "StandardSSD_LRS",
+    "UltraSSD_LRS",
+    "Premium_ZRS",
+    "StandardSSD_ZRS",
+    "PremiumV2_LRS",
+)
+DEFAULT_DISK_SKU = "Premium_LRS"
+
+
+def _number(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value)
+
+
+def disk_settings(options: dict[str, Any]) -> dict[str, Any]:
+    """``sku`` (unknown values fall back to ``Premium_LRS`` as upstream), ``iops`` and ``mbps`` (§11.4)."""
+    sku = options.get("sku")
+    if not (isinstance(sku, str) and sku in DISK_SKUS):
+        if sku not in (None, ""):
+            log.warning("disk sku %r is not one of %s; using %s", sku, ", ".join(DISK_SKUS), DEFAULT_DISK_SKU)
+        sku = DEFAULT_DISK_SKU
+    result: dict[str, Any] = {"sku": sku}
+    for key in ("iops", "mbps"):
+        number = _number(options.get(key))
+        if number is not None:
+            result[key] = number
+    return result
+
+
+def azure_zone(zone: str) -> str:
+    """Kompox zone (``japaneast-1``) → Azure zone (``1``); bare values unchanged (§15.1 rule)."""
+    zone = zone.strip()
+    return zone.rsplit("-", 1)[-1] if "-" in zone else zone
+
+
+def to_disk(item: Any, vol_name: str) -> VolumeDisk | None:
+    """Map an Azure disk (§11.1); ``None`` when it is not a Kompox disk of ``vol_name``."""
+    tags = getattr(item, "tags", None) or {}
+    name = tags.get(TAG_DISK_NAME)
+    if not name or tags.get(TAG_VOLUME_NAME) != vol_name:
+        return None
+    options: dict[str, Any] = {}
+    sku = text(getattr(getattr(item, "sku", None), "name", None))
+    if sku:
+        options["sku"] = sku
+    for key, attr in (("iops", "disk_iops_read_write"), ("mbps", "disk_m_bps_read_write")):
+        value = getattr(item, attr, None)
+        if value is not None:
+            options[key] = value
+    created = as_utc(getattr(item, "time_created", None))
+    zones = getattr(item, "zones", None) or []
+    return VolumeDisk(
+        name=name,
+        volume_name=vol_name,
+        assigned=str(tags.get(TAG_DISK_ASSIGNED, "")).lower() == "true",
+        size=int(getattr(item, "disk_size_gb", None) or 0) * GIB,
+        zone=str(zones[0]) if zones else "",
+        options=options,
+        handle=text(getattr(item, "id", None)),
+        created_at=created,
+        updated_at=created,
+    )
+
+
+def to_snapshot(item: Any, vol_name: str) -> VolumeSnapshot | None:
+    """Map an Azure snapshot (§11.7), filtered by ``kompox-volume`` (divergence #3)."""
+    tags = getattr(item, "tags", None) or {}
+    name = tags.get(TAG_SNAPSHOT_NAME)
+    if not name or tags.get(TAG_VOLUME_NAME) != vol_name:
+        return None
+    created = as_utc(getattr(item, "time_created", None))
+    return VolumeSnapshot(
+        name=name,
+        volume_name=vol_name,
+        size=int(getattr(item, "disk_size_gb", None) or 0) * GIB,
+        handle=text(getattr(item, "id", None)),
+        created_at=created,
+        updated_at=created,
+    )
 
 
 class DiskBackend:
-    def _missing(self, method: str) -> NoReturn:
-        raise CapabilityNotImplementedError(method, "aks")
+    def __init__(self, ctx: AKSContext | None = None) -> None:
+        self._ctx = ctx
+
+    def _bound(self, method: str) -> AKSContext:
+        if self._ctx is None:
+            raise CapabilityNotImplementedError(method, "aks")
+        return self._ctx
+
+    # listing
+    def _disks(self, ctx: AKSContext, clients: AzureClients, app: App, vol_name: str) -> list[tuple[VolumeDisk, Any]]:
+        pairs = []
+        for item in azure_compute.list_items(clients, "disk", ctx.names.app_resource_group(app)):
+            disk = to_disk(item, vol_name)
+            if disk is not None:
+                pairs.append((disk, item))
+        pairs.sort(key=lambda p: p[0].name)
+        pairs.sort(key=lambda p: p[0].created_at or EPOCH, reverse=True)
+        return pairs
 
     def disk_list(self, cluster: Cluster, app: App, vol_name: str) -> list[VolumeDisk]:
-        self._missing("VolumeDiskList")
+        ctx = self._bound("VolumeDiskList")
+        check_names(vol_name)
+        app.find_volume(vol_name)
+        return [d for d, _ in self._disks(ctx, ctx.clients.bounded(LIST_TIMEOUT), app, vol_name)]
 
+    def snapshot_list(self, cluster: Cluster, app: App, vol_name: str) -> list[VolumeSnapshot]:
+        ctx = self._bound("VolumeSnapshotList")
+        check_names(vol_name)
+        app.find_volume(vol_name)
+        clients = ctx.clients.bounded(LIST_TIMEOUT)
+        items = azure_compute.list_items(clients, "snapshot", ctx.names.app_resource_group(app))
+        return sort_newest_first([s for s in (to_snapshot(i, vol_name) for i in items) if s is not None])
+
+    # creation
     def disk_create(
         self, cluster: Cluster, app: App, vol_name: str, disk_name: str, source: str, opts: VolumeDiskCreateOptions
     ) -> VolumeDisk:
-        self._missing("VolumeDiskCreate")
+        ctx = self._bound("VolumeDiskCreate")
+        disk_name = disk_name.strip()
+        check_names(vol_name, "disk", disk_name, optional=True)
+        vol = app.find_volume(vol_name)
+        parsed = volume_source.parse(source, SourceKind.SNAPSHOT)
+        settings = disk_settings({**(vol.options or {}), **(opts.options or {})})
+        zone = azure_zone(opts.zone or app.deployment.zone)
+        clients = ctx.clients.bounded(WRITE_TIMEOUT)
+        deadline = Deadline(WRITE_TIMEOUT, "disk create")
 
-    def disk_delete(self, cluster: Cluster, app: App, vol_name: str, disk_name: str) -> None:
-        self._missing("VolumeDiskDelete")
+        rg = ctx.names.app_resource_group(app)
+        raw = azure_compute.list_items(clients, "disk", rg)
+        existing = [d for d in (to_disk(i, vol_name) for i in raw) if d is not None]
+        name = disk_name or new_compact_id()
+        if any(d.name == name for d in existing):
+            raise DriverValidationError(f'disk "{name}" already exists in volume "{vol_name}"')
+        resource = ctx.names.disk_name(app, vol_name, name)
+        _check_resource_free(raw, resource, "disk", name)
+        source_id = ""
+        if parsed.kind != SourceKind.EMPTY:
+            source_id = volume_source.resolve(ctx, clients.bounded(SOURCE_TIMEOUT), app, vol_name, parsed, "disk")
 
-    def disk_assign(self, cluster: Cluster, app: App, vol_name: str, disk_name: str) -> None:
-        self._missing("VolumeDiskAssign")
-
-    def snapshot_list(self, cluster: Cluster, app: App, vol_name: str) -> list[VolumeSnapshot]:
-        self._missing("VolumeSnapshotList")
+        principal = principal_id(ctx, clients, cluster, OUT_AKS_CLUSTER_PRINCIPAL_ID)
+        ensure_app_group(ctx, clients, app, principal)
+        creation = {"createOption": "Copy", "sourceResourceId": source_id} if source_id else {"createOption": "Empty"}
+        properties: dict[str, Any] = {"creationData": creation, "diskSizeGB": max(1, vol.size >> 30)}
+        if "iops" in settings:
+            properties["diskIOPSReadWrite"] = settings["iops"]
+        if "mbps" in settings:
+            properties["diskMBpsReadWrite"] = settings["mbps"]
+        body: dict[str, Any] = {
+            "location": ctx.location,
+            "tags": ctx.names.disk_tags(app, vol_name, name, assigned=not existing),
+            "sku": {"name": settings["sku"]},
+            "properties": properties,
+        }
+        if zone:
+            body["zones"] = [zone]
+        result = azure_compute.create_item(clients, "disk", rg, resource, body, deadline, ctx.progress)
+        disk = to_disk(result, vol_name)
+        if disk is None:
+            raise DriverError(f"create VolumeDisk from disk: disk {resource} came back without Kompox tags")
+        return disk
 
     def snapshot_create(self, cluster: Cluster, app: App, vol_name: str, snap_name: str, source: str) -> VolumeSnapshot:
-        self._missing("VolumeSnapshotCreate")
+        ctx = self._bound("VolumeSnapshotCreate")
+        snap_name = snap_name.strip()
+        check_names(vol_name, "snapshot", snap_name, optional=True)
+        app.find_volume(vol_name)
+        parsed = volume_source.parse(source, SourceKind.DISK)
+        clients = ctx.clients.bounded(WRITE_TIMEOUT)
+        deadline = Deadline(WRITE_TIMEOUT, "snapshot create")
+
+        rg = ctx.names.app_resource_group(app)
+        raw = azure_compute.list_items(clients, "snapshot", rg)
+        existing = [s for s in (to_snapshot(i, vol_name) for i in raw) if s is not None]
+        name = snap_name or new_compact_id()
+        if any(s.name == name for s in existing):
+            raise DriverValidationError(f'snapshot "{name}" already exists in volume "{vol_name}"')
+        resource = ctx.names.snapshot_name(app, vol_name, name)
+        _check_resource_free(raw, resource, "snapshot", name)
+        if parsed.kind == SourceKind.EMPTY:
+            source_id = self._assigned_disk(ctx, clients, app, vol_name).handle
+        else:
+            source_id = volume_source.resolve(ctx, clients.bounded(SOURCE_TIMEOUT), app, vol_name, parsed, "snapshot")
+
+        principal = principal_id(ctx, clients, cluster, OUT_AKS_CLUSTER_PRINCIPAL_ID)
+        ensure_app_group(ctx, clients, app, principal)
+        body = {
+            "location": ctx.location,
+            "tags": ctx.names.snapshot_tags(app, vol_name, name),
+            "properties": {"creationData": {"createOption": "Copy", "sourceResourceId": source_id}},
+        }
+        result = azure_compute.create_item(clients, "snapshot", rg, resource, body, deadline, ctx.progress)
+        snapshot = to_snapshot(result, vol_name)
+        if snapshot is None:
+            raise DriverError(f"create VolumeSnapshot from snapshot: snapshot {resource} came back without Kompox tags")
+        return snapshot
+
+    def _assigned_disk(self, ctx: AKSContext, clients: AzureClients, app: App, vol_name: str) -> VolumeDisk:
+        assigned = [d for d, _ in self._disks(ctx, clients, app, vol_name) if d.assigned]
+        if not assigned:
+            raise NotFoundError(f'no assigned disk found for volume "{vol_name}"')
+        if len(assigned) > 1:
+            names = ", ".join(sorted(d.name for d in assigned))
+            raise DriverError(
+                f'volume "{vol_name}" has {len(assigned)} assigned disks ({names}); '
+                "run disk assign to choose one, or name the source disk"
+            )
+        return assigned[0]
+
+    # assignment and deletion
+    def disk_assign(self, cluster: Cluster, app: App, vol_name: str, disk_name: str) -> None:
+        """Mark ``disk_name`` assigned and every other disk unassigned; only changed disks are written.
+
+        The target is written first, so an interrupted run leaves the wanted
+        disk assigned (possibly beside the old one); re-running repairs it.
+        """
+        ctx = self._bound("VolumeDiskAssign")
+        check_names(vol_name, "disk", disk_name)
+        app.find_volume(vol_name)
+        clients = ctx.clients.bounded(WRITE_TIMEOUT)
+        deadline = Deadline(WRITE_TIMEOUT, "disk assign")
+        rg = ctx.names.app_resource_group(app)
+        pairs = self._disks(ctx, clients, app, vol_name)
+        if not any(d.name == disk_name for d, _ in pairs):
+            raise not_found("disk", disk_name, vol_name, [d.name for d, _ in pairs])
+        ordered = [p for p in pairs if p[0].name == disk_name] + [p for p in pairs if p[0].name != disk_name]
+        for disk, item in ordered:
+            wanted = disk.name == disk_name
+            if disk.assigned == wanted:
+                continue
+            resource = text(getattr(item, "name", None))
+            fresh = azure_compute.get_item(clients, "disk", rg, resource)
+            if fresh is None:
+                if wanted:
+                    raise not_found("disk", disk_name, vol_name, [d.name for d, _ in pairs if d.name != disk_name])
+                continue
+            tags = dict(getattr(fresh, "tags", None) or {})
+            tags[TAG_DISK_ASSIGNED] = bool_text(wanted)
+            azure_compute.update_tags(clients, "disk", rg, resource, tags, deadline, ctx.progress)
+
+    def disk_delete(self, cluster: Cluster, app: App, vol_name: str, disk_name: str) -> None:
+        self._delete("VolumeDiskDelete", "disk", app, vol_name, disk_name)
 
     def snapshot_delete(self, cluster: Cluster, app: App, vol_name: str, snap_name: str) -> None:
-        self._missing("VolumeSnapshotDelete")
+        self._delete("VolumeSnapshotDelete", "snapshot", app, vol_name, snap_name)
+
+    def _delete(self, method: str, kind: Kind, app: App, vol_name: str, name: str) -> None:
+        """Delete by the derived resource name; absent items (or group) are success."""
+        ctx = self._bound(method)
+        check_names(vol_name, kind, name)
+        app.find_volume(vol_name)
+        resource = (
+            ctx.names.disk_name(app, vol_name, name) if kind == "disk" else ctx.names.snapshot_name(app, vol_name, name)
+        )
+        clients = ctx.clients.bounded(WRITE_TIMEOUT)
+        rg = ctx.names.app_resource_group(app)
+        azure_compute.delete_item(clients, kind, rg, resource, Deadline(WRITE_TIMEOUT, f"{kind} delete"), ctx.progress)
 
     def volume_class(self, cluster: Cluster, app: App, vol: AppVolume) -> VolumeClass:
         """Azure Disk CSI opinion (§11.11)."""
@@ -51,3 +317,13 @@ class DiskBackend:
             reclaim_policy="Retain",
             volume_mode="Filesystem",
         )
+
+
+def _check_resource_free(items: list[Any], resource: str, kind: str, name: str) -> None:
+    """A same-named Azure resource that is not this volume's ``name`` would be overwritten: refuse."""
+    for item in items:
+        if text(getattr(item, "name", None)).lower() == resource.lower():
+            raise DriverValidationError(
+                f'{kind} "{name}": Azure resource {resource} already exists and belongs to another '
+                f"volume or to no Kompox {kind} (choose another name)"
+            )
