@@ -124,7 +124,8 @@ def owner_of(ingress_class: Mapping[str, Any] | None) -> TraefikOwner:
     return TraefikOwner(present=True, controller=controller, namespace=namespace)
 
 
-def _load_balancer(service: Mapping[str, Any] | None) -> tuple[str, str]:
+def load_balancer_endpoint(service: Mapping[str, Any] | None) -> tuple[str, str]:
+    """``(ip, hostname)`` of a Service's first load-balancer ingress entry (empty strings when none)."""
     entries = (((service or {}).get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
     first = entries[0] if entries and isinstance(entries[0], dict) else {}
     return str(first.get("ip", "")), str(first.get("hostname", ""))
@@ -149,14 +150,14 @@ class TraefikInstaller:
         """Our Service ``traefik`` in ``namespace``, else an adopted Traefik's; raises when unreachable."""
         service = self.kube.get(res.SERVICE, RELEASE, namespace)
         if service is not None:
-            ip, host = _load_balancer(service)
+            ip, host = load_balancer_endpoint(service)
             return IngressState(installed=True, namespace=namespace, ip=ip, hostname=host)
         owner = self.owner()
         if not owner.adopted_by(namespace):
             return IngressState(namespace=namespace)
         state = IngressState(installed=True, adopted=True, namespace=owner.namespace)
         if owner.namespace:
-            state.ip, state.hostname = _load_balancer(self.kube.get(res.SERVICE, RELEASE, owner.namespace))
+            state.ip, state.hostname = load_balancer_endpoint(self.kube.get(res.SERVICE, RELEASE, owner.namespace))
         return state
 
     def controller_namespace(self, namespace: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kompox.domain.errors import CapabilityNotImplementedError, DriverError
+from kompox.domain.errors import DriverError, ValidationError
 from kompox.domain.model import Cluster, ClusterIngress, ClusterIngressCertificate
 from kompox.providers.aks import TraefikInstall
 
@@ -220,9 +220,11 @@ def test_bad_certificate_source_is_fatal_before_writes(make_driver: Any, fake: F
     assert fake.writes() == []
 
 
-def test_without_kube_side_azure_part_runs_then_typed_error(make_driver: Any, fake: FakeARM) -> None:
-    _azure(fake)
-    with pytest.raises(CapabilityNotImplementedError, match="is not implemented for aks provider"):
+def test_default_connector_refuses_a_broken_admin_kubeconfig_after_the_azure_part(
+    make_driver: Any, fake: FakeARM
+) -> None:
+    _azure(fake)  # the admin credentials hold b"kc", which is no kubeconfig
+    with pytest.raises(ValidationError, match="kubeconfig is not a mapping"):
         make_driver().cluster_install(_cluster(certs=False))
     assert len(fake.seen("PUT", ZONE + ROLE)) == 1
 
@@ -236,5 +238,5 @@ def test_uninstall(make_driver: Any, fake: FakeARM) -> None:
     make_driver(kube_connector=kube).cluster_uninstall(cluster)
     assert kube.calls == [("uninstall_traefik", "ing"), ("delete_namespace", "ing")]
     assert fake.writes() == [fake.seen("POST", "listClusterAdminCredential")[0]]
-    with pytest.raises(CapabilityNotImplementedError):
+    with pytest.raises(ValidationError, match="kubeconfig is not a mapping"):
         make_driver().cluster_uninstall(cluster)

@@ -14,6 +14,7 @@ from kompox.providers.aks.arm_template import (
     load_template,
 )
 from kompox.providers.aks.context import AKSContext
+from kompox.providers.aks.kube_seam import close_kube
 from kompox.providers.aks.naming import MAX_DEPLOYMENT_NAME
 from kompox.providers.aks.span import (
     DEPROVISION_TIMEOUT,
@@ -124,12 +125,16 @@ def status(ctx: AKSContext, cluster: Cluster) -> ClusterStatus:
         log.debug("cluster status: kubeconfig unavailable: %s", _short(err))
         return result
     result.provisioned = True
+    kube = None
     try:
         kube = ctx.kube(config)
         ip, fqdn = kube.service_ingress(ingress_namespace(cluster), INGRESS_SERVICE_NAME)
     except Exception as err:
         log.debug("cluster status: ingress service not readable: %s", _short(err))
         return result
+    finally:
+        if kube is not None:
+            close_kube(kube)
     result.installed = True
     result.ingress_global_ip = ip
     result.ingress_fqdn = fqdn

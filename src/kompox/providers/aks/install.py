@@ -36,6 +36,7 @@ from kompox.providers.aks.kube_seam import (
     WORKLOAD_IDENTITY_TENANT,
     IngressKube,
     TraefikInstall,
+    close_kube,
 )
 from kompox.providers.aks.secret import KeyVaultTLS, build_key_vault_tls
 from kompox.providers.aks.span import (
@@ -160,20 +161,23 @@ def install(ctx: AKSContext, cluster: Cluster, opts: ClusterInstallOptions | Non
                 raise rewrap("ensure ingress TLS from key vault", err) from err
         assign_roles(ctx, cluster, outputs)
         kube = _connect(ctx, cluster)
-        ns, sa = ingress_namespace(cluster), ingress_service_account(cluster)
-        kube.ensure_namespace(ns)
-        kube.ensure_service_account(
-            ns,
-            sa,
-            {
-                WORKLOAD_IDENTITY_TENANT: output_str(outputs, OUT_TENANT_ID),
-                WORKLOAD_IDENTITY_CLIENT: output_str(outputs, OUT_INGRESS_SA_CLIENT_ID),
-            },
-            False,
-        )
-        if tls is not None and tls.secret_provider_classes:
-            kube.apply(tls.secret_provider_classes, ns)
-        kube.install_traefik(traefik_install(cluster, tls))
+        try:
+            ns, sa = ingress_namespace(cluster), ingress_service_account(cluster)
+            kube.ensure_namespace(ns)
+            kube.ensure_service_account(
+                ns,
+                sa,
+                {
+                    WORKLOAD_IDENTITY_TENANT: output_str(outputs, OUT_TENANT_ID),
+                    WORKLOAD_IDENTITY_CLIENT: output_str(outputs, OUT_INGRESS_SA_CLIENT_ID),
+                },
+                False,
+            )
+            if tls is not None and tls.secret_provider_classes:
+                kube.apply(tls.secret_provider_classes, ns)
+            kube.install_traefik(traefik_install(cluster, tls))
+        finally:
+            close_kube(kube)
 
 
 def uninstall(ctx: AKSContext, cluster: Cluster, opts: ClusterUninstallOptions | None = None) -> None:
@@ -181,6 +185,9 @@ def uninstall(ctx: AKSContext, cluster: Cluster, opts: ClusterUninstallOptions |
     with span("ClusterUninstall"):
         ctx = replace(ctx, clients=ctx.clients.bounded(UNINSTALL_TIMEOUT))
         kube = _connect(ctx, cluster)
-        ns = ingress_namespace(cluster)
-        kube.uninstall_traefik(ns)
-        kube.delete_namespace(ns)
+        try:
+            ns = ingress_namespace(cluster)
+            kube.uninstall_traefik(ns)
+            kube.delete_namespace(ns)
+        finally:
+            close_kube(kube)
