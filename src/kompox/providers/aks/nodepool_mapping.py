@@ -203,23 +203,26 @@ def immutable_changes(pool: NodePool, existing: Any, location: str) -> list[str]
     """Messages for set fields whose value differs from the existing pool (normalised comparison)."""
     changes: list[str] = []
 
-    def differs(label: str, wanted: Any, current: Any, verb: str = "is") -> None:
-        if wanted is not None and current is not None and wanted != current:
+    def differs(label: str, wanted: Any, current: Any, key: Any = None, verb: str = "is") -> None:
+        if wanted is None or current is None:
+            return
+        norm = key or (lambda v: v)
+        if norm(wanted) != norm(current):
             changes.append(f"{label} {verb} immutable (current {_show(current)}, requested {_show(wanted)})")
 
-    def low(value: str | None) -> str | None:
-        return value.lower() if value is not None else None
+    def fold(value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
 
-    differs("Mode", low(pool.mode), _lower(getattr(existing, "mode", None)))
-    differs("InstanceType", low(pool.instance_type), _lower(getattr(existing, "vm_size", None)))
-    differs("OSDiskType", low(pool.os_disk_type), _lower(getattr(existing, "os_disk_type", None)))
+    differs("Mode", pool.mode, _lower(getattr(existing, "mode", None)), fold)
+    differs("InstanceType", pool.instance_type, text(getattr(existing, "vm_size", None)), fold)
+    differs("OSDiskType", pool.os_disk_type, text(getattr(existing, "os_disk_type", None)), fold)
     size = getattr(existing, "os_disk_size_gb", None)
     differs("OSDiskSizeGiB", pool.os_disk_size_gib, int(size) if size is not None else None)
-    differs("Priority", low(pool.priority), _lower(getattr(existing, "scale_set_priority", None)))
+    differs("Priority", pool.priority, _lower(getattr(existing, "scale_set_priority", None)), fold)
     if pool.zones is not None:
-        current = sorted(zone_to_kompox(str(z), location) for z in getattr(existing, "availability_zones", None) or [])
-        wanted = sorted(zone_to_kompox(z, location) for z in pool.zones)
-        differs("Zones", wanted, current, "are")
+        current = [zone_to_kompox(str(z), location) for z in getattr(existing, "availability_zones", None) or []]
+        wanted = [zone_to_kompox(z, location) for z in pool.zones]
+        differs("Zones", wanted, current, sorted, "are")
     return changes
 
 
