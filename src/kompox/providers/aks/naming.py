@@ -109,10 +109,12 @@ class AKSNames:
         return f"k4x{prv[:6]}{app_hash[:6]}"
 
     def share_name(self, volume: str, disk: str) -> str:
-        """``<vol>-<disk>``; at most 41 characters."""
+        """``<vol>-<disk>``; at most 41 characters, no consecutive hyphens (Azure rejects them)."""
         share = f"{volume}-{disk}"
         if len(share) > MAX_SHARE_NAME:
             raise DriverValidationError(f'share name "{share}" exceeds max length {MAX_SHARE_NAME}')
+        if "--" in share:
+            raise DriverValidationError(f'share name "{share}" must not contain "--" (Azure Files naming rule)')
         return share
 
     # tags
