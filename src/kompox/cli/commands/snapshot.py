@@ -1,13 +1,93 @@
-"""``kompoxops snapshot``: snapshots of the app's volumes (seed 000)."""
+"""``kompoxops snapshot``: snapshots of the app's volumes (seed 000, cli.md §10.10).
+
+There is no ``snapshot restore``: restore is ``disk create -V <vol> -S snapshot:<name>``,
+then ``disk assign`` and ``app deploy``.
+"""
 
 from __future__ import annotations
 
-from kompox.cli.base import KompoxGroup, new_group, planned
+import sys
+
+import click
+
+from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.volume_cli import print_snapshot, print_snapshots, require_flag, target_options, volume_target
+from kompox.logging import span
+
+snapshot_options = target_options("--snap-name", "Snapshot name (alias --snap-name).")
+
+
+@click.command("list", cls=KompoxCommand)
+@snapshot_options
+def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
+    """List the snapshots of a volume, newest first.
+
+    \b
+    Examples:
+      kompoxops snapshot list -V db
+      kompoxops snapshot list -V db --format table
+    """
+    from kompox.usecase.volume_snapshot import list_snapshots
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    require_flag(vol_name, "--vol-name required")
+    t = volume_target(rt, app_id, app_name)
+    print_snapshots(list_snapshots(t.volumes, t.cluster, t.app, vol_name), output_format)
+
+
+@click.command("create", cls=KompoxCommand)
+@snapshot_options
+@click.option(
+    "-S",
+    "--source",
+    default="",
+    metavar="SOURCE",
+    help="disk:<name>, a disk name, snapshot:<name> or a provider id; default: the assigned disk.",
+)
+def create_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str, source: str) -> None:
+    """Snapshot the volume's assigned disk (or the disk given with -S).
+
+    \b
+    Examples:
+      kompoxops snapshot create -V db -N daily-20250928
+      kompoxops snapshot create -V db -S disk:restored
+      kompoxops disk create -V db -N restored -S snapshot:daily-20250928   # restore
+    """
+    from kompox.usecase.volume_snapshot import create_snapshot
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    require_flag(vol_name, "--vol-name required")
+    t = volume_target(rt, app_id, app_name)
+    with span("CMD:snapshot.create", t.resource(vol_name, "snapshot", name)):
+        snap = create_snapshot(t.volumes, t.cluster, t.app, vol_name, snapshot_name=name, source=source)
+    print_snapshot(snap, output_format)
+
+
+@click.command("delete", cls=KompoxCommand)
+@snapshot_options
+def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
+    """Delete a snapshot.
+
+    \b
+    Examples:
+      kompoxops snapshot delete -V db -N daily-20250928
+    """
+    from kompox.usecase.volume_snapshot import delete_snapshot
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    require_flag(vol_name, "--vol-name required")
+    require_flag(name, "--name (or --snap-name) required")
+    t = volume_target(rt, app_id, app_name)
+    with span("CMD:snapshot.delete", t.resource(vol_name, "snapshot", name)):
+        delete_snapshot(t.volumes, t.cluster, t.app, vol_name, name)
+    sys.stderr.write(f"deleted snapshot {name} of volume {vol_name}\n")
 
 
 def build_snapshot() -> KompoxGroup:
     snapshot = new_group("snapshot", "Manage snapshots of the app's volumes.")
-    planned(snapshot, "list", "List the snapshots of a volume.", "issue 8")
-    planned(snapshot, "create", "Snapshot the assigned disk (or -S SOURCE).", "issue 8")
-    planned(snapshot, "delete", "Delete a snapshot.", "issue 8")
+    for cmd in (list_cmd, create_cmd, delete_cmd):
+        snapshot.add_command(cmd)
     return snapshot

@@ -1,0 +1,170 @@
+"""Shared parts of ``kompoxops disk`` and ``kompoxops snapshot``: flags, target, output.
+
+The volume port is the production port adapter (a fresh driver per call,
+resolved from the app's cluster → provider → workspace; a missing workspace is
+an error, never a silent ``(nil)`` that would change every derived name).
+
+Output: ``--format json`` (default) prints upstream's JSON objects with the
+wire field order (cli.md §10.8, §10.10); ``--format table`` a plain table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import click
+
+from kompox.cli.argv import UsageError
+from kompox.cli.context import open_store, resolve_app
+from kompox.cli.output import print_json, print_table
+from kompox.cli.runtime import Runtime
+from kompox.domain.errors import NotFoundError, ValidationError
+from kompox.domain.model import App, Cluster, VolumeDisk, VolumeSnapshot
+from kompox.domain.ports import VolumePort
+from kompox.domain.timefmt import rfc3339_nano
+
+FORMATS = ("json", "table")
+GO_ZERO_TIME = "0001-01-01T00:00:00Z"
+
+Decorator = Callable[[Any], Any]
+
+
+def target_options(name_alias: str, name_help: str) -> Decorator:
+    """``-A/--app-id``, ``--app-name``, ``-V/--vol-name``, ``-N/--name`` (alias ``name_alias``), ``--format``."""
+
+    def apply(func: Any) -> Any:
+        for option in reversed(
+            [
+                click.option("-A", "--app-id", default="", help="App Resource ID (or name); default: ./kompoxapp.yml."),
+                click.option("--app-name", default="", help="App name (backward-compatible selector)."),
+                click.option("-V", "--vol-name", default="", metavar="VOLUME", help="Volume name (App spec.volumes)."),
+                click.option("-N", "--name", name_alias, "name", default="", metavar="NAME", help=name_help),
+                click.option(
+                    "--format",
+                    "output_format",
+                    type=click.Choice(FORMATS),
+                    default="json",
+                    show_default=True,
+                    help="Output format.",
+                ),
+            ]
+        ):
+            func = option(func)
+        return func
+
+    return apply
+
+
+def require_flag(value: str, message: str) -> None:
+    if not value:
+        raise UsageError(message)
+
+
+def parse_options_json(text: str) -> dict[str, Any] | None:
+    """``-O/--options``: a JSON object, or None when not given."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValidationError(f"invalid JSON in --options: {err}", field="--options") from err
+    if not isinstance(value, dict):
+        raise ValidationError(
+            f"invalid JSON in --options: expected an object, got {type(value).__name__}", field="--options"
+        )
+    return value
+
+
+@dataclass
+class VolumeTarget:
+    app: App
+    cluster: Cluster
+    volumes: VolumePort
+
+    def resource(self, volume: str, kind: str, name: str) -> str:
+        """Span resource id: ``<appID>/vol:<vol>/<kind>:<name>``."""
+        return f"{self.app.id}/vol:{volume}/{kind}:{name}"
+
+
+def volume_target(rt: Runtime, app_id: str, app_name: str) -> VolumeTarget:
+    from kompox.providers.ports import DriverResolver, VolumePortAdapter
+
+    ctx = resolve_app(rt, app_id, app_name)
+    if ctx.cluster is None:
+        raise NotFoundError(f"cluster not found: {ctx.app.cluster_id or '(none)'} (cluster of app {ctx.app.name})")
+    repos = open_store(rt).repos
+    return VolumeTarget(ctx.app, ctx.cluster, VolumePortAdapter(DriverResolver(repos.workspaces, repos.providers)))
+
+
+# --- output -----------------------------------------------------------------
+
+
+def _time(value: datetime | None) -> str:
+    return rfc3339_nano(value) if value is not None else GO_ZERO_TIME
+
+
+def disk_json(d: VolumeDisk) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "volumeName": d.volume_name,
+        "assigned": d.assigned,
+        "size": d.size,
+        "zone": d.zone,
+        "options": dict(sorted(d.options.items())) if d.options is not None else None,
+        "handle": d.handle,
+        "createdAt": _time(d.created_at),
+        "updatedAt": _time(d.updated_at),
+    }
+
+
+def snapshot_json(s: VolumeSnapshot) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "volumeName": s.volume_name,
+        "size": s.size,
+        "handle": s.handle,
+        "createdAt": _time(s.created_at),
+        "updatedAt": _time(s.updated_at),
+    }
+
+
+def _size(value: int) -> str:
+    from kompox.kube.convert.volumes import quantity
+
+    return quantity(value)
+
+
+def print_disks(disks: Sequence[VolumeDisk], output_format: str) -> None:
+    if output_format == "table":
+        rows = [
+            (d.name, "yes" if d.assigned else "", _size(d.size), d.zone, _time(d.created_at), d.handle) for d in disks
+        ]
+        print_table(("NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE"), rows)
+        return
+    print_json([disk_json(d) for d in disks])
+
+
+def print_snapshots(snaps: Sequence[VolumeSnapshot], output_format: str) -> None:
+    if output_format == "table":
+        rows = [(s.name, _size(s.size), _time(s.created_at), s.handle) for s in snaps]
+        print_table(("NAME", "SIZE", "CREATED", "HANDLE"), rows)
+        return
+    print_json([snapshot_json(s) for s in snaps])
+
+
+def print_disk(disk: VolumeDisk, output_format: str) -> None:
+    if output_format == "table":
+        print_disks([disk], output_format)
+    else:
+        print_json(disk_json(disk))
+
+
+def print_snapshot(snap: VolumeSnapshot, output_format: str) -> None:
+    if output_format == "table":
+        print_snapshots([snap], output_format)
+    else:
+        print_json(snapshot_json(snap))
