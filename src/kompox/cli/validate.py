@@ -12,7 +12,7 @@ from kompox.cli.runtime import Runtime
 from kompox.compose import load_project, local_file_reader, resolve_compose_source
 from kompox.compose.model import Project
 from kompox.domain.errors import ValidationError
-from kompox.domain.model import AppVolume, VolumeClass, VolumeDisk
+from kompox.domain.model import AppVolume, NodePool, VolumeClass, VolumeDisk
 from kompox.usecase.app_validate import AppValidation, Severity, validate_app
 
 log = logging.getLogger("kompox.cli")
@@ -42,6 +42,10 @@ def run_validate(rt: Runtime, app_id: str, app_name: str) -> AppValidation:
         assert driver is not None and cluster is not None
         return driver.volume_class(cluster, app, vol)
 
+    def list_node_pools() -> list[NodePool]:
+        assert driver is not None and cluster is not None
+        return driver.node_pool_list(cluster)
+
     usable = driver is not None and cluster is not None
     result = validate_app(
         app=app,
@@ -51,6 +55,7 @@ def run_validate(rt: Runtime, app_id: str, app_name: str) -> AppValidation:
         project=load,
         list_disks=list_disks if usable else None,
         volume_class=volume_class if usable else None,
+        list_node_pools=list_node_pools if usable else None,
     )
     report(result)
     if not result.ok:

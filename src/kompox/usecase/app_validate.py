@@ -18,6 +18,7 @@ assigned disks and blank handles stay ERRORs and produce no manifest.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -25,11 +26,13 @@ from typing import Any
 
 from kompox.compose.model import Project
 from kompox.domain.errors import KompoxError, NotSupportedError, ValidationError
-from kompox.domain.model import App, AppVolume, Cluster, Provider, VolumeClass, VolumeDisk, Workspace
+from kompox.domain.model import App, AppVolume, Cluster, NodePool, Provider, VolumeClass, VolumeDisk, Workspace
 from kompox.kube.convert import Conversion, ConversionError, FileSource, VolumeBinding, convert, to_yaml
+from kompox.usecase.nodepool import scheduling_gaps
 
 DiskLister = Callable[[AppVolume], list[VolumeDisk]]
 VolumeClassLookup = Callable[[AppVolume], VolumeClass]
+NodePoolLister = Callable[[], list[NodePool]]
 ProjectSource = Project | Callable[[], Project]
 
 
@@ -179,6 +182,26 @@ def _binding(
     return VolumeBinding(vol.name, disk, vclass)
 
 
+def _check_scheduling(app: App, list_node_pools: NodePoolLister | None, result: AppValidation) -> None:
+    """WARN when the app's pool/zone selectors match no node pool of the cluster.
+
+    Skipped silently (debug log) when the driver lacks the node-pool capability;
+    a failing lookup is an INFO issue (the check is advisory).
+    """
+    if list_node_pools is None:
+        return
+    try:
+        pools = list_node_pools()
+    except NotSupportedError as err:
+        logging.getLogger("kompox.usecase").debug("node pool check skipped: %s", err)
+        return
+    except Exception as err:
+        result.add(Severity.INFO, "node_pool_check_skipped", f"node pool check skipped: {_message(err)}")
+        return
+    for code, message in scheduling_gaps(app.deployment, pools):
+        result.add(Severity.WARN, code, message)
+
+
 def validate_app(
     *,
     app: App,
@@ -190,10 +213,13 @@ def validate_app(
     volume_class: VolumeClassLookup | None,
     files: FileSource | None = None,
     component: str = "app",
+    list_node_pools: NodePoolLister | None = None,
 ) -> AppValidation:
     """Validate the app and generate its manifest (objects in apply order).
 
     ``files`` reads env/config/secret files (default: the local file system).
+    ``list_node_pools`` (optional) lists the cluster's node pools for the
+    scheduling check (:func:`_check_scheduling`).
     """
     result = AppValidation(app=app)
     loaded = _load(project, result)
@@ -205,6 +231,7 @@ def validate_app(
             result.add(Severity.WARN, f"{thing}_not_found", f"{thing} not found for app {app.name}")
     if provider is not None and not provider.driver:
         result.add(Severity.WARN, "provider_driver_missing", f"provider {provider.name} has no driver")
+    _check_scheduling(app, list_node_pools, result)
     bindings = [_binding(vol, list_disks, volume_class, result) for vol in app.volumes]
     if result.errors:
         return result
