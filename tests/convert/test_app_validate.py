@@ -6,7 +6,16 @@ import pytest
 
 from kompox.compose.model import Service
 from kompox.domain.errors import CapabilityNotImplementedError, ConfigError, ProviderAPIError
-from kompox.domain.model import App, AppVolume, VolumeClass, VolumeDisk
+from kompox.domain.model import (
+    LABEL_NODE_POOL,
+    LABEL_NODE_ZONE,
+    App,
+    AppDeployment,
+    AppVolume,
+    NodePool,
+    VolumeClass,
+    VolumeDisk,
+)
 from kompox.usecase.app_validate import DeployBlockedError, Severity, deploy_gate, validate_app
 
 from .helpers import (
@@ -193,3 +202,70 @@ def test_converter_warnings_become_info() -> None:
     result = run_validate(app, project(svc, configs=[Config(key="c", name="p_c", content="x")]))
     assert [i.code for i in result.infos] == ["compose_conversion_warning"]
     assert result.deployable  # INFO never blocks
+
+
+# --- node-pool scheduling check (issue 9) ------------------------------------
+
+
+def _aks_pools() -> list[NodePool]:
+    """The pools of a freshly provisioned AKS cluster (template) plus one created with a Kompox zone."""
+    return [
+        NodePool(name="npsystem", labels={LABEL_NODE_POOL: "system"}),
+        NodePool(name="npuser1", labels={LABEL_NODE_POOL: "user", LABEL_NODE_ZONE: "1"}),
+        NodePool(name="spot1", labels={LABEL_NODE_POOL: "spot1", LABEL_NODE_ZONE: "japaneast-2"}),
+    ]
+
+
+def _app(**deployment: object) -> App:
+    return App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("data", GiB)], deployment=AppDeployment(**deployment))  # type: ignore[arg-type]
+
+
+def test_node_pool_check_passes_when_pools_and_zones_exist() -> None:
+    for deployment in (
+        {},
+        {"pool": "user", "zone": "1"},
+        {"pools": ["spot1", "system"]},
+        {"pools": ["user", "spot1"], "zones": ["1", "japaneast-2"]},
+    ):
+        result = run_validate(_app(**deployment), list_node_pools=_aks_pools)
+        assert result.issues == [], deployment
+        assert result.deployable
+
+
+def test_node_pool_check_warns_for_missing_pool_and_zone() -> None:
+    result = run_validate(_app(pool="gpu", zone="japaneast-1"), list_node_pools=_aks_pools)
+    assert result.ok  # warnings only: validate still exits 0 and writes the manifest
+    assert [i.code for i in result.warnings] == ["node_pool_not_found", "node_zone_not_found"]
+    assert result.warnings[0].message == (
+        "node pool 'gpu' (deployment.pool) does not exist in the cluster: no node pool is labelled "
+        "kompox.dev/node-pool=gpu (labelled pools: spot1 (spot1), system (npsystem), user (npuser1))"
+    )
+    # the zone label is compared verbatim: the template pool says "1", not "japaneast-1"
+    assert "zone 'japaneast-1' (deployment.zone) does not exist in the cluster" in result.warnings[1].message
+    assert not result.deployable
+
+
+def test_node_pool_check_looks_for_the_zone_in_the_requested_pool() -> None:
+    result = run_validate(_app(zone="japaneast-2"), list_node_pools=_aks_pools)  # default pool "user"
+    assert [i.code for i in result.warnings] == ["node_zone_not_found"]
+    assert result.warnings[0].message.startswith(
+        "zone 'japaneast-2' (deployment.zone) does not exist in node pool user:"
+    )
+    assert "(zone labels: 1 (npuser1))" in result.warnings[0].message
+
+
+def test_node_pool_check_is_skipped_silently_without_the_capability() -> None:
+    def k3s_pools() -> list[NodePool]:
+        raise CapabilityNotImplementedError("NodePoolList", "k3s")
+
+    result = run_validate(_app(pool="gpu"), list_node_pools=k3s_pools)
+    assert result.issues == [] and result.deployable
+
+
+def test_node_pool_lookup_failure_is_info_only() -> None:
+    def broken() -> list[NodePool]:
+        raise ProviderAPIError("list agent pools: AuthorizationFailed: denied", status_code=403)
+
+    result = run_validate(_app(pool="gpu"), list_node_pools=broken)
+    assert [(i.severity, i.code) for i in result.issues] == [(Severity.INFO, "node_pool_check_skipped")]
+    assert result.deployable
