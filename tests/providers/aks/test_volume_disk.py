@@ -219,6 +219,13 @@ def test_snapshot_of_assigned_disk(driver: AKSDriver, fake: FakeVolumeARM, clust
     assert snap.handle.endswith("/snapshots/k4x-b3wold_snap_db_s1_5z5nb0")
     assert [s.name for s in driver.volume_snapshot_list(cluster, app, "db")] == ["s1"]
     assert driver.volume_snapshot_list(cluster, app, "logs") == []  # filtered by kompox-volume
+    fake.requests.clear()
+    driver.volume_snapshot_delete(cluster, app, "db", "s1")
+    driver.volume_snapshot_delete(cluster, app, "db", "s1")
+    assert [(r.path, r.api_version) for r in fake.seen("DELETE")] == [
+        (f"{COMPUTE}/snapshots/k4x-b3wold_snap_db_s1_5z5nb0", "2026-03-02")
+    ] * 2
+    assert driver.volume_snapshot_list(cluster, app, "db") == []
 
 
 def test_snapshot_needs_exactly_one_assigned_disk(
