@@ -51,9 +51,10 @@ HEADLESS_LABEL = "kompox.dev/compose-service-headless"
 
 @dataclass
 class ApplyResult:
-    """Server-side objects returned by the applies, in apply order."""
+    """Server-side objects returned by the applies, in apply order; ``created[i]``: object i was new (201)."""
 
     objects: list[Obj] = field(default_factory=list)
+    created: list[bool] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -130,6 +131,7 @@ class KubeClient(PodAccess):
             except KubeAPIError as exc:
                 raise _with_context(exc, f"apply {kind} {name}") from None
             result.objects.append(dict(resp.json() or {}))
+            result.created.append(resp.status == 201)
         return result
 
     def apply_yaml(self, text: str, **kwargs: Any) -> ApplyResult:
@@ -205,14 +207,21 @@ class KubeClient(PodAccess):
     # --- deployments ------------------------------------------------------------
 
     def sync_pod_content_hash(
-        self, namespace: str, deployment_name: str, known: Iterable[Mapping[str, Any]] = ()
+        self,
+        namespace: str,
+        deployment_name: str,
+        known: Iterable[Mapping[str, Any]] = (),
+        *,
+        all_secrets_known: bool = False,
     ) -> PodTemplatePatch | None:
         """Patch the Deployment's pod template hash annotation and pull secret (converter.md §16.3).
 
         ``known`` may hold objects just returned by :meth:`apply`; the Deployment
-        and ConfigMaps found there are not fetched again.  Secrets are always
-        listed (CLI-managed override and pull Secrets live only on the server).
-        Returns the patch sent, or ``None`` when the template was in sync.
+        and ConfigMaps found there are not fetched again.  Secrets are listed
+        (CLI-managed override and pull Secrets live only on the server) unless
+        ``all_secrets_known`` says ``known`` holds every Secret of the namespace
+        (a namespace this deploy just created).  Returns the patch sent, or
+        ``None`` when the template was in sync.
         """
         if not namespace or not deployment_name:
             return None
@@ -232,7 +241,10 @@ class KubeClient(PodAccess):
                 )
         spec = ((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}
         _, cm_names = referenced_names(spec)
-        secrets = self.list_objects(res.SECRET, namespace)
+        if all_secrets_known:
+            secrets = list(by_kind.get("Secret", {}).values())
+        else:
+            secrets = self.list_objects(res.SECRET, namespace)
         known_cms = by_kind.get("ConfigMap", {})
         if cm_names and not cm_names <= set(known_cms):
             configmaps = self.list_objects(res.CONFIG_MAP, namespace)

@@ -1,4 +1,4 @@
-"""``kompoxops app``: validate (built), and the commands of later issues."""
+"""``kompoxops app``: validate, deploy, destroy, status, logs, exec, tunnel (port-forward, pf), kubectl."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kompox.cli.base import KompoxCommand, KompoxGroup, bare_group_callback, planned, runtime
+from kompox.cli.base import KompoxCommand, KompoxGroup, bare_group_callback, runtime
 
 APP_TARGET_HELP = "App Resource ID (or name) to act on; default: the app of ./kompoxapp.yml."
 
@@ -63,6 +63,220 @@ def validate_cmd(app_id: str, app_name: str, out_compose: str, out_manifest: str
         _write(out_manifest, result.manifest())
 
 
+PASSTHROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False}
+
+
+def _seconds(text: str) -> float:
+    """``300``, ``90s``, ``5m``, ``1h`` → seconds."""
+    from kompox.domain.errors import ValidationError
+
+    value = text.strip().lower()
+    scale = {"s": 1.0, "m": 60.0, "h": 3600.0}.get(value[-1:], 0.0)
+    number = value[:-1] if scale else value
+    try:
+        seconds = float(number) * (scale or 1.0)
+    except ValueError:
+        raise ValidationError(f'invalid duration "{text}" (e.g. 300, 90s, 5m)', field="--timeout") from None
+    if seconds <= 0:
+        raise ValidationError(f'duration must be positive: "{text}"', field="--timeout")
+    return seconds
+
+
+@click.command("deploy", cls=KompoxCommand)
+@app_target_options
+@click.option("--bootstrap-disks", is_flag=True, help="First create and assign one disk per volume if none is.")
+@click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the Deployment to roll out.")
+@click.option("--timeout", default="5m", show_default=True, metavar="DURATION", help="Rollout wait limit.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+def deploy_cmd(app_id: str, app_name: str, bootstrap_disks: bool, wait: bool, timeout: str, quiet: bool) -> None:
+    """Apply the app's manifests to the cluster and wait for the rollout.
+
+    Validates first (unbound volumes or any warning block the deploy, nothing
+    is sent to the cluster), then server-side applies every object with field
+    manager kompoxops, prunes headless Services no longer in the compose file,
+    refreshes the pod content hash and waits for the Deployment, printing
+    progress on stderr.  Deploying again changes nothing; an interrupted deploy
+    is completed by the next one.
+
+    \b
+    Examples:
+      kompoxops app deploy
+      kompoxops app deploy --bootstrap-disks
+      kompoxops app deploy -A /ws/w1/prv/k3s1/cls/home/app/gitea --timeout 10m
+      kompoxops app deploy --no-wait
+    """
+    from kompox.cli.app_run import run_deploy
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    run_deploy(rt, app_id, app_name, bootstrap=bootstrap_disks, wait=wait, timeout=_seconds(timeout), quiet=quiet)
+
+
+@click.command("destroy", cls=KompoxCommand)
+@app_target_options
+@click.option("--delete-namespace", is_flag=True, help="Also delete the app namespace (and everything in it).")
+def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool) -> None:
+    """Delete the app's workload from the cluster.
+
+    Deletes the Deployment, Services and Ingresses labelled app=<app>-app.
+    Kept: PersistentVolumes and claims, ConfigMaps and Secrets, RBAC and
+    NetworkPolicy, the Box, the namespace (unless --delete-namespace) and
+    always the cloud disks.  Destroying twice is fine.
+
+    \b
+    Examples:
+      kompoxops app destroy
+      kompoxops app destroy --delete-namespace
+    """
+    from kompox.cli.app_run import run_destroy
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    run_destroy(rt, app_id, app_name, delete_namespace=delete_namespace)
+
+
+@click.command("status", cls=KompoxCommand)
+@app_target_options
+def status_cmd(app_id: str, app_name: str) -> None:
+    """Print the app status as JSON.
+
+    \b
+    Examples:
+      kompoxops app status
+      kompoxops app status -A /ws/w1/prv/k3s1/cls/home/app/gitea | jq .ready
+    """
+    from kompox.cli.app_run import run_status
+    from kompox.cli.output import print_json
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    print_json(run_status(rt, app_id, app_name).to_json())
+
+
+@click.command("logs", cls=KompoxCommand)
+@app_target_options
+@click.option("-f", "--follow", is_flag=True, help="Stream until interrupted (Ctrl-C ends it with success).")
+@click.option("--tail", default=200, show_default=True, help="Last N lines; 0 or less = all.")
+@click.option("-c", "--container", default="", help="Container (compose service); needed for multi-container pods.")
+def logs_cmd(app_id: str, app_name: str, follow: bool, tail: int, container: str) -> None:
+    """Show the logs of an app container.
+
+    \b
+    Examples:
+      kompoxops app logs -c gitea
+      kompoxops app logs -c postgres -f --tail 0
+    """
+    from kompox.cli.app_run import run_logs
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    run_logs(rt, app_id, app_name, container=container, follow=follow, tail=tail)
+
+
+@click.command("exec", cls=KompoxCommand, context_settings=PASSTHROUGH)
+@app_target_options
+@click.option("-i", "--stdin", is_flag=True, help="Attach local stdin.")
+@click.option("-t", "--tty", is_flag=True, help="Allocate a TTY (local terminal in raw mode).")
+@click.option("-e", "--escape", default="~.", show_default=True, help="Detach sequence with -it; 'none' disables.")
+@click.option("-c", "--container", default="", help="Container (compose service).")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def exec_cmd(
+    app_id: str, app_name: str, stdin: bool, tty: bool, escape: str, container: str, command: tuple[str, ...]
+) -> None:
+    """Run a command in an app container; exits with the command's exit code.
+
+    \b
+    Examples:
+      kompoxops app exec -c gitea -- gitea admin user list
+      kompoxops app exec -it -c postgres -- psql -U gitea
+      kompoxops app exec -it -e '^]' -c gitea -- sh
+    """
+    from kompox.cli.app_process import exit_with
+    from kompox.cli.app_run import run_exec
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    code = run_exec(rt, app_id, app_name, command, stdin=stdin, tty=tty, container=container, escape=escape)
+    exit_with(code)
+
+
+@click.command("tunnel", cls=KompoxCommand, context_settings=PASSTHROUGH)
+@app_target_options
+@click.option("-p", "--port", "ports", multiple=True, metavar="SPEC", help="LOCAL:REMOTE, PORT or :REMOTE (repeat).")
+@click.option("--component", default="app", show_default=True, help="Component label value (app, box).")
+@click.option("-S", "--service", default="", help="Compose service (validated; default: the first).")
+@click.option("--address", default="localhost", show_default=True, help="Comma-separated listen addresses.")
+@click.option("-q", "--quiet", is_flag=True, help="No 'Forwarding from' lines.")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def tunnel_cmd(
+    app_id: str,
+    app_name: str,
+    ports: tuple[str, ...],
+    component: str,
+    service: str,
+    address: str,
+    quiet: bool,
+    command: tuple[str, ...],
+) -> None:
+    """Forward local ports to the app pod (aliases: port-forward, pf).
+
+    Without a command, forwards until Ctrl-C (reconnecting when the pod is
+    replaced).  With a command after --, runs it once the tunnel is up, with
+    KOMPOX_TUNNEL_HOST and KOMPOX_TUNNEL_PORT_<remote> set, and exits with its
+    exit code.
+
+    \b
+    Examples:
+      kompoxops app tunnel -p 3000
+      kompoxops app pf -p 15432:5432 -- psql -h localhost -p 15432 -U gitea
+      kompoxops app tunnel -p :22 -q -- sh -c 'ssh -p $KOMPOX_TUNNEL_PORT_22 git@localhost'
+    """
+    from kompox.cli.app_process import exit_with
+    from kompox.cli.app_run import run_tunnel
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    code = run_tunnel(
+        rt,
+        app_id,
+        app_name,
+        ports=ports,
+        component=component,
+        service=service,
+        address=address,
+        quiet=quiet,
+        command=command,
+    )
+    exit_with(code)
+
+
+@click.command("kubectl", cls=KompoxCommand, context_settings=PASSTHROUGH)
+@app_target_options
+@click.option("-R", "--refresh-kubeconfig", is_flag=True, help="Refresh the app context even if it looks current.")
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def kubectl_cmd(app_id: str, app_name: str, refresh_kubeconfig: bool, args: tuple[str, ...]) -> None:
+    """Run your kubectl against the app's namespace; exits with kubectl's exit code.
+
+    Keeps a context <app>-<hash> for the app in $KOMPOX_DIR/kubeconfig (mode
+    0600; refreshed from the provider when missing or with -R) and runs
+    kubectl --context <app>-<hash> ARGS with KUBECONFIG set to that file.
+
+    \b
+    Examples:
+      kompoxops app kubectl -- get pods
+      kompoxops app kubectl -R -- describe deployment
+    """
+    from kompox.cli.app_kubectl import run_kubectl
+    from kompox.cli.app_process import exit_with
+    from kompox.domain.errors import ValidationError
+
+    rt = runtime(click.get_current_context())
+    if "--" not in rt.argv:
+        raise ValidationError("'--' is required before kubectl arguments")
+    rt.prerun()
+    exit_with(run_kubectl(rt, app_id, app_name, args, refresh=refresh_kubeconfig))
+
+
 def build_app() -> KompoxGroup:
     app = KompoxGroup(
         name="app",
@@ -70,12 +284,6 @@ def build_app() -> KompoxGroup:
         aliases={"port-forward": "tunnel", "pf": "tunnel"},
         callback=click.pass_context(bare_group_callback),
     )
-    app.add_command(validate_cmd)
-    planned(app, "deploy", "Apply the app's manifests to the cluster.", "issue 6")
-    planned(app, "destroy", "Delete the app's resources from the cluster.", "issue 6")
-    planned(app, "status", "Print the app status as JSON.", "issue 6")
-    planned(app, "exec", "Run a command in an app container.", "issue 6")
-    planned(app, "logs", "Show logs of an app container.", "issue 6")
-    planned(app, "tunnel", "Forward local ports to the app pod (aliases: port-forward, pf).", "issue 6")
-    planned(app, "kubectl", "Run kubectl with the app's context.", "issue 6")
+    for command in (validate_cmd, deploy_cmd, destroy_cmd, status_cmd, exec_cmd, logs_cmd, tunnel_cmd, kubectl_cmd):
+        app.add_command(command)
     return app

@@ -1,0 +1,225 @@
+"""Wiring of the ``app`` commands that act on the cluster: resolve, connect, call one use case.
+
+The composition root for ``deploy``, ``destroy``, ``status``, ``logs``,
+``exec`` and ``tunnel``: it resolves the app (KOM or legacy store), builds
+the provider driver, asks it for the kubeconfig (bytes, in memory) and hands
+a :class:`~kompox.kube.client.KubeClient` to the use case as its
+:class:`~kompox.usecase.app_kube.AppKube` port.  Progress goes to stderr,
+results to stdout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kompox.cli.context import AppContext, connect_kube, open_store, require_driver, resolve_app
+from kompox.cli.runtime import Runtime
+from kompox.compose.model import Project
+from kompox.logging import span
+from kompox.usecase.app_kube import AppKube
+from kompox.usecase.app_status import AppStatus
+from kompox.usecase.app_target import AppTarget
+
+if TYPE_CHECKING:
+    from kompox.kube.client import KubeClient
+
+log = logging.getLogger("kompox.cli")
+
+
+def _port(kube: KubeClient) -> AppKube:
+    """The kube client as the use cases' port (checked structurally by mypy)."""
+    return kube
+
+
+def target_of(ctx: AppContext) -> AppTarget:
+    return AppTarget(app=ctx.app, cluster=ctx.cluster, provider=ctx.provider, workspace=ctx.workspace)
+
+
+def connect(ctx: AppContext) -> KubeClient:
+    driver = require_driver(ctx)
+    assert ctx.cluster is not None  # require_driver checked it
+    return connect_kube(driver, ctx.cluster)
+
+
+def stderr_line(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def load_compose(ctx: AppContext) -> Project:
+    """The app's compose project, resolved against ``App.RefBase`` (as ``app validate`` loads it)."""
+    from kompox.compose import load_project, local_file_reader, resolve_compose_source
+
+    source = resolve_compose_source(ctx.app.compose, ctx.app.ref_base, local_file_reader("/"))
+    reader = local_file_reader(source.working_dir) if source.working_dir else None
+    return load_project(
+        source.text, working_dir=source.working_dir, read_file=reader, file_name=source.file, home_dir=str(Path.home())
+    )
+
+
+# --- deploy / destroy ------------------------------------------------------------------
+
+
+def _bootstrap(rt: Runtime, ctx: AppContext) -> None:
+    from kompox.providers.ports import DriverResolver, VolumePortAdapter
+    from kompox.usecase.volume_bootstrap import bootstrap_disks
+
+    repos = open_store(rt).repos
+    assert ctx.cluster is not None
+    volumes = VolumePortAdapter(DriverResolver(repos.workspaces, repos.providers))
+    with span("CMD:disk.create", f"{ctx.app.id}/disk:*"):
+        result = bootstrap_disks(volumes, ctx.cluster, ctx.app)
+    if result.skipped:
+        stderr_line(f"bootstrap disks: skipped ({result.reason})")
+    for disk in result.created:
+        stderr_line(f"bootstrap disks: created and assigned {disk.volume_name}/{disk.name}")
+
+
+def run_deploy(
+    rt: Runtime,
+    app_id: str,
+    app_name: str,
+    *,
+    bootstrap: bool = False,
+    wait: bool = True,
+    timeout: float = 300.0,
+    quiet: bool = False,
+) -> None:
+    from kompox.cli.validate import run_validate
+    from kompox.usecase.app_deploy import deploy_app, plan_deploy
+
+    ctx = resolve_app(rt, app_id, app_name)
+    with span("CMD:app.deploy", ctx.app.id):
+        require_driver(ctx)  # a driver that cannot be built is an error, not a volume warning
+        if bootstrap:
+            _bootstrap(rt, ctx)
+        plan = plan_deploy(run_validate(rt, app_id, app_name))
+        progress = None if quiet else (lambda msg: stderr_line(f"app deploy: {msg}"))
+        with connect(ctx) as kube:
+            result = deploy_app(_port(kube), plan, wait=wait, timeout=timeout, progress=progress)
+        for warning in result.warnings:
+            stderr_line(f"Warning: {warning}")
+        if result.pruned:
+            log.info("pruned headless services", extra={"attrs": {"names": ",".join(result.pruned)}})
+
+
+def run_destroy(rt: Runtime, app_id: str, app_name: str, *, delete_namespace: bool = False) -> None:
+    from kompox.usecase.app_destroy import destroy_app
+
+    ctx = resolve_app(rt, app_id, app_name)
+    with span("CMD:app.destroy", ctx.app.id):
+        names = target_of(ctx).names()
+        with connect(ctx) as kube:
+            result = destroy_app(_port(kube), names, delete_namespace=delete_namespace)
+        log.info(
+            "app destroyed",
+            extra={"attrs": {"deletedCount": result.deleted_count, "ns": result.namespace}},
+        )
+
+
+# --- reads and streams ------------------------------------------------------------------
+
+
+def run_status(rt: Runtime, app_id: str, app_name: str) -> AppStatus:
+    from kompox.usecase.app_status import app_status
+
+    ctx = resolve_app(rt, app_id, app_name)
+    target = target_of(ctx)
+    names = target.names()
+    with connect(ctx) as kube:
+        return app_status(_port(kube), target, names)
+
+
+def run_logs(rt: Runtime, app_id: str, app_name: str, *, container: str, follow: bool, tail: int) -> None:
+    from kompox.usecase.app_ops import app_logs
+
+    ctx = resolve_app(rt, app_id, app_name)
+    names = target_of(ctx).names()
+    with connect(ctx) as kube:
+        try:
+            app_logs(_port(kube), names, sys.stdout.buffer, container=container, follow=follow, tail_lines=tail)
+        except KeyboardInterrupt:
+            if not follow:
+                raise
+            # Ctrl-C ends a follow session: success, as upstream.
+
+
+def run_exec(
+    rt: Runtime,
+    app_id: str,
+    app_name: str,
+    command: Sequence[str],
+    *,
+    stdin: bool,
+    tty: bool,
+    container: str,
+    escape: str,
+) -> int:
+    from kompox.cli.app_process import raw_terminal
+    from kompox.kube.streams import terminal_size
+    from kompox.usecase.app_ops import app_exec
+
+    ctx = resolve_app(rt, app_id, app_name)
+    if not command or not command[0].strip():
+        from kompox.domain.errors import ValidationError
+
+        raise ValidationError("command is required after --")
+    names = target_of(ctx).names()
+    with connect(ctx) as kube:
+        fd = sys.stdin.fileno()
+        with raw_terminal(fd) if (tty and stdin) else contextlib.nullcontext():
+            result = app_exec(
+                _port(kube),
+                names,
+                command,
+                stdout=sys.stdout.buffer,
+                stderr=sys.stderr.buffer,
+                stdin=sys.stdin.buffer if stdin else None,
+                tty=tty,
+                container=container,
+                escape=escape,
+                terminal_size=terminal_size,
+            )
+    if result.message:
+        stderr_line(result.message)
+    return result.exit_code
+
+
+def run_tunnel(
+    rt: Runtime,
+    app_id: str,
+    app_name: str,
+    *,
+    ports: Sequence[str],
+    component: str,
+    service: str,
+    address: str,
+    quiet: bool,
+    command: Sequence[str],
+) -> int:
+    from kompox.cli.app_process import run_child, sigterm_as_interrupt
+    from kompox.usecase.app_tunnel import TunnelIO, app_tunnel, choose_service, parse_addresses, parse_port_specs
+
+    ctx = resolve_app(rt, app_id, app_name)
+    component = component or "app"
+    names = target_of(ctx).names(component)
+    if component == "app":
+        chosen = choose_service(load_compose(ctx).services, service)
+        log.info("tunnel service", extra={"attrs": {"service": chosen}})
+    specs = parse_port_specs(ports)
+    addresses = parse_addresses(address)
+
+    def forward_error(message: str) -> None:
+        log.warning("UC:app.tunnel:ForwardError", extra={"attrs": {"err": message}})
+
+    io = TunnelIO(announce=stderr_line, forward_error=forward_error, run=run_child)
+    with span("CMD:app.tunnel", ctx.app.id), connect(ctx) as kube, sigterm_as_interrupt():
+        try:
+            return app_tunnel(_port(kube), names, specs, io, addresses=addresses, quiet=quiet, command=command)
+        except KeyboardInterrupt:
+            return 0
