@@ -10,7 +10,6 @@ from __future__ import annotations
 from kompox.domain.model import App, AppDeployment, AppVolume, Cluster, Provider, Workspace
 from kompox.providers.aks import AKSDriver
 from kompox.providers.aks.arm_template import OUT_AKS_CLUSTER_PRINCIPAL_ID, OUT_AKS_KUBELET_PRINCIPAL_ID
-from kompox.providers.aks.volume import new_backends
 from providers.aks.fake_arm import FakeCredential, client_kwargs
 from providers.aks.fake_arm_volumes import FakeVolumeARM
 
@@ -29,20 +28,8 @@ def principals(cluster: Cluster) -> dict[str, str]:
     }
 
 
-def bind_volume_backends(driver: AKSDriver) -> AKSDriver:
-    """Give the volume backends the driver's context when ``driver.py`` built them without it.
-
-    ``AKSDriver.__init__`` should call ``new_backends(self._ctx)``; until it
-    does, the backends it builds raise the typed not-implemented error.
-    """
-    backends = driver._backends
-    if any(getattr(b, "_ctx", None) is None for b in backends.values()):
-        driver._backends = new_backends(driver._ctx)
-    return driver
-
-
 def make_aks_driver(fake: FakeVolumeARM, settings: dict[str, str] | None = None) -> AKSDriver:
-    driver = AKSDriver(
+    return AKSDriver(
         Workspace(id="/ws/ws1", name="ws1"),
         Provider(
             id="/ws/ws1/prv/aks1", name="aks1", workspace_id="/ws/ws1", driver="aks", settings=settings or SETTINGS
@@ -51,7 +38,6 @@ def make_aks_driver(fake: FakeVolumeARM, settings: dict[str, str] | None = None)
         client_kwargs=client_kwargs(fake),
         progress=lambda _line: None,
     )
-    return bind_volume_backends(driver)
 
 
 def make_aks_harness() -> VolumeHarness:

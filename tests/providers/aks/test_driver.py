@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from kompox.domain.errors import CapabilityNotImplementedError, NotFoundError, NotSupportedError
-from kompox.domain.model import App, AppVolume, Cluster, NodePool, Provider
+from kompox.domain.errors import NotFoundError, NotSupportedError
+from kompox.domain.model import App, AppVolume, Cluster, Provider
 from kompox.domain.ports import Driver
 from kompox.providers.aks import AKSDriver
 from kompox.providers.registry import new_driver
@@ -51,27 +51,10 @@ def test_volume_classes(make_driver: Any) -> None:
     assert disk.reclaim_policy == files.reclaim_policy == "Retain"
 
 
-def test_unfinished_methods_raise_typed_errors(make_driver: Any) -> None:
+def test_volume_methods_check_type_and_volume_before_any_request(make_driver: Any) -> None:
     driver = make_driver()
     app = App(name="app1", volumes=[AppVolume(name="db", type="disk"), AppVolume(name="f", type="files")])
     cluster = Cluster(name="cluster1")
-    calls = {
-        "VolumeDiskList": lambda: driver.volume_disk_list(cluster, app, "db"),
-        "VolumeDiskCreate": lambda: driver.volume_disk_create(cluster, app, "db", "", ""),
-        "VolumeDiskDelete": lambda: driver.volume_disk_delete(cluster, app, "f", "d1"),
-        "VolumeDiskAssign": lambda: driver.volume_disk_assign(cluster, app, "db", "d1"),
-        "VolumeSnapshotList": lambda: driver.volume_snapshot_list(cluster, app, "db"),
-        "VolumeSnapshotCreate": lambda: driver.volume_snapshot_create(cluster, app, "db", "", ""),
-        "VolumeSnapshotDelete": lambda: driver.volume_snapshot_delete(cluster, app, "db", "s1"),
-        "NodePoolList": lambda: driver.node_pool_list(cluster),
-        "NodePoolCreate": lambda: driver.node_pool_create(cluster, NodePool(name="p")),
-        "NodePoolUpdate": lambda: driver.node_pool_update(cluster, NodePool(name="p")),
-        "NodePoolDelete": lambda: driver.node_pool_delete(cluster, "p"),
-    }
-    for method, call in calls.items():
-        with pytest.raises(CapabilityNotImplementedError) as exc:
-            call()
-        assert str(exc.value) == f"{method} is not implemented for aks provider"
     with pytest.raises(NotSupportedError, match="operation not supported"):
         driver.volume_snapshot_list(cluster, app, "f")
     with pytest.raises(NotFoundError, match="volume not found: nope"):

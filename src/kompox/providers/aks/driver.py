@@ -76,7 +76,7 @@ class AKSDriver:
             progress=progress,
             kube_connector=kube_connector,
         )
-        self._backends: dict[str, VolumeBackend] = new_backends()
+        self._backends: dict[str, VolumeBackend] = new_backends(self._ctx)
 
     # identity
     def id(self) -> str:
