@@ -1,17 +1,222 @@
-"""``kompoxops cluster nodepool``: node pools of the cluster (seed 003, cli.md)."""
+"""``kompoxops cluster nodepool``: node pools of the cluster (seed 003, cli.md §10.4.8).
+
+``list`` prints the pools, ``create`` / ``update`` take the pool from a
+YAML/JSON file (``-f``) and/or flags, ``delete`` removes a pool by name.  The
+cluster comes from ``--cluster-id`` / ``--cluster-name`` / the default, and is
+resolved before the other flags are checked.  Providers without node-pool
+support (k3s) fail with their "not implemented" error (exit code 5).
+"""
 
 from __future__ import annotations
 
-from kompox.cli.base import KompoxGroup, new_group, planned
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from kompox.cli.argv import UsageError
+from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.nodepool_io import FORMATS, PoolFlags, apply_flags, print_pool, print_pools, read_spec_file
+from kompox.cli.nodepool_progress import progress_on_stderr
+from kompox.cli.runtime import Runtime
+from kompox.domain.model import Cluster, NodePool
+
+Decorator = Callable[[Any], Any]
+
+
+def _cluster_options(func: Any) -> Any:
+    func = click.option("--cluster-name", default="", help="Cluster name (backward-compatible selector).")(func)
+    return click.option("--cluster-id", default="", help="Cluster Resource ID (or name); default: the app's cluster.")(
+        func
+    )
+
+
+def _format_option(func: Any) -> Any:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="json",
+        show_default=True,
+        help="Output format.",
+    )(func)
+
+
+def _pool_options(func: Any) -> Any:
+    options: list[Decorator] = [
+        click.option(
+            "-f", "--file", "spec_file", default="", metavar="PATH", help="YAML/JSON spec file ('-' = stdin)."
+        ),
+        click.option("--name", default="", help="Pool name (overrides the file's name)."),
+        click.option("--provider-name", default="", help="Provider-native pool name."),
+        click.option("--mode", default="", metavar="system|user", help="Pool mode."),
+        click.option("--label", "labels", multiple=True, metavar="KEY=VALUE", help="Node label (repeatable)."),
+        click.option("--zone", "zones", multiple=True, metavar="ZONE", help="Zone, e.g. japaneast-1 (repeatable)."),
+        click.option("--instance-type", default="", help="Instance type / VM size, e.g. Standard_D4s_v5."),
+        click.option("--os-disk-type", default="", metavar="TYPE", help="OS disk type, e.g. Managed, Ephemeral."),
+        click.option("--os-disk-size-gib", type=int, default=None, metavar="GIB", help="OS disk size in GiB."),
+        click.option("--priority", default="", metavar="regular|spot", help="VM priority."),
+        click.option("--autoscaling/--no-autoscaling", default=None, help="Enable or disable autoscaling."),
+        click.option("--min", "min_count", type=int, default=None, help="Autoscaling minimum node count."),
+        click.option("--max", "max_count", type=int, default=None, help="Autoscaling maximum node count."),
+        click.option("--desired", type=int, default=None, help="Fixed node count (autoscaling disabled)."),
+        click.option("--force", is_flag=True, help="Passed to the driver (driver-dependent)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return _format_option(_cluster_options(func))
+
+
+def _cluster(rt: Runtime, cluster_id: str, cluster_name: str) -> Cluster:
+    from kompox.cli.context import resolve_cluster
+
+    return resolve_cluster(rt, cluster_id, cluster_name)
+
+
+def _use_cases(rt: Runtime) -> Any:
+    from kompox.cli.context import open_store
+    from kompox.providers.ports import DriverResolver, NodePoolPortAdapter
+    from kompox.usecase.nodepool import NodePoolUseCases
+
+    repos = open_store(rt).repos
+    return NodePoolUseCases(
+        clusters=repos.clusters, pools=NodePoolPortAdapter(DriverResolver(repos.workspaces, repos.providers))
+    )
+
+
+def _show_progress(rt: Runtime) -> bool:
+    return not (rt.run_log is not None and rt.run_log.stream is sys.stderr)
+
+
+def _pool_from_input(spec_file: str, flags: PoolFlags) -> NodePool:
+    if not spec_file and not flags.given():
+        raise UsageError("--file or pool flags (at least --name) are required")
+    pool = NodePool()
+    if spec_file:
+        pool, warnings = read_spec_file(spec_file)
+        for warning in warnings:
+            sys.stderr.write(f"Warning: {warning}\n")
+    pool = apply_flags(pool, flags)
+    if not pool.name:
+        where = "in the specification file or with --name" if spec_file else "(--name)"
+        raise UsageError(f"name is required {where}")
+    return pool
+
+
+@click.command("list", cls=KompoxCommand)
+@_cluster_options
+@click.option("--name", default="", help="Only the pool with this exact name.")
+@_format_option
+def list_cmd(cluster_id: str, cluster_name: str, name: str, output_format: str) -> None:
+    """List the node pools of the cluster.
+
+    \b
+    Examples:
+      kompoxops cluster nodepool list
+      kompoxops cluster nodepool list --name np-a
+      kompoxops cluster nodepool list --format table
+    """
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    cluster = _cluster(rt, cluster_id, cluster_name)
+    print_pools(_use_cases(rt).list(cluster.id, name), output_format)
+
+
+def _write_cmd(op: str) -> Callable[..., None]:
+    def run(cluster_id: str, cluster_name: str, output_format: str, spec_file: str, force: bool, **kw: Any) -> None:
+        from kompox.logging import span
+
+        rt = runtime(click.get_current_context())
+        rt.prerun()
+        cluster = _cluster(rt, cluster_id, cluster_name)
+        flags = PoolFlags(
+            name=kw["name"],
+            provider_name=kw["provider_name"],
+            mode=kw["mode"],
+            labels=kw["labels"],
+            zones=kw["zones"],
+            instance_type=kw["instance_type"],
+            os_disk_type=kw["os_disk_type"],
+            os_disk_size_gib=kw["os_disk_size_gib"],
+            priority=kw["priority"],
+            autoscaling=kw["autoscaling"],
+            min=kw["min_count"],
+            max=kw["max_count"],
+            desired=kw["desired"],
+        )
+        pool = _pool_from_input(spec_file, flags)
+        uc = _use_cases(rt)
+        action = uc.create if op == "create" else uc.update
+        with span(f"CMD:nodepool.{op}", f"{cluster.id}/nodepool:{pool.name}"), progress_on_stderr(_show_progress(rt)):
+            result = action(cluster.id, pool, force=force)
+        print_pool(result, output_format)
+
+    return run
+
+
+@click.command("create", cls=KompoxCommand)
+@_pool_options
+def create_cmd(**kw: Any) -> None:
+    """Create a node pool and wait until it is ready.
+
+    The pool comes from -f FILE (YAML/JSON, keys as printed by `list`:
+    name, mode, instanceType, zones, priority, labels, autoscaling, ...)
+    and/or flags; flags override the file.  Pools are labelled
+    kompox.dev/node-pool=<name> and, with zones, kompox.dev/node-zone=<first
+    zone>, which is what App deployment.pool / deployment.zone select.
+
+    \b
+    Examples:
+      kompoxops cluster nodepool create -f np.yml
+      kompoxops cluster nodepool create --name spot1 --mode user --priority spot \\
+          --zone japaneast-1 --instance-type Standard_D4s_v5 --autoscaling --min 0 --max 3
+    """
+    _write_cmd("create")(**kw)
+
+
+@click.command("update", cls=KompoxCommand)
+@_pool_options
+def update_cmd(**kw: Any) -> None:
+    """Update a node pool: only the fields given change.
+
+    Labels (added or overwritten) and autoscaling can change; mode,
+    instance type, OS disk, priority and zones cannot (validation error).
+
+    \b
+    Examples:
+      kompoxops cluster nodepool update -f np-update.json
+      kompoxops cluster nodepool update --name spot1 --autoscaling --min 1 --max 5
+      kompoxops cluster nodepool update --name np1 --no-autoscaling --desired 2
+      kompoxops cluster nodepool update --name np1 --label tier=web
+    """
+    _write_cmd("update")(**kw)
+
+
+@click.command("delete", cls=KompoxCommand)
+@_cluster_options
+@click.option("--name", default="", help="Name of the pool to delete (required).")
+@click.option("--force", is_flag=True, help="Passed to the driver (driver-dependent).")
+def delete_cmd(cluster_id: str, cluster_name: str, name: str, force: bool) -> None:
+    """Delete a node pool and wait until it is gone (a missing pool is success).
+
+    \b
+    Examples:
+      kompoxops cluster nodepool delete --name np-a
+    """
+    from kompox.logging import span
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    cluster = _cluster(rt, cluster_id, cluster_name)
+    if not name:
+        raise UsageError("--name is required")
+    with span("CMD:nodepool.delete", f"{cluster.id}/nodepool:{name}"), progress_on_stderr(_show_progress(rt)):
+        _use_cases(rt).delete(cluster.id, name, force=force)
 
 
 def build_nodepool() -> KompoxGroup:
     nodepool = new_group("nodepool", "Manage node pools of the cluster.")
-    for verb, summary in (
-        ("list", "List node pools as JSON."),
-        ("create", "Create a node pool from -f FILE."),
-        ("update", "Update a node pool from -f FILE (only set fields)."),
-        ("delete", "Delete a node pool (--name)."),
-    ):
-        planned(nodepool, verb, summary, "issue 9")
+    for command in (list_cmd, create_cmd, update_cmd, delete_cmd):
+        nodepool.add_command(command)
     return nodepool
