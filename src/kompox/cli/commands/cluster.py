@@ -1,19 +1,235 @@
-"""``kompoxops cluster``: provision, install and operate the cluster (cli.md §10)."""
+"""``kompoxops cluster``: provision, install and operate the cluster (cli.md §10.4).
+
+Lifecycle commands run synchronously with progress lines on stderr; the only
+gates are ``existing: true`` (provision/deprovision skip unless ``--force``)
+and the protection policy (ADR-013, exit 7, ``--force`` does not bypass it).
+"""
 
 from __future__ import annotations
 
-from kompox.cli.base import KompoxGroup, new_group, planned
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.cluster_support import cluster_options, cluster_target, failed, progress_to_stderr
+from kompox.domain.errors import KompoxError
+
+LIFECYCLE_FAILURE = {
+    "provision": "failed to provision cluster {name}",
+    "deprovision": "failed to deprovision cluster {name}",
+    "install": "failed to install cluster resources for {name}",
+    "uninstall": "failed to uninstall cluster resources for {name}",
+}
+
+
+def _lifecycle(verb: str, cluster_id: str, cluster_name: str, force: bool) -> None:
+    from kompox.logging import span
+    from kompox.usecase import cluster_lifecycle as uc
+
+    use_case: Callable[..., uc.ClusterOpResult] = {
+        "provision": uc.cluster_provision,
+        "deprovision": uc.cluster_deprovision,
+        "install": uc.cluster_install,
+        "uninstall": uc.cluster_uninstall,
+    }[verb]
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    t = cluster_target(rt, cluster_id, cluster_name)
+    try:
+        with progress_to_stderr(), span(f"CMD:cluster.{verb}", t.cluster.id):
+            use_case(t.port, t.cluster, force=force)
+    except KompoxError as err:
+        raise failed(rt, LIFECYCLE_FAILURE[verb].format(name=t.cluster.name), err, t.cluster) from err
+
+
+def _force_option(help_text: str) -> Callable[[Any], Any]:
+    return click.option("--force", is_flag=True, help=help_text)
+
+
+@click.command("provision", cls=KompoxCommand)
+@cluster_options
+@_force_option("Re-run provisioning even when converged (driver-defined); also acts on existing: true clusters.")
+def provision_cmd(cluster_id: str, cluster_name: str, force: bool) -> None:
+    """Create the Kubernetes cluster (cloud side) and wait for it.
+
+    A cluster marked `existing: true` is skipped unless --force.  Protection
+    (spec.protection.provisioning) blocks updates under readOnly even with --force.
+
+    \b
+    Examples:
+      kompoxops cluster provision
+      kompoxops cluster provision --cluster-id /ws/w1/prv/aks1/cls/c1 --force
+    """
+    _lifecycle("provision", cluster_id, cluster_name, force)
+
+
+@click.command("deprovision", cls=KompoxCommand)
+@cluster_options
+@_force_option("Passed to the driver; also acts on existing: true clusters. Does not bypass protection.")
+def deprovision_cmd(cluster_id: str, cluster_name: str, force: bool) -> None:
+    """Delete the Kubernetes cluster (cloud side); app disks and snapshots are kept.
+
+    \b
+    Examples:
+      kompoxops cluster deprovision
+      kompoxops cluster deprovision --cluster-name c1
+    """
+    _lifecycle("deprovision", cluster_id, cluster_name, force)
+
+
+@click.command("install", cls=KompoxCommand)
+@cluster_options
+@_force_option("Passed to the driver.")
+def install_cmd(cluster_id: str, cluster_name: str, force: bool) -> None:
+    """Install the in-cluster shared resources: the Traefik ingress controller (and AKS identities).
+
+    A Traefik that already serves IngressClass `traefik` in another namespace
+    (K3s ships one) is adopted, not duplicated.
+
+    \b
+    Examples:
+      kompoxops cluster install
+      kompoxops cluster install --cluster-id /ws/demo/prv/k3s1/cls/home
+    """
+    _lifecycle("install", cluster_id, cluster_name, force)
+
+
+@click.command("uninstall", cls=KompoxCommand)
+@cluster_options
+@_force_option("Passed to the driver. Does not bypass protection.")
+def uninstall_cmd(cluster_id: str, cluster_name: str, force: bool) -> None:
+    """Remove what `cluster install` added; an adopted Traefik is left in place.
+
+    \b
+    Examples:
+      kompoxops cluster uninstall
+    """
+    _lifecycle("uninstall", cluster_id, cluster_name, force)
+
+
+@click.command("status", cls=KompoxCommand)
+@cluster_options
+def status_cmd(cluster_id: str, cluster_name: str) -> None:
+    """Print the cluster status as JSON.
+
+    Keys: existing, provisioned, installed, ingressGlobalIP and ingressFQDN
+    (when known), cluster_id, cluster_name.
+
+    \b
+    Examples:
+      kompoxops cluster status
+      kompoxops cluster status --cluster-id /ws/w1/prv/aks1/cls/c1 | jq .installed
+    """
+    from kompox.cli.output import print_json
+    from kompox.usecase.cluster_lifecycle import cluster_status
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    t = cluster_target(rt, cluster_id, cluster_name)
+    try:
+        with progress_to_stderr():  # a driver's warning (e.g. unreachable API server) explains "provisioned": false
+            result = cluster_status(t.port, t.cluster)
+    except KompoxError as err:
+        raise failed(rt, "failed to get cluster status", err, t.cluster) from err
+    print_json(result.to_json())
+
+
+@click.command("kubeconfig", cls=KompoxCommand)
+@cluster_options
+@click.option("-o", "--out", default="", metavar="FILE", help="Write to FILE (mode 0600); '-' = stdout (default).")
+@click.option("--merge", is_flag=True, help="Merge into a kubeconfig file (wins over --out).")
+@click.option(
+    "--kubeconfig",
+    "kubeconfig_path",
+    default="",
+    metavar="PATH",
+    help="Merge target (default: $KUBECONFIG or ~/.kube/config).",
+)
+@click.option(
+    "--context", default="", metavar="NAME", help="Context (and cluster/user) name; default kompoxops-<cluster>."
+)
+@click.option("--namespace", default="", metavar="NS", help="Default namespace of the context.")
+@click.option("--set-current", is_flag=True, help="Make the merged context current.")
+@click.option("--force", is_flag=True, help="Replace same-named entries instead of suffixing -1, -2, ….")
+@click.option("--format", "output_format", default="yaml", metavar="yaml|json", help="stdout format.")
+@click.option("--dry-run", is_flag=True, help="With --merge: print what would change, write nothing.")
+def kubeconfig_cmd(
+    cluster_id: str,
+    cluster_name: str,
+    out: str,
+    merge: bool,
+    kubeconfig_path: str,
+    context: str,
+    namespace: str,
+    set_current: bool,
+    force: bool,
+    output_format: str,
+    dry_run: bool,
+) -> None:
+    """Print, save or merge the cluster's kubeconfig (admin credentials: handle with care).
+
+    \b
+    Examples:
+      kompoxops cluster kubeconfig > /tmp/kc && chmod 600 /tmp/kc
+      kompoxops cluster kubeconfig -o ~/.kube/home.yaml
+      kompoxops cluster kubeconfig --merge --set-current
+      kompoxops cluster kubeconfig --merge --kubeconfig ./kc --context home --namespace web --dry-run
+    """
+    from kompox.cli.cluster_kubeconfig import KubeconfigRequest, emit_kubeconfig
+
+    request = KubeconfigRequest(
+        out, merge, kubeconfig_path, context, namespace, set_current, force, output_format, dry_run
+    )
+    request.check()
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    t = cluster_target(rt, cluster_id, cluster_name)
+    try:
+        data = t.driver().cluster_kubeconfig(t.cluster)
+    except KompoxError as err:
+        raise failed(rt, "failed to get cluster kubeconfig", err, t.cluster) from err
+    summary = emit_kubeconfig(data, t.cluster.name, request, rt.env)
+    if summary:
+        sys.stderr.write(summary + "\n")
+
+
+@click.command("logs", cls=KompoxCommand)
+@cluster_options
+@click.option("-f", "--follow", is_flag=True, help="Stream until interrupted.")
+@click.option("--tail", default=200, show_default=True, metavar="N", help="Last N lines; 0 or less = all.")
+@click.option("-c", "--container", default="", metavar="NAME", help="Container in the Traefik pod.")
+def logs_cmd(cluster_id: str, cluster_name: str, follow: bool, tail: int, container: str) -> None:
+    """Show the log of the Traefik ingress pod (adopted controllers included).
+
+    \b
+    Examples:
+      kompoxops cluster logs
+      kompoxops cluster logs -f --tail 20
+    """
+    from kompox.cli.cluster_support import ClusterKube
+    from kompox.usecase.cluster_logs import cluster_logs
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    t = cluster_target(rt, cluster_id, cluster_name)
+    try:
+        with ClusterKube.connect(t.driver(), t.cluster) as kube:
+            cluster_logs(kube, t.cluster, sys.stdout.buffer, container=container, follow=follow, tail_lines=tail)
+    except KompoxError as err:
+        raise failed(rt, "", err, t.cluster) from err
+    except KeyboardInterrupt:
+        if not follow:
+            raise
+        # interrupting a follow is how it ends: success (cli.md §10.4.7)
 
 
 def build_cluster() -> KompoxGroup:
     cluster = new_group("cluster", "Provision and operate the Kubernetes cluster.")
-    planned(cluster, "provision", "Create the Kubernetes cluster (cloud side).", "issue 7")
-    planned(cluster, "deprovision", "Delete the Kubernetes cluster (cloud side).", "issue 7")
-    planned(cluster, "install", "Install in-cluster shared resources (Traefik, identities).", "issue 6")
-    planned(cluster, "uninstall", "Remove in-cluster shared resources.", "issue 6")
-    planned(cluster, "status", "Print the cluster status as JSON.", "issue 6")
-    planned(cluster, "kubeconfig", "Print, save or merge the cluster's kubeconfig.", "issue 6")
-    planned(cluster, "logs", "Show logs of the Traefik ingress pod.", "issue 6")
+    for cmd in (provision_cmd, deprovision_cmd, install_cmd, uninstall_cmd, status_cmd, kubeconfig_cmd, logs_cmd):
+        cluster.add_command(cmd)
     from kompox.cli.commands.nodepool import build_nodepool
 
     cluster.add_command(build_nodepool())

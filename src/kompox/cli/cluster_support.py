@@ -1,0 +1,171 @@
+"""Composition for ``kompoxops cluster`` and ``kompoxops dns``: target, ports, kube access, progress.
+
+* :func:`cluster_target` — the cluster with its provider/workspace lookups and
+  the production :class:`ClusterPort` (a fresh driver per call).
+* :class:`ClusterKube` — the kube client plus the Traefik installer, shaped
+  as the protocols the cluster-logs and DNS use cases declare.
+* :func:`progress_to_stderr` — progress lines of long operations (the
+  ``kompox.progress`` logger and non-symbol driver messages) on stderr.
+* :func:`failed` — ``<what failed>: <cause>`` keeping the cause's exit code
+  and, for cluster setting errors, naming the KOM file of the cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import click
+
+from kompox.cli.context import open_store
+from kompox.cli.runtime import Runtime
+from kompox.domain.errors import KompoxError, ValidationError
+from kompox.domain.model import Cluster
+from kompox.domain.ports import ClusterPort, Driver
+from kompox.kom.target import select_cluster_id
+
+if TYPE_CHECKING:
+    from kompox.kube.client import KubeClient
+    from kompox.kube.ingress_install import TraefikInstaller
+    from kompox.store.inmem import InMemoryRepositories
+
+PROGRESS_LOGGER = "kompox.progress"
+DRIVER_LOGGER = "kompox.providers"
+_SYMBOL = re.compile(r"^[A-Za-z0-9]+:[A-Za-z0-9.:]*/?[A-Za-z]*$|^[A-Za-z0-9]+:[A-Za-z0-9.:]+/")
+
+Decorator = Any
+
+
+def cluster_options(func: Any) -> Any:
+    """``--cluster-id`` / ``--cluster-name`` (no ``-C``: reserved for ``--chdir``)."""
+    func = click.option("--cluster-name", default="", help="Cluster name (backward-compatible selector).")(func)
+    return click.option(
+        "--cluster-id", default="", help="Cluster Resource ID (or name); default: the cluster of the default app."
+    )(func)
+
+
+@dataclass
+class ClusterTarget:
+    cluster: Cluster
+    repos: InMemoryRepositories
+    port: ClusterPort
+
+    def driver(self) -> Driver:
+        from kompox.providers.ports import DriverResolver
+
+        return DriverResolver(self.repos.workspaces, self.repos.providers).for_cluster(self.cluster)
+
+
+def cluster_target(rt: Runtime, cluster_id: str, cluster_name: str) -> ClusterTarget:
+    from kompox.providers.ports import ClusterPortAdapter, DriverResolver
+
+    store = open_store(rt)
+    target = select_cluster_id(
+        store.repos.clusters, cluster_id=cluster_id, cluster_name=cluster_name, default_cluster_id=store.default_cluster
+    )
+    cluster = store.repos.clusters.get(target)
+    port = ClusterPortAdapter(DriverResolver(store.repos.workspaces, store.repos.providers))
+    return ClusterTarget(cluster, store.repos, port)
+
+
+def _cluster_document_path(rt: Runtime, cluster: Cluster) -> tuple[str, int] | None:
+    kom = rt.kom
+    if kom is None:
+        return None
+    for doc in kom.documents:
+        if doc.kind == "Cluster" and doc.id == cluster.id:
+            return doc.path, doc.line
+    return None
+
+
+def failed(rt: Runtime, what: str, err: KompoxError, cluster: Cluster | None = None) -> KompoxError:
+    """``<what>: <cause>`` as one line with the cause's exit code; setting errors name the KOM file."""
+    if (
+        isinstance(err, ValidationError)
+        and cluster is not None
+        and err.file is None
+        and (err.field or "").startswith("spec.settings.")
+    ):
+        where = _cluster_document_path(rt, cluster)
+        if where is not None:
+            err.file, err.line = where
+    text = err.located() if isinstance(err, ValidationError) else str(err)
+    wrapped = KompoxError(f"{what}: {text}" if what else text)
+    wrapped.exit_code = err.exit_code
+    return wrapped
+
+
+class _StderrLines(logging.Handler):
+    """Plain message lines on stderr; driver messages only when they are not span symbols."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+            if record.name.startswith(DRIVER_LOGGER) and _SYMBOL.match(message):
+                return
+            prefix = "Warning: " if record.levelno >= logging.WARNING else ""
+            sys.stderr.write(f"{prefix}{message}\n")
+            sys.stderr.flush()
+        except Exception:  # pragma: no cover - a broken stderr must not fail the command
+            self.handleError(record)
+
+
+@contextmanager
+def progress_to_stderr() -> Iterator[None]:
+    """Show progress lines on stderr while the block runs (they still reach the run log)."""
+    handler = _StderrLines(level=logging.INFO)
+    loggers = [logging.getLogger(PROGRESS_LOGGER), logging.getLogger(DRIVER_LOGGER)]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.removeHandler(handler)
+            lg.setLevel(level)
+
+
+class ClusterKube:
+    """Kube access for the cluster use cases: Traefik logs and ingress hosts."""
+
+    def __init__(self, kube: KubeClient) -> None:
+        from kompox.kube.ingress_install import TraefikInstaller
+
+        self.kube = kube
+        self.installer: TraefikInstaller = TraefikInstaller(kube)
+
+    @classmethod
+    def connect(cls, driver: Driver, cluster: Cluster) -> ClusterKube:
+        from kompox.kube.client import KubeClient
+
+        return cls(KubeClient(driver.cluster_kubeconfig(cluster)))
+
+    def close(self) -> None:
+        self.kube.close()
+
+    def __enter__(self) -> ClusterKube:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def controller_namespace(self, namespace: str) -> str:
+        return self.installer.controller_namespace(namespace)
+
+    def find_pod(self, namespace: str, selector: str, *, container: str = "") -> dict[str, Any] | None:
+        return self.kube.find_pod(namespace, selector, rule="logs", container=container)
+
+    def stream_logs(
+        self, namespace: str, pod: str, out: BinaryIO, *, container: str = "", follow: bool = False, tail_lines: int = 0
+    ) -> int:
+        return self.kube.stream_logs(namespace, pod, out, container=container, follow=follow, tail_lines=tail_lines)
+
+    def ingress_host_ips(self, namespace: str, selector: str) -> list[tuple[str, str]]:
+        return self.kube.ingress_host_ips(namespace, selector)
