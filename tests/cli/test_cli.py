@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from kompox.cli.main import run
 
 PY = sys.executable
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def kompoxops(
@@ -74,7 +76,7 @@ def test_unknown_command_is_a_usage_error() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["app", "deploy"], ["cluster", "provision"], ["disk", "list", "-V", "db"], ["admin", "ws", "list"], ["box", "cp"]],
+    [["secret", "env", "set"], ["admin", "ws", "list"], ["box", "cp"]],
 )
 def test_unbuilt_commands_fail_visibly(args: list[str]) -> None:
     proc = kompoxops(*args)
@@ -82,9 +84,11 @@ def test_unbuilt_commands_fail_visibly(args: list[str]) -> None:
     assert "not implemented yet" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_group_flags_before_command_words_reach_the_leaf() -> None:
-    proc = kompoxops("-A", "app1", "app", "deploy")
-    assert proc.returncode == 5 and "kompoxops app deploy: not implemented yet" in proc.stderr
+def test_group_flags_before_command_words_reach_the_leaf(tmp_path: Path) -> None:
+    project = tmp_path / "gitea"
+    shutil.copytree(EXAMPLES / "gitea", project, ignore=shutil.ignore_patterns("logs"))
+    proc = kompoxops("-A", "nosuchapp", "app", "validate", cwd=project)
+    assert proc.returncode == 4 and 'Error: app "nosuchapp" not found' in proc.stderr
 
 
 def test_bare_group_prints_its_help() -> None:
