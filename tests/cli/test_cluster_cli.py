@@ -371,3 +371,23 @@ def test_help_has_examples(project: Project) -> None:
         result = project.ok("cluster", verb, "--help")
         assert "Examples:" in result.out, verb
     assert "nodepool" in project.ok("cluster", "--help").out
+
+
+def test_progress_lines_from_drivers_skip_span_symbols(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from kompox.cli.cluster_support import progress_to_stderr
+
+    aks = logging.getLogger("kompox.providers.aks")
+    with progress_to_stderr():
+        aks.info("AKS:ClusterProvision/S")
+        aks.info("deploying ARM template k4x-x in japaneast (this takes several minutes)")
+        aks.debug("not shown")
+        aks.warning("failed to assign Key Vault roles: some key vault role assignments failed")
+        logging.getLogger("kompox.progress").info("Traefik installed in namespace traefik")
+    aks.info("after the block: not shown")
+    assert capsys.readouterr().err.splitlines() == [
+        "deploying ARM template k4x-x in japaneast (this takes several minutes)",
+        "Warning: failed to assign Key Vault roles: some key vault role assignments failed",
+        "Traefik installed in namespace traefik",
+    ]

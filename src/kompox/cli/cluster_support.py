@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,9 +35,11 @@ if TYPE_CHECKING:
 
 PROGRESS_LOGGER = "kompox.progress"
 DRIVER_LOGGER = "kompox.providers"
-_SYMBOL = re.compile(r"^[A-Za-z0-9]+:[A-Za-z0-9.:]*/?[A-Za-z]*$|^[A-Za-z0-9]+:[A-Za-z0-9.:]+/")
 
-Decorator = Any
+
+def is_symbol(message: str) -> bool:
+    """Span/log symbols such as ``AKS:ClusterInstall/S`` (one word with a colon) are not progress."""
+    return ":" in message and " " not in message.strip()
 
 
 def cluster_options(func: Any) -> Any:
@@ -106,7 +107,7 @@ class _StderrLines(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
-            if record.name.startswith(DRIVER_LOGGER) and _SYMBOL.match(message):
+            if record.name.startswith(DRIVER_LOGGER) and is_symbol(message):
                 return
             prefix = "Warning: " if record.levelno >= logging.WARNING else ""
             sys.stderr.write(f"{prefix}{message}\n")
@@ -123,7 +124,7 @@ def progress_to_stderr() -> Iterator[None]:
     levels = [lg.level for lg in loggers]
     for lg in loggers:
         lg.addHandler(handler)
-        lg.setLevel(logging.INFO)
+        lg.setLevel(min(lg.getEffectiveLevel(), logging.INFO))  # never hide DEBUG records the user asked for
     try:
         yield
     finally:
