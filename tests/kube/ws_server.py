@@ -25,7 +25,12 @@ class WSThread:
         self.url = ""
         self.requests: list[dict[str, Any]] = []
         self.exit_code = 0
-        self.pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p1"}, "status": {"phase": "Running"}}
+        self.pod: dict[str, Any] = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "p1", "labels": {}},
+            "status": {"phase": "Running"},
+        }
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._runner: aiohttp.web.AppRunner | None = None
@@ -50,6 +55,7 @@ class WSThread:
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}/exec", self._exec)
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}/portforward", self._portforward)
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}", self._get_pod)
+        app.router.add_get("/api/v1/namespaces/{ns}/pods", self._list_pods)
         self._runner = aiohttp.web.AppRunner(app)
         self.loop.run_until_complete(self._runner.setup())
         site = aiohttp.web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -72,6 +78,14 @@ class WSThread:
     async def _get_pod(self, request: aiohttp.web.Request) -> aiohttp.web.Response:
         self._record(request)
         return aiohttp.web.json_response(self.pod)
+
+    async def _list_pods(self, request: aiohttp.web.Request) -> aiohttp.web.Response:
+        """The one pod, when its labels match ``labelSelector`` (``k=v`` terms only)."""
+        self._record(request)
+        labels = self.pod["metadata"].get("labels") or {}
+        terms = [t.split("=", 1) for t in request.query.get("labelSelector", "").split(",") if "=" in t]
+        items = [self.pod] if all(labels.get(k) == v for k, v in terms) else []
+        return aiohttp.web.json_response({"kind": "PodList", "items": items})
 
     async def _exec(self, request: aiohttp.web.Request) -> aiohttp.web.WebSocketResponse:
         self._record(request)

@@ -171,8 +171,7 @@ def run_exec(
         raise ValidationError("command is required after --")
     names = target_of(ctx).names()
     with connect(ctx) as kube:
-        fd = sys.stdin.fileno()
-        with raw_terminal(fd) if (tty and stdin) else contextlib.nullcontext():
+        with raw_terminal(sys.stdin.fileno()) if (tty and stdin) else contextlib.nullcontext():
             result = app_exec(
                 _port(kube),
                 names,

@@ -1,10 +1,12 @@
 """Use case ``app tunnel`` (aliases ``port-forward``, ``pf``): kube-and-ops.md §8.3–8.4, cli.md §10.5.7.
 
 Forwards local ports to a pod of ``app=<app>-<component>`` (the "find pod"
-rule: first ready, else first alive).  With a command, waits until the first
-local port accepts connections, runs the command with
+rule: first ready, else first alive).  With a command, runs it with
 ``KOMPOX_TUNNEL_HOST``/``KOMPOX_TUNNEL_PORT_<remote>`` in its environment and
-returns its exit code.  Without one, forwards until interrupted; when the pod
+returns its exit code.  Upstream first dials the local port until it answers
+(its forwarder starts asynchronously); here the listeners are bound when
+``start()`` returns, so the tunnel is ready then, and no probe connection
+reaches the pod.  Without one, forwards until interrupted; when the pod
 goes away (rollout, eviction) it selects a pod again and reconnects on the
 same local ports, backing off 1 s → 2 s → 4 s → 5 s.
 """
@@ -12,7 +14,6 @@ same local ports, backing off 1 s → 2 s → 4 s → 5 s.
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,7 +28,6 @@ log = logging.getLogger("kompox.usecase")
 
 RETRYABLE = ("connection refused", "lost connection to pod")
 RECONNECT_RETRYABLE = (*RETRYABLE, "is not running", "app pod not found")
-READY_BUDGET = 30.0
 MAX_BACKOFF = 5.0
 
 
@@ -85,18 +85,6 @@ def choose_service(services: Iterable[str], service: str) -> str:
     return service or names[0]
 
 
-def wait_port_ready(host: str, port: int, budget: float = READY_BUDGET) -> bool:
-    """Poll until ``host:port`` accepts TCP connections (500 ms dial timeout, 100 ms pauses)."""
-    deadline = time.monotonic() + budget
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
 def run_command(argv: Sequence[str], env: Mapping[str, str]) -> int:
     """Run ``argv`` directly (no shell) with inherited stdio plus ``env``; 1 if it cannot start."""
     import os
@@ -119,7 +107,6 @@ class TunnelIO:
 
     announce: Callable[[str], None]
     forward_error: Callable[[str], None] | None = None
-    wait_ready: Callable[[str, int], bool] = wait_port_ready
     run: Callable[[Sequence[str], Mapping[str, str]], int] = run_command
     sleep: Callable[[float], None] = time.sleep
 
@@ -176,8 +163,6 @@ def app_tunnel(
                 io.announce(f"Forwarding from {listen[0]}:{local} -> {remote}")
         try:
             if command:
-                if not io.wait_ready(listen[0], mapping[0][0]):
-                    raise AppOperationError("tunnel not ready: timeout waiting for tunnel")
                 env = {"KOMPOX_TUNNEL_HOST": listen[0]}
                 env.update({f"KOMPOX_TUNNEL_PORT_{remote}": str(local) for local, remote in mapping})
                 return io.run(list(command), env)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,7 +205,6 @@ class Recorder:
     lines: list[str] = field(default_factory=list)
     sleeps: list[float] = field(default_factory=list)
     runs: list[tuple[list[str], dict[str, str]]] = field(default_factory=list)
-    ready: bool = True
     code: int = 0
 
     def io(self) -> TunnelIO:
@@ -213,8 +212,7 @@ class Recorder:
             self.runs.append((list(argv), dict(env)))
             return self.code
 
-        wait_ready: Callable[[str, int], bool] = lambda _h, _p: self.ready  # noqa: E731
-        return TunnelIO(announce=self.lines.append, wait_ready=wait_ready, run=run, sleep=self.sleeps.append)
+        return TunnelIO(announce=self.lines.append, run=run, sleep=self.sleeps.append)
 
 
 def test_tunnel_runs_the_command_with_the_tunnel_env_and_returns_its_code() -> None:
@@ -236,14 +234,6 @@ def test_tunnel_runs_the_command_with_the_tunnel_env_and_returns_its_code() -> N
     ]
     assert forward.stopped
     assert kube.calls[0] == ("find_pod", (NAMES.namespace, "app=gitea-app", "tunnel", ""))
-
-
-def test_tunnel_not_ready_is_an_error_and_stops_forwarding() -> None:
-    forward = FakeForward([], [])
-    rec = Recorder(ready=False)
-    with pytest.raises(AppOperationError, match="tunnel not ready: timeout waiting for tunnel"):
-        app_tunnel(FakeKube(forwards=[forward]), NAMES, [PortSpec(0, 80)], rec.io(), command=["curl"])  # type: ignore[arg-type]
-    assert forward.stopped and rec.runs == []
 
 
 def test_tunnel_reconnects_on_the_same_local_ports_with_backoff() -> None:

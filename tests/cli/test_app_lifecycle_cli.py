@@ -1,0 +1,162 @@
+"""``kompoxops app deploy|status|logs|destroy`` in-process against kmock.
+
+A K3s project whose cluster setting ``KUBECONFIG`` (relative to the project
+root) points at the emulator on 127.0.0.1: the real driver, the real
+``kubernetes`` client, real HTTP.  The app has no volumes (K3s has no
+disks); the Gitea example, which has two, must be refused before any request.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "kube"))
+
+from kmock_server import KMockThread  # noqa: E402
+from test_app_support import NAMES, NS, Project, make_project, one_error, writes  # noqa: E402
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Project]:
+    server = KMockThread(rollout="ready").start()
+    root = tmp_path / "proj"
+    make_project(root, server)
+    for key in [k for k in os.environ if k.startswith("KOMPOX_")] + ["KUBECONFIG"]:
+        monkeypatch.delenv(key, raising=False)
+    for key in ("KOMPOX_ROOT", "KOMPOX_DIR"):  # exported by the pre-run hook; registered for removal
+        monkeypatch.setenv(key, "")
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("KOMPOX_LOG_OUTPUT", "none")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(root)
+    p = Project(root, server, capsys)
+    p.configure()
+    try:
+        yield p
+    finally:
+        server.stop()
+
+
+def test_deploy_status_redeploy_destroy(project: Project) -> None:
+    deployed = project.ok("app", "deploy")
+
+    assert deployed.out == ""
+    lines = deployed.err.splitlines()
+    assert lines[0] == f"app deploy: applying 11 objects to namespace {NS}"
+    assert lines[-1] == 'app deploy: deployment "web-app" successfully rolled out'
+    held = project.server.objects()
+    kinds = sorted({plural.rsplit("/", 1)[1] for plural, _, _ in held})
+    assert kinds == [
+        "deployments",
+        "ingresses",
+        "namespaces",
+        "networkpolicies",
+        "pods",
+        "rolebindings",
+        "roles",
+        "serviceaccounts",
+        "services",
+    ]
+    assert ("rbac.authorization.k8s.io/v1/roles", NS, "web-access") in held
+
+    status = project.ok("app", "status")
+    pod = next(name for plural, _, name in held if plural == "v1/pods")
+    assert status.out == (
+        "{\n"
+        '  "app_id": "/ws/demo/prv/k3s1/cls/home/app/web",\n'
+        '  "app_name": "web",\n'
+        '  "cluster_id": "/ws/demo/prv/k3s1/cls/home",\n'
+        '  "cluster_name": "home",\n'
+        '  "ready": true,\n'
+        '  "image": "redis:7",\n'
+        f'  "namespace": "{NS}",\n'
+        '  "node": "node-1",\n'
+        '  "deployment": "web-app",\n'
+        f'  "pod": "{pod}",\n'
+        '  "container": "cache",\n'
+        '  "command": null,\n'
+        '  "args": null,\n'
+        '  "ingress_hosts": [\n'
+        f'    "web-{NAMES.hashes.app_id}-8080.home.example.com",\n'
+        '    "www.example.org"\n'
+        "  ]\n"
+        "}\n"
+    )
+
+    before = project.server.objects()
+    seen = len(writes(project.server))
+    project.ok("app", "deploy", "-q")
+    assert project.server.objects() == before
+    assert all(r.method == "PATCH" for r in writes(project.server)[seen:])  # applies only, all no-ops
+
+    destroyed = project.ok("app", "destroy")
+    assert destroyed.out == ""
+    left = {plural.rsplit("/", 1)[1] for plural, _, _ in project.server.objects()}
+    assert left == {"namespaces", "serviceaccounts", "roles", "rolebindings", "networkpolicies"}
+
+    project.ok("app", "destroy", "--delete-namespace")
+    assert project.server.objects() == {}
+
+
+def test_gitea_with_volumes_on_k3s_is_refused_before_any_request(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gitea = tmp_path / "gitea"
+    shutil.copytree(ROOT / "examples" / "gitea", gitea, ignore=shutil.ignore_patterns("logs"))
+    (gitea / "kube").mkdir()
+    (gitea / "kube" / "config.yaml").write_bytes(project.server.kubeconfig)
+    cluster = gitea / ".kompox" / "kom" / "cluster.yml"
+    cluster.write_text(cluster.read_text() + "  settings:\n    KUBECONFIG: kube/config.yaml\n")
+    monkeypatch.chdir(gitea)
+
+    result = project.run("app", "deploy")
+
+    one_error(result, 3, "validation blocked (3 warnings, 0 errors)")
+    assert "volume data is unbound" in result.err  # the warnings say why
+    assert project.server.kube_requests() == []
+
+
+def test_unreachable_api_server_is_one_line(project: Project) -> None:
+    dead = project.server.kubeconfig.replace(project.server.url.encode(), b"http://127.0.0.1:1")
+    (project.root / "kube" / "dead.yaml").write_bytes(dead)
+    project.configure("kube/dead.yaml")
+
+    line = one_error(project.run("app", "status"), 6, "cannot reach Kubernetes API server http://127.0.0.1:1")
+    assert "(timeout 30s)" in line and 'get namespaces "' in line
+
+
+def test_forbidden_is_named(project: Project) -> None:
+    project.server.inject("patch", 403, times=100, reason="Forbidden", plural="namespaces")
+    line = one_error(project.run("app", "deploy"), 6, "refused to patch namespaces")
+    assert line.startswith(f"Error: apply objects failed: apply Namespace {NS}: Kubernetes API server")
+    assert "403 forbidden" in line
+
+
+def test_logs_of_a_container(project: Project) -> None:
+    project.ok("app", "deploy", "--no-wait", "-q")
+    pod = next(name for plural, _, name in project.server.objects() if plural == "v1/pods")
+    path = f"/api/v1/namespaces/{NS}/pods/{pod}/log"
+    project.server.call(lambda: project.server.emulator["get", path] << (b"ready to accept connections\n",))
+
+    result = project.ok("app", "logs", "-c", "cache", "--tail", "0")
+
+    assert result.out == "ready to accept connections\n"
+    assert project.server.kube_requests()[-1].params == {"container": "cache"}
+
+
+def test_status_and_logs_before_any_deploy(project: Project) -> None:
+    status = project.ok("app", "status")
+    assert '"namespace": ""' in status.out and '"ready": false' in status.out
+    one_error(project.run("app", "logs"), 4, "app pod not found")
+
+
+def test_deploy_flags_are_checked_before_the_cluster(project: Project) -> None:
+    one_error(project.run("app", "deploy", "--timeout", "soon"), 3, 'invalid duration "soon"')
+    assert project.server.kube_requests() == []
