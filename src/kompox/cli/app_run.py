@@ -170,20 +170,20 @@ def run_exec(
 
         raise ValidationError("command is required after --")
     names = target_of(ctx).names()
-    with connect(ctx) as kube:
-        with raw_terminal(sys.stdin.fileno()) if (tty and stdin) else contextlib.nullcontext():
-            result = app_exec(
-                _port(kube),
-                names,
-                command,
-                stdout=sys.stdout.buffer,
-                stderr=sys.stderr.buffer,
-                stdin=sys.stdin.buffer if stdin else None,
-                tty=tty,
-                container=container,
-                escape=escape,
-                terminal_size=terminal_size,
-            )
+    terminal = raw_terminal(sys.stdin.fileno()) if (tty and stdin) else contextlib.nullcontext()
+    with connect(ctx) as kube, terminal:
+        result = app_exec(
+            _port(kube),
+            names,
+            command,
+            stdout=sys.stdout.buffer,
+            stderr=sys.stderr.buffer,
+            stdin=sys.stdin.buffer if stdin else None,
+            tty=tty,
+            container=container,
+            escape=escape,
+            terminal_size=terminal_size,
+        )
     if result.message:
         stderr_line(result.message)
     return result.exit_code
