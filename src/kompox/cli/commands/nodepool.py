@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kompox.cli.argv import UsageError
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.cluster_support import ClusterTarget, cluster_options, cluster_target, progress_to_stderr
 from kompox.cli.nodepool_io import FORMATS, PoolFlags, apply_flags, print_pool, print_pools, read_spec_file
-from kompox.cli.nodepool_progress import progress_on_stderr
-from kompox.cli.runtime import Runtime
-from kompox.domain.model import Cluster, NodePool
+from kompox.domain.model import NodePool
+
+if TYPE_CHECKING:
+    from kompox.usecase.nodepool import NodePoolUseCases
 
 Decorator = Callable[[Any], Any]
-
-
-def _cluster_options(func: Any) -> Any:
-    func = click.option("--cluster-name", default="", help="Cluster name (backward-compatible selector).")(func)
-    return click.option("--cluster-id", default="", help="Cluster Resource ID (or name); default: the app's cluster.")(
-        func
-    )
 
 
 def _format_option(func: Any) -> Any:
@@ -65,28 +60,15 @@ def _pool_options(func: Any) -> Any:
     ]
     for option in reversed(options):
         func = option(func)
-    return _format_option(_cluster_options(func))
+    return _format_option(cluster_options(func))
 
 
-def _cluster(rt: Runtime, cluster_id: str, cluster_name: str) -> Cluster:
-    from kompox.cli.context import resolve_cluster
-
-    return resolve_cluster(rt, cluster_id, cluster_name)
-
-
-def _use_cases(rt: Runtime) -> Any:
-    from kompox.cli.context import open_store
+def _use_cases(t: ClusterTarget) -> NodePoolUseCases:
     from kompox.providers.ports import DriverResolver, NodePoolPortAdapter
     from kompox.usecase.nodepool import NodePoolUseCases
 
-    repos = open_store(rt).repos
-    return NodePoolUseCases(
-        clusters=repos.clusters, pools=NodePoolPortAdapter(DriverResolver(repos.workspaces, repos.providers))
-    )
-
-
-def _show_progress(rt: Runtime) -> bool:
-    return not (rt.run_log is not None and rt.run_log.stream is sys.stderr)
+    resolver = DriverResolver(t.repos.workspaces, t.repos.providers)
+    return NodePoolUseCases(clusters=t.repos.clusters, pools=NodePoolPortAdapter(resolver))
 
 
 def _pool_from_input(spec_file: str, flags: PoolFlags) -> NodePool:
@@ -105,7 +87,7 @@ def _pool_from_input(spec_file: str, flags: PoolFlags) -> NodePool:
 
 
 @click.command("list", cls=KompoxCommand)
-@_cluster_options
+@cluster_options
 @click.option("--name", default="", help="Only the pool with this exact name.")
 @_format_option
 def list_cmd(cluster_id: str, cluster_name: str, name: str, output_format: str) -> None:
@@ -119,8 +101,8 @@ def list_cmd(cluster_id: str, cluster_name: str, name: str, output_format: str) 
     """
     rt = runtime(click.get_current_context())
     rt.prerun()
-    cluster = _cluster(rt, cluster_id, cluster_name)
-    print_pools(_use_cases(rt).list(cluster.id, name), output_format)
+    t = cluster_target(rt, cluster_id, cluster_name)
+    print_pools(_use_cases(t).list(t.cluster.id, name), output_format)
 
 
 def _write_cmd(op: str) -> Callable[..., None]:
@@ -129,7 +111,7 @@ def _write_cmd(op: str) -> Callable[..., None]:
 
         rt = runtime(click.get_current_context())
         rt.prerun()
-        cluster = _cluster(rt, cluster_id, cluster_name)
+        t = cluster_target(rt, cluster_id, cluster_name)
         flags = PoolFlags(
             name=kw["name"],
             provider_name=kw["provider_name"],
@@ -146,10 +128,10 @@ def _write_cmd(op: str) -> Callable[..., None]:
             desired=kw["desired"],
         )
         pool = _pool_from_input(spec_file, flags)
-        uc = _use_cases(rt)
+        uc = _use_cases(t)
         action = uc.create if op == "create" else uc.update
-        with span(f"CMD:nodepool.{op}", f"{cluster.id}/nodepool:{pool.name}"), progress_on_stderr(_show_progress(rt)):
-            result = action(cluster.id, pool, force=force)
+        with progress_to_stderr(), span(f"CMD:nodepool.{op}", f"{t.cluster.id}/nodepool:{pool.name}"):
+            result = action(t.cluster.id, pool, force=force)
         print_pool(result, output_format)
 
     return run
@@ -194,7 +176,7 @@ def update_cmd(**kw: Any) -> None:
 
 
 @click.command("delete", cls=KompoxCommand)
-@_cluster_options
+@cluster_options
 @click.option("--name", default="", help="Name of the pool to delete (required).")
 @click.option("--force", is_flag=True, help="Passed to the driver (driver-dependent).")
 def delete_cmd(cluster_id: str, cluster_name: str, name: str, force: bool) -> None:
@@ -208,11 +190,11 @@ def delete_cmd(cluster_id: str, cluster_name: str, name: str, force: bool) -> No
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    cluster = _cluster(rt, cluster_id, cluster_name)
+    t = cluster_target(rt, cluster_id, cluster_name)
     if not name:
         raise UsageError("--name is required")
-    with span("CMD:nodepool.delete", f"{cluster.id}/nodepool:{name}"), progress_on_stderr(_show_progress(rt)):
-        _use_cases(rt).delete(cluster.id, name, force=force)
+    with progress_to_stderr(), span("CMD:nodepool.delete", f"{t.cluster.id}/nodepool:{name}"):
+        _use_cases(t).delete(t.cluster.id, name, force=force)
 
 
 def build_nodepool() -> KompoxGroup:
