@@ -391,3 +391,24 @@ def test_progress_lines_from_drivers_skip_span_symbols(capsys: pytest.CaptureFix
         "Warning: failed to assign Key Vault roles: some key vault role assignments failed",
         "Traefik installed in namespace traefik",
     ]
+
+
+def test_kubeconfig_namespace_is_derived_in_single_file_mode(project: Project) -> None:
+    from kompox.domain.naming import new_hashes
+
+    (project.root / ".kompox" / "kom" / "cluster.yml").unlink()
+    (project.root / "kompoxapp.yml").unlink()
+    (project.root / "kompoxops.yml").write_text(
+        "version: v1\nworkspace:\n  name: demo\nprovider:\n  name: k3s1\n  driver: k3s\n"
+        "cluster:\n  name: home\n  existing: true\n  settings:\n    KUBECONFIG: kube/config.yaml\n"
+        "app:\n  name: web\n  compose: file:compose.yml\n"
+    )
+    doc = yaml.safe_load(project.ok("cluster", "kubeconfig").out)
+    assert doc["contexts"][0]["context"]["namespace"] == new_hashes("demo", "k3s1", "home", "web").namespace
+    explicit = yaml.safe_load(project.ok("cluster", "kubeconfig", "--namespace", "mine").out)
+    assert explicit["contexts"][0]["context"]["namespace"] == "mine"
+    # back in KOM mode no namespace is derived (cli.md §10.4.6)
+    (project.root / "kompoxops.yml").unlink()
+    (project.root / "kompoxapp.yml").write_text(APP)
+    project.configure()
+    assert "namespace" not in yaml.safe_load(project.ok("cluster", "kubeconfig").out)["contexts"][0]["context"]

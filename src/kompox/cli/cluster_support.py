@@ -74,6 +74,28 @@ def cluster_target(rt: Runtime, cluster_id: str, cluster_name: str) -> ClusterTa
     return ClusterTarget(cluster, store.repos, port)
 
 
+def legacy_app_namespace(rt: Runtime, target: ClusterTarget) -> str:
+    """Single-file mode only: the namespace of the file's app when all names are known (cli.md §10.4.6)."""
+    from kompox.kom.loader import Mode
+    from kompox.usecase.dns_records import app_namespace
+
+    kom = rt.kom
+    if kom is None or kom.mode is not Mode.LEGACY:
+        return ""
+    store = open_store(rt)
+    apps = [a for a in target.repos.apps.list() if a.name and a.name == store.default_app]
+    if len(apps) != 1 or apps[0].cluster_id != target.cluster.id:
+        return ""
+    try:
+        provider = target.repos.providers.get(target.cluster.provider_id)
+        workspace = target.repos.workspaces.get(provider.workspace_id)
+    except KompoxError:
+        return ""
+    if not (workspace.name and provider.name and target.cluster.name):
+        return ""
+    return app_namespace(workspace, provider, target.cluster, apps[0])
+
+
 def _cluster_document_path(rt: Runtime, cluster: Cluster) -> tuple[str, int] | None:
     kom = rt.kom
     if kom is None:

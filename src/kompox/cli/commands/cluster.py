@@ -14,7 +14,13 @@ from typing import Any
 import click
 
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
-from kompox.cli.cluster_support import cluster_options, cluster_target, failed, progress_to_stderr
+from kompox.cli.cluster_support import (
+    cluster_options,
+    cluster_target,
+    failed,
+    legacy_app_namespace,
+    progress_to_stderr,
+)
 from kompox.domain.errors import KompoxError
 
 LIFECYCLE_FAILURE = {
@@ -191,7 +197,8 @@ def kubeconfig_cmd(
         data = t.driver().cluster_kubeconfig(t.cluster)
     except KompoxError as err:
         raise failed(rt, "failed to get cluster kubeconfig", err, t.cluster) from err
-    summary = emit_kubeconfig(data, t.cluster.name, request, rt.env)
+    namespace = "" if namespace else legacy_app_namespace(rt, t)
+    summary = emit_kubeconfig(data, t.cluster.name, request, rt.env, namespace)
     if summary:
         sys.stderr.write(summary + "\n")
 
