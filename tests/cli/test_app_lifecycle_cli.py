@@ -160,3 +160,40 @@ def test_status_and_logs_before_any_deploy(project: Project) -> None:
 def test_deploy_flags_are_checked_before_the_cluster(project: Project) -> None:
     one_error(project.run("app", "deploy", "--timeout", "soon"), 3, 'invalid duration "soon"')
     assert project.server.kube_requests() == []
+
+
+def test_update_dns_after_deploy_and_before_destroy(project: Project) -> None:
+    project.ok("app", "deploy", "-q")
+    lb = {"loadBalancer": {"ingress": [{"ip": "203.0.113.5"}]}}
+    project.server.set_status("networking.k8s.io/v1/ingresses", NS, "web-app-custom", lb)
+    default_host = f"web-{NAMES.hashes.app_id}-8080.home.example.com"
+
+    deployed = project.ok("app", "deploy", "-q", "--update-dns")
+
+    assert deployed.err.splitlines() == [
+        f"app deploy: DNS A {default_host}: skipped (no IP address available yet)",
+        "app deploy: DNS A www.example.org: updated (A -> 203.0.113.5)",
+    ]
+
+    destroyed = project.ok("app", "destroy", "--update-dns")
+
+    assert destroyed.err.splitlines() == [
+        f"app destroy: DNS {rtype} {host}: deleted ({rtype} record deleted)"
+        for host in (default_host, "www.example.org")
+        for rtype in ("A", "AAAA", "CNAME")
+    ]
+    assert not any(plural.endswith("ingresses") for plural, _, _ in project.server.objects())
+
+
+def test_bootstrap_disks(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    skipped = project.ok("app", "deploy", "--bootstrap-disks", "-q")
+    assert skipped.err.splitlines()[0] == "bootstrap disks: skipped (no volumes defined)"
+
+    gitea = tmp_path / "gitea"
+    shutil.copytree(ROOT / "examples" / "gitea", gitea, ignore=shutil.ignore_patterns("logs"))
+    monkeypatch.chdir(gitea)
+    seen = len(project.server.kube_requests())
+    one_error(
+        project.run("app", "deploy", "--bootstrap-disks"), 5, "VolumeDiskList is not implemented for k3s provider"
+    )
+    assert len(project.server.kube_requests()) == seen

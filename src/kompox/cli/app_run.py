@@ -80,12 +80,33 @@ def _bootstrap(rt: Runtime, ctx: AppContext) -> None:
         stderr_line(f"bootstrap disks: created and assigned {disk.volume_name}/{disk.name}")
 
 
+def _update_dns(rt: Runtime, ctx: AppContext, kube: KubeClient, namespace: str, verb: str) -> None:
+    """``--update-dns``: DNS deploy (after a deploy) or destroy (before a destroy), component app, best effort."""
+    from kompox.domain.errors import KompoxError
+    from kompox.providers.ports import ClusterPortAdapter, DriverResolver
+    from kompox.usecase.app_target import AppOperationError
+    from kompox.usecase.dns_records import dns_deploy, dns_destroy
+
+    repos = open_store(rt).repos
+    clusters = ClusterPortAdapter(DriverResolver(repos.workspaces, repos.providers))
+    assert ctx.cluster is not None
+    use_case = dns_deploy if verb == "deploy" else dns_destroy
+    try:
+        with span(f"CMD:dns.{verb}", f"{ctx.app.id}/component:app"):
+            result = use_case(clusters, kube, ctx.cluster, ctx.app, namespace=namespace)
+    except KompoxError as err:
+        raise AppOperationError(f"failed to update DNS: {err}", cause=err) from err
+    for record in result.records:
+        stderr_line(f"app {verb}: DNS {record.type} {record.fqdn}: {record.action} ({record.message})")
+
+
 def run_deploy(
     rt: Runtime,
     app_id: str,
     app_name: str,
     *,
     bootstrap: bool = False,
+    update_dns: bool = False,
     wait: bool = True,
     timeout: float = 300.0,
     quiet: bool = False,
@@ -102,19 +123,25 @@ def run_deploy(
         progress = None if quiet else (lambda msg: stderr_line(f"app deploy: {msg}"))
         with connect(ctx) as kube:
             result = deploy_app(_port(kube), plan, wait=wait, timeout=timeout, progress=progress)
-        for warning in result.warnings:
-            stderr_line(f"Warning: {warning}")
+            for warning in result.warnings:
+                stderr_line(f"Warning: {warning}")
+            if update_dns:  # the app is deployed even if this fails
+                _update_dns(rt, ctx, kube, plan.namespace, "deploy")
         if result.pruned:
             log.info("pruned headless services", extra={"attrs": {"names": ",".join(result.pruned)}})
 
 
-def run_destroy(rt: Runtime, app_id: str, app_name: str, *, delete_namespace: bool = False) -> None:
+def run_destroy(
+    rt: Runtime, app_id: str, app_name: str, *, delete_namespace: bool = False, update_dns: bool = False
+) -> None:
     from kompox.usecase.app_destroy import destroy_app
 
     ctx = resolve_app(rt, app_id, app_name)
     with span("CMD:app.destroy", ctx.app.id):
         names = target_of(ctx).names()
         with connect(ctx) as kube:
+            if update_dns:  # the hosts are read from the Ingresses, so before they go; an error aborts
+                _update_dns(rt, ctx, kube, names.namespace, "destroy")
             result = destroy_app(_port(kube), names, delete_namespace=delete_namespace)
         log.info(
             "app destroyed",

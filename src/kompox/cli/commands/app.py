@@ -85,10 +85,13 @@ def _seconds(text: str) -> float:
 @click.command("deploy", cls=KompoxCommand)
 @app_target_options
 @click.option("--bootstrap-disks", is_flag=True, help="First create and assign one disk per volume if none is.")
+@click.option("--update-dns", is_flag=True, help="Then write DNS records of the ingress hosts (best effort).")
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the Deployment to roll out.")
 @click.option("--timeout", default="5m", show_default=True, metavar="DURATION", help="Rollout wait limit.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
-def deploy_cmd(app_id: str, app_name: str, bootstrap_disks: bool, wait: bool, timeout: str, quiet: bool) -> None:
+def deploy_cmd(
+    app_id: str, app_name: str, bootstrap_disks: bool, update_dns: bool, wait: bool, timeout: str, quiet: bool
+) -> None:
     """Apply the app's manifests to the cluster and wait for the rollout.
 
     Validates first (unbound volumes or any warning block the deploy, nothing
@@ -101,7 +104,7 @@ def deploy_cmd(app_id: str, app_name: str, bootstrap_disks: bool, wait: bool, ti
     \b
     Examples:
       kompoxops app deploy
-      kompoxops app deploy --bootstrap-disks
+      kompoxops app deploy --bootstrap-disks --update-dns
       kompoxops app deploy -A /ws/w1/prv/k3s1/cls/home/app/gitea --timeout 10m
       kompoxops app deploy --no-wait
     """
@@ -109,13 +112,23 @@ def deploy_cmd(app_id: str, app_name: str, bootstrap_disks: bool, wait: bool, ti
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    run_deploy(rt, app_id, app_name, bootstrap=bootstrap_disks, wait=wait, timeout=_seconds(timeout), quiet=quiet)
+    run_deploy(
+        rt,
+        app_id,
+        app_name,
+        bootstrap=bootstrap_disks,
+        update_dns=update_dns,
+        wait=wait,
+        timeout=_seconds(timeout),
+        quiet=quiet,
+    )
 
 
 @click.command("destroy", cls=KompoxCommand)
 @app_target_options
 @click.option("--delete-namespace", is_flag=True, help="Also delete the app namespace (and everything in it).")
-def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool) -> None:
+@click.option("--update-dns", is_flag=True, help="First delete the DNS records of the ingress hosts.")
+def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: bool) -> None:
     """Delete the app's workload from the cluster.
 
     Deletes the Deployment, Services and Ingresses labelled app=<app>-app.
@@ -126,13 +139,13 @@ def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool) -> None:
     \b
     Examples:
       kompoxops app destroy
-      kompoxops app destroy --delete-namespace
+      kompoxops app destroy --update-dns --delete-namespace
     """
     from kompox.cli.app_run import run_destroy
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    run_destroy(rt, app_id, app_name, delete_namespace=delete_namespace)
+    run_destroy(rt, app_id, app_name, delete_namespace=delete_namespace, update_dns=update_dns)
 
 
 @click.command("status", cls=KompoxCommand)
