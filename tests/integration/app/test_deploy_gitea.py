@@ -153,3 +153,26 @@ def test_override_secret_created_later_changes_the_pod_hash_on_redeploy(
     assert result.patched
     assert deployment["spec"]["template"]["metadata"]["annotations"][HASH_ANNOTATION] == short_hash("abc123")
     assert deployment["metadata"]["generation"] == generation + 1
+
+
+def test_python_deploy_over_an_upstream_deploy_converges_without_a_restart(
+    server: KMockThread, kube: KubeClient, gitea: Gitea
+) -> None:
+    """Upstream applied everything but RBAC, patched the pod hash, and left a since-removed service."""
+    plan = gitea.plan
+    upstream = [o for o in plan.objects if o["kind"] not in ("Role", "RoleBinding")]
+    stale = copy.deepcopy(next(o for o in upstream if o["metadata"]["name"] == "postgres"))
+    stale["metadata"]["name"] = "memcached"
+    applied = kube.apply([*upstream, stale]).objects
+    kube.sync_pod_content_hash(gitea.namespace, "gitea-app", known=applied)
+    deployment_key = ("apps/v1/deployments", gitea.namespace, "gitea-app")
+    before = server.objects()[deployment_key]
+
+    result = deploy_app(kube, plan, wait=True, timeout=30)
+
+    held = server.objects()
+    assert held[deployment_key]["metadata"]["generation"] == before["metadata"]["generation"]  # no new rollout
+    assert held[deployment_key]["metadata"]["resourceVersion"] == before["metadata"]["resourceVersion"]
+    assert ("rbac.authorization.k8s.io/v1/roles", gitea.namespace, "gitea-access") in held
+    assert ("rbac.authorization.k8s.io/v1/rolebindings", gitea.namespace, "gitea-access") in held
+    assert result.pruned == ["memcached"] and not result.patched
