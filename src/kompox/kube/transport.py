@@ -27,6 +27,8 @@ from kompox.domain.errors import ProviderAPIError
 log = logging.getLogger("kompox.kube")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+CONNECT_TIMEOUT = 10.0
+"""Upper bound for establishing a connection, also for streams that may then run forever."""
 CONFLICT_RETRY_METHODS = frozenset({"PATCH", "PUT"})
 
 JSON = "application/json"
@@ -195,6 +197,9 @@ class Transport:
 
         target = describe_request(method, path, query)
         effective = self.timeout if timeout is not None and timeout < 0 else timeout
+        # (connect, read): a black-holed server fails within CONNECT_TIMEOUT per attempt, and a
+        # follow stream (no read timeout) still cannot hang on connecting.
+        limits = (min(effective, CONNECT_TIMEOUT) if effective else CONNECT_TIMEOUT, effective)
         headers = {"Accept": "application/json", "Content-Type": content_type}
         attempts = max(1, self.retry.attempts if retry else 1)
         last: KubeAPIError | None = None
@@ -210,7 +215,7 @@ class Transport:
             self.request_count += 1
             try:
                 answer = self.api_client.call_api(
-                    method, url, header_params=header_params, body=serialized, _request_timeout=effective
+                    method, url, header_params=header_params, body=serialized, _request_timeout=limits
                 )
             except (urllib3.exceptions.HTTPError, ApiException, OSError) as exc:
                 last = self._connection_error(target, exc, effective)
