@@ -202,3 +202,37 @@ def test_kubectl_usage_errors(project: Project, fake_kubectl: Path, monkeypatch:
     monkeypatch.setenv("PATH", "/nonexistent")
     one_error(project.run("app", "kubectl", "--", "get", "pods"), 4, "kubectl not found in PATH")
     assert not fake_kubectl.exists()
+
+
+def test_tunnel_forwards_until_sigterm_then_exits_zero(project: Project, ws: WSThread) -> None:
+    import signal
+    import socket
+    import threading
+    import time
+
+    from kompox.kube.streams import free_port
+
+    port = free_port()
+    echoed: list[bytes] = []
+
+    def client_then_terminate() -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not echoed:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+                    conn.sendall(b"abc")
+                    echoed.append(conn.recv(100))
+            except OSError:
+                time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.getsignal(signal.SIGTERM)
+    helper = threading.Thread(target=client_then_terminate, daemon=True)
+    helper.start()
+    result = project.run("app", "tunnel", "-p", f"{port}:8080", "--address", "127.0.0.1")
+    helper.join(5)
+
+    assert result.code == 0, result.err
+    assert result.err == f"Forwarding from 127.0.0.1:{port} -> 8080\n"
+    assert echoed == [b"ABC"]
+    assert signal.getsignal(signal.SIGTERM) == previous  # the handler is restored
