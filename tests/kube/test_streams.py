@@ -136,3 +136,37 @@ def test_port_forward_stop_ends_without_a_reason(ws: WSThread, wsclient: KubeCli
     forward.start()
     forward.stop()
     assert forward.wait(1) == ""
+
+
+def test_exec_detaches_on_the_escape_sequence(ws: WSThread, wsclient: KubeClient) -> None:
+    from kompox.usecase.app_ops import EscapeFilter
+
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, b"hi~.ignored")
+    out = io.BytesIO()
+    with os.fdopen(read_fd, "rb", buffering=0) as stdin:
+        result = exec_in_pod(
+            wsclient, "ns", "p1", ["sh"], stdin=stdin, stdout=out, tty=True, stdin_filter=EscapeFilter(b"~.")
+        )
+    os.close(write_fd)
+    assert (result.exit_code, result.detached) == (0, True)
+
+
+def test_raw_terminal_is_restored() -> None:
+    import pty
+    import termios
+
+    from kompox.cli.app_process import raw_terminal
+
+    master, slave = pty.openpty()
+    try:
+        before = termios.tcgetattr(slave)
+        with raw_terminal(slave):
+            assert not termios.tcgetattr(slave)[3] & termios.ICANON
+        assert termios.tcgetattr(slave) == before
+        with pytest.raises(RuntimeError), raw_terminal(slave):
+            raise RuntimeError("boom")
+        assert termios.tcgetattr(slave) == before
+    finally:
+        os.close(master)
+        os.close(slave)
