@@ -176,10 +176,10 @@ def test_rollout_that_never_completes_times_out_with_the_last_state(
     server.rollout = "stuck"
 
     with pytest.raises(AppOperationError) as info:
-        deploy_app(kube, gitea.plan, wait=True, timeout=0.01)
+        deploy_app(kube, gitea.plan, wait=True, timeout=0)
 
     assert str(info.value) == (
-        "app gitea applied, but deployment gitea-app is not ready: timed out after 0.01s "
+        "app gitea applied, but deployment gitea-app is not ready: timed out after 0s "
         'waiting for deployment "gitea-app" rollout: 0 of 1 updated replicas available'
     )
     assert isinstance(info.value, KompoxError)
