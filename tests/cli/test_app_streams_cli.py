@@ -7,6 +7,7 @@ through the K3s driver's ``KUBECONFIG`` cluster setting; ``kubectl`` runs a fake
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -73,13 +74,19 @@ def project(
 
 
 @pytest.mark.parametrize("code", [0, 3])
-def test_exec_exits_with_the_remote_exit_code(project: Project, ws: WSThread, code: int) -> None:
+def test_exec_exits_with_the_remote_exit_code(
+    project: Project, ws: WSThread, code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ws.exit_code = code
+    log_file = tmp_path / "run.log"
+    monkeypatch.setenv("KOMPOX_LOG_OUTPUT", str(log_file))
 
     result = project.run("app", "exec", "-c", "web", "--", "sh", "-c", f"exit {code}")
 
     assert result.code == code
     assert (result.out, result.err) == ("hello from p1\n", "warning\n")  # no Error: line
+    last = [json.loads(line) for line in log_file.read_text().splitlines()][-1]
+    assert last["msg"] == "CMD" and last["exitCode"] == code  # the run log records the propagated code
     pods, execs = ws.requests[0], ws.requests[1]
     assert pods["path"] == f"/api/v1/namespaces/{NS}/pods" and ("labelSelector", "app=web-app") in pods["query"]
     assert execs["path"] == f"/api/v1/namespaces/{NS}/pods/p1/exec"

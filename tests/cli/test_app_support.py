@@ -94,10 +94,7 @@ class Project:
 
     def run(self, *args: str) -> Result:
         self.capsys.readouterr()
-        try:
-            code = run(list(args))
-        except SystemExit as done:  # a propagated child/remote exit code
-            code = int(done.code or 0)
+        code = run(list(args))  # child/remote exit codes come back as the return value
         captured = self.capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

@@ -102,7 +102,7 @@ def test_init_creates_project_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     kdir = target / ".kompox"
     assert (kdir / "config.yml").read_text() == "version: 1\nstore:\n  type: local\n"
-    assert (kdir / ".gitignore").read_text() == "/logs\n"
+    assert (kdir / ".gitignore").read_text() == "/logs\n/kubeconfig\n"
     assert (kdir / "kom").is_dir() and (kdir / "logs").is_dir()
     assert f"Initialized Kompox CLI Env in {kdir}" in proc.stdout
     again = kompoxops("init", cwd=target)

@@ -165,6 +165,8 @@ def run(argv: Sequence[str]) -> int:
             root.main(args=ordered, prog_name="kompoxops", standalone_mode=False, obj=rt)
         except click.exceptions.Exit as done:
             code = done.exit_code
+        except SystemExit as done:  # a propagated child or remote exit code (app exec, app kubectl)
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else ExitCode.FAILURE)
     except click.exceptions.Abort:
         sys.stderr.write("Error: interrupted\n")
         code = ExitCode.INTERRUPTED

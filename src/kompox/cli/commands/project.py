@@ -13,7 +13,7 @@ from kompox.cli.base import KompoxCommand, runtime
 from kompox.domain.errors import ConfigError
 
 CONFIG_TEMPLATE = "version: 1\nstore:\n  type: local\n"
-GITIGNORE = "/logs\n"
+GITIGNORE = "/logs\n/kubeconfig\n"
 
 
 @click.command("init", cls=KompoxCommand)
