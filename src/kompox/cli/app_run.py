@@ -14,12 +14,10 @@ import contextlib
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kompox.cli.context import AppContext, connect_kube, open_store, require_driver, resolve_app
 from kompox.cli.runtime import Runtime
-from kompox.compose.model import Project
 from kompox.logging import span
 from kompox.usecase.app_kube import AppKube
 from kompox.usecase.app_status import AppStatus
@@ -49,17 +47,6 @@ def connect(ctx: AppContext) -> KubeClient:
 def stderr_line(text: str) -> None:
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
-
-
-def load_compose(ctx: AppContext) -> Project:
-    """The app's compose project, resolved against ``App.RefBase`` (as ``app validate`` loads it)."""
-    from kompox.compose import load_project, local_file_reader, resolve_compose_source
-
-    source = resolve_compose_source(ctx.app.compose, ctx.app.ref_base, local_file_reader("/"))
-    reader = local_file_reader(source.working_dir) if source.working_dir else None
-    return load_project(
-        source.text, working_dir=source.working_dir, read_file=reader, file_name=source.file, home_dir=str(Path.home())
-    )
 
 
 # --- deploy / destroy ------------------------------------------------------------------
@@ -229,13 +216,14 @@ def run_tunnel(
     command: Sequence[str],
 ) -> int:
     from kompox.cli.app_process import run_child, sigterm_as_interrupt
+    from kompox.cli.validate import load_compose
     from kompox.usecase.app_tunnel import TunnelIO, app_tunnel, choose_service, parse_addresses, parse_port_specs
 
     ctx = resolve_app(rt, app_id, app_name)
     component = component or "app"
     names = target_of(ctx).names(component)
     if component == "app":
-        chosen = choose_service(load_compose(ctx).services, service)
+        chosen = choose_service(load_compose(ctx.app).services, service)
         log.info("tunnel service", extra={"attrs": {"service": chosen}})
     specs = parse_port_specs(ports)
     addresses = parse_addresses(address)

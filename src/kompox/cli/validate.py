@@ -12,27 +12,29 @@ from kompox.cli.runtime import Runtime
 from kompox.compose import load_project, local_file_reader, resolve_compose_source
 from kompox.compose.model import Project
 from kompox.domain.errors import ValidationError
-from kompox.domain.model import AppVolume, NodePool, VolumeClass, VolumeDisk
+from kompox.domain.model import App, AppVolume, NodePool, VolumeClass, VolumeDisk
 from kompox.usecase.app_validate import AppValidation, Severity, validate_app
 
 log = logging.getLogger("kompox.cli")
+
+
+def load_compose(app: App) -> Project:
+    """The app's compose project, resolved against ``App.RefBase`` (local files only)."""
+    source = resolve_compose_source(app.compose, app.ref_base, local_file_reader("/"))
+    reader = local_file_reader(source.working_dir) if source.working_dir else None
+    return load_project(
+        source.text,
+        working_dir=source.working_dir,
+        read_file=reader,
+        file_name=source.file,
+        home_dir=str(Path.home()),
+    )
 
 
 def run_validate(rt: Runtime, app_id: str, app_name: str) -> AppValidation:
     ctx = resolve_app(rt, app_id, app_name)
     app, cluster = ctx.app, ctx.cluster
     driver = try_driver(ctx)
-
-    def load() -> Project:
-        source = resolve_compose_source(app.compose, app.ref_base, local_file_reader("/"))
-        reader = local_file_reader(source.working_dir) if source.working_dir else None
-        return load_project(
-            source.text,
-            working_dir=source.working_dir,
-            read_file=reader,
-            file_name=source.file,
-            home_dir=str(Path.home()),
-        )
 
     def list_disks(vol: AppVolume) -> list[VolumeDisk]:
         assert driver is not None and cluster is not None
@@ -52,7 +54,7 @@ def run_validate(rt: Runtime, app_id: str, app_name: str) -> AppValidation:
         cluster=cluster,
         provider=ctx.provider,
         workspace=ctx.workspace,
-        project=load,
+        project=lambda: load_compose(app),
         list_disks=list_disks if usable else None,
         volume_class=volume_class if usable else None,
         list_node_pools=list_node_pools if usable else None,
