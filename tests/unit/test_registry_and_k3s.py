@@ -51,8 +51,12 @@ def test_register_replaces_and_new_driver_wraps_factory_errors() -> None:
 
     registry.register("broken-test", broken)
     try:
-        with pytest.raises(ValidationError, match="failed to create driver broken-test: validation error: missing"):
+        with pytest.raises(ValidationError) as exc:
             registry.new_driver(None, Provider(name="p", driver="broken-test"))
+        # one "validation error: " prefix, then the driver and the provider resource it came from
+        assert str(exc.value) == (
+            "validation error: failed to create driver broken-test for provider p: missing required settings: X"
+        )
     finally:
         registry._REGISTRY.pop("broken-test", None)
 

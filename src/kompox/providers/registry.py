@@ -52,4 +52,7 @@ def new_driver(workspace: Workspace | None, provider: Provider) -> Driver:
     try:
         return factory(workspace, provider)
     except ValidationError as err:
-        raise type(err)(f"failed to create driver {provider.driver}: {err.message}", field=err.field) from err
+        cause = err.message.removeprefix("validation error: ")
+        raise type(err)(
+            f"failed to create driver {provider.driver} for provider {provider.name}: {cause}", field=err.field
+        ) from err
