@@ -26,6 +26,7 @@ from pathlib import Path
 
 from kompox.cli.app_run import target_of
 from kompox.cli.context import require_driver, resolve_app
+from kompox.cli.private_file import write_private
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import ValidationError
 
@@ -53,23 +54,6 @@ def needs_refresh(path: Path, context: str, namespace: str) -> bool:
         if isinstance(entry, dict) and entry.get("name") == context:
             return str((entry.get("context") or {}).get("namespace") or "") != namespace
     return True
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` with mode 0600 (directories created), replacing ``path`` atomically."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def refresh_kubeconfig(path: Path, kubeconfig: bytes, context: str, namespace: str) -> None:

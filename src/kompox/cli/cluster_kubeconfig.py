@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from kompox.cli.argv import UsageError
+from kompox.cli.private_file import write_private
 from kompox.domain.errors import ValidationError
 from kompox.kube import kubeconfig_merge as kcm
 
@@ -53,20 +53,6 @@ def merge_target(explicit: str, env: Mapping[str, str]) -> Path:
     return Path(home) / ".kube" / "config"
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` with mode 0600 (parent directories 0755), replacing it atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _load_target(path: Path) -> kcm.Doc:
     """The merge target; missing or unparsable → start empty (upstream behaviour, cli.md §10.4.6 step 4)."""
     try:
@@ -92,12 +78,12 @@ def emit_kubeconfig(
         if req.dry_run:
             sys.stdout.write(result.summary() + "\n")
             return ""
-        write_private(path, kcm.dump_yaml(result.doc))
+        write_private(path, kcm.dump_yaml(result.doc).encode("utf-8"))
         current = " (current)" if result.current else ""
         return f"merged context {result.context}{current} into {path}"
     text = kcm.dump_json(entry) if req.output_format == "json" else kcm.dump_yaml(entry)
     if req.out and req.out != "-":
-        write_private(Path(req.out), kcm.dump_yaml(entry))
+        write_private(Path(req.out), kcm.dump_yaml(entry).encode("utf-8"))
         return f"wrote kubeconfig for context {name} to {req.out}"
     sys.stdout.write(text)
     return ""
