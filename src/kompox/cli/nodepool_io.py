@@ -26,7 +26,6 @@ from kompox.cli.output import print_json, print_table
 from kompox.domain.errors import ValidationError
 from kompox.domain.model import NodePool, NodePoolAutoscaling
 
-FORMATS = ("json", "table")
 _KEYS = {
     k.lower(): k
     for k in (

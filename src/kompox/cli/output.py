@@ -1,4 +1,4 @@
-"""Output helpers: Go ``encoding/json``-compatible JSON and plain tables on stdout."""
+"""Output helpers: Go ``encoding/json``-compatible JSON and plain tables on stdout, and their ``--format`` flag."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import click
+
 from kompox.domain.timefmt import rfc3339_nano
+
+FORMATS = ("json", "table")
 
 
 def _default(value: Any) -> Any:
@@ -39,3 +43,15 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     for row in cells:
         sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+def format_option(func: Any) -> Any:
+    """``--format json|table`` (default json) as ``output_format``."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="json",
+        show_default=True,
+        help="Output format.",
+    )(func)

@@ -19,44 +19,18 @@ from typing import Any
 import click
 
 from kompox.cli.argv import UsageError
+from kompox.cli.base import runtime
 from kompox.cli.context import open_store, resolve_app
-from kompox.cli.output import print_json, print_table
+from kompox.cli.output import format_option, print_json, print_table
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import NotFoundError, ValidationError
 from kompox.domain.model import App, Cluster, VolumeDisk, VolumeSnapshot
 from kompox.domain.ports import VolumePort
 from kompox.domain.timefmt import rfc3339_nano
 
-FORMATS = ("json", "table")
 GO_ZERO_TIME = "0001-01-01T00:00:00Z"
 
 Decorator = Callable[[Any], Any]
-
-
-def target_options(name_alias: str, name_help: str) -> Decorator:
-    """``-A/--app-id``, ``--app-name``, ``-V/--vol-name``, ``-N/--name`` (alias ``name_alias``), ``--format``."""
-
-    def apply(func: Any) -> Any:
-        for option in reversed(
-            [
-                click.option("-A", "--app-id", default="", help="App Resource ID (or name); default: ./kompoxapp.yml."),
-                click.option("--app-name", default="", help="App name (backward-compatible selector)."),
-                click.option("-V", "--vol-name", default="", metavar="VOLUME", help="Volume name (App spec.volumes)."),
-                click.option("-N", "--name", name_alias, "name", default="", metavar="NAME", help=name_help),
-                click.option(
-                    "--format",
-                    "output_format",
-                    type=click.Choice(FORMATS),
-                    default="json",
-                    show_default=True,
-                    help="Output format.",
-                ),
-            ]
-        ):
-            func = option(func)
-        return func
-
-    return apply
 
 
 def require_flag(value: str, message: str) -> None:
@@ -98,6 +72,39 @@ def volume_target(rt: Runtime, app_id: str, app_name: str) -> VolumeTarget:
         raise NotFoundError(f"cluster not found: {ctx.app.cluster_id or '(none)'} (cluster of app {ctx.app.name})")
     repos = open_store(rt).repos
     return VolumeTarget(ctx.app, ctx.cluster, VolumePortAdapter(DriverResolver(repos.workspaces, repos.providers)))
+
+
+@dataclass(frozen=True)
+class VolumeCommands:
+    """What every command of one group (``disk`` or ``snapshot``) shares: its flags and its target.
+
+    ``name_alias`` is the group's alias of ``-N/--name`` (``--disk-name``, ``--snap-name``).
+    """
+
+    name_alias: str
+    name_help: str
+
+    def options(self, func: Any) -> Any:
+        """``-A/--app-id``, ``--app-name``, ``-V/--vol-name``, ``-N/--name`` (and its alias), ``--format``."""
+        options: list[Decorator] = [
+            click.option("-A", "--app-id", default="", help="App Resource ID (or name); default: ./kompoxapp.yml."),
+            click.option("--app-name", default="", help="App name (backward-compatible selector)."),
+            click.option("-V", "--vol-name", default="", metavar="VOLUME", help="Volume name (App spec.volumes)."),
+            click.option("-N", "--name", self.name_alias, "name", default="", metavar="NAME", help=self.name_help),
+            format_option,
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    def target(self, app_id: str, app_name: str, vol_name: str, *, required_name: str | None = None) -> VolumeTarget:
+        """Prerun, check ``--vol-name`` (and ``--name`` when ``required_name`` is passed), resolve the target."""
+        rt = runtime(click.get_current_context())
+        rt.prerun()
+        require_flag(vol_name, "--vol-name required")
+        if required_name is not None:
+            require_flag(required_name, f"--name (or {self.name_alias}) required")
+        return volume_target(rt, app_id, app_name)
 
 
 # --- output -----------------------------------------------------------------

@@ -14,22 +14,22 @@ import click
 from kompox.cli.argv import UsageError
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
 from kompox.cli.volume_cli import (
+    VolumeCommands,
     parse_options_json,
     print_disk,
     print_disks,
     require_flag,
-    target_options,
     volume_target,
 )
 from kompox.logging import span
 
 log = logging.getLogger("kompox.cli")
 
-disk_options = target_options("--disk-name", "Disk name (alias --disk-name).")
+disk = VolumeCommands("--disk-name", "Disk name (alias --disk-name).")
 
 
 @click.command("list", cls=KompoxCommand)
-@disk_options
+@disk.options
 def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
     """List the disks of a volume, newest first.
 
@@ -40,15 +40,12 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
     """
     from kompox.usecase.volume_disk import list_disks
 
-    rt = runtime(click.get_current_context())
-    rt.prerun()
-    require_flag(vol_name, "--vol-name required")
-    t = volume_target(rt, app_id, app_name)
+    t = disk.target(app_id, app_name, vol_name)
     print_disks(list_disks(t.volumes, t.cluster, t.app, vol_name), output_format)
 
 
 @click.command("create", cls=KompoxCommand)
-@disk_options
+@disk.options
 @click.option("-Z", "--zone", default="", metavar="ZONE", help="Override App spec.deployment.zone.")
 @click.option(
     "-O", "--options", "options_json", default="", metavar="JSON", help="JSON object merged over the volume's options."
@@ -106,14 +103,14 @@ def create_cmd(
         print_disks(result.created, output_format)
         return
     with span("CMD:disk.create", t.resource(vol_name, "disk", name)):
-        disk = create_disk(
+        created = create_disk(
             t.volumes, t.cluster, t.app, vol_name, disk_name=name, source=source, zone=zone, options=options
         )
-    print_disk(disk, output_format)
+    print_disk(created, output_format)
 
 
 @click.command("assign", cls=KompoxCommand)
-@disk_options
+@disk.options
 def assign_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
     """Make a disk the one the app mounts (every other disk of the volume is unassigned).
 
@@ -125,18 +122,14 @@ def assign_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     """
     from kompox.usecase.volume_disk import assign_disk
 
-    rt = runtime(click.get_current_context())
-    rt.prerun()
-    require_flag(vol_name, "--vol-name required")
-    require_flag(name, "--name (or --disk-name) required")
-    t = volume_target(rt, app_id, app_name)
+    t = disk.target(app_id, app_name, vol_name, required_name=name)
     assign_disk(t.volumes, t.cluster, t.app, vol_name, name)
     log.info("assign volume disk", extra={"attrs": {"app": t.app.name, "volume": vol_name, "disk": name}})
     sys.stderr.write(f"assigned disk {name} to volume {vol_name}\n")
 
 
 @click.command("delete", cls=KompoxCommand)
-@disk_options
+@disk.options
 @click.option("--force", is_flag=True, help="Delete even the assigned disk (the app loses its data volume).")
 def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str, force: bool) -> None:
     """Delete a disk.  The assigned disk is refused unless --force.
@@ -147,18 +140,14 @@ def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     """
     from kompox.usecase.volume_disk import delete_disk
 
-    rt = runtime(click.get_current_context())
-    rt.prerun()
-    require_flag(vol_name, "--vol-name required")
-    require_flag(name, "--name (or --disk-name) required")
-    t = volume_target(rt, app_id, app_name)
+    t = disk.target(app_id, app_name, vol_name, required_name=name)
     with span("CMD:disk.delete", t.resource(vol_name, "disk", name)):
         delete_disk(t.volumes, t.cluster, t.app, vol_name, name, force=force)
     sys.stderr.write(f"deleted disk {name} of volume {vol_name}\n")
 
 
 def build_disk() -> KompoxGroup:
-    disk = new_group("disk", "Manage the cloud disks (or file shares) of the app's volumes.")
+    group = new_group("disk", "Manage the cloud disks (or file shares) of the app's volumes.")
     for cmd in (list_cmd, create_cmd, assign_cmd, delete_cmd):
-        disk.add_command(cmd)
-    return disk
+        group.add_command(cmd)
+    return group

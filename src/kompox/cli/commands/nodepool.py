@@ -18,24 +18,14 @@ import click
 from kompox.cli.argv import UsageError
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
 from kompox.cli.cluster_support import ClusterTarget, cluster_options, cluster_target, progress_to_stderr
-from kompox.cli.nodepool_io import FORMATS, PoolFlags, apply_flags, print_pool, print_pools, read_spec_file
+from kompox.cli.nodepool_io import PoolFlags, apply_flags, print_pool, print_pools, read_spec_file
+from kompox.cli.output import format_option
 from kompox.domain.model import NodePool
 
 if TYPE_CHECKING:
     from kompox.usecase.nodepool import NodePoolUseCases
 
 Decorator = Callable[[Any], Any]
-
-
-def _format_option(func: Any) -> Any:
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(FORMATS),
-        default="json",
-        show_default=True,
-        help="Output format.",
-    )(func)
 
 
 def _pool_options(func: Any) -> Any:
@@ -60,7 +50,7 @@ def _pool_options(func: Any) -> Any:
     ]
     for option in reversed(options):
         func = option(func)
-    return _format_option(cluster_options(func))
+    return format_option(cluster_options(func))
 
 
 def _use_cases(t: ClusterTarget) -> NodePoolUseCases:
@@ -89,7 +79,7 @@ def _pool_from_input(spec_file: str, flags: PoolFlags) -> NodePool:
 @click.command("list", cls=KompoxCommand)
 @cluster_options
 @click.option("--name", default="", help="Only the pool with this exact name.")
-@_format_option
+@format_option
 def list_cmd(cluster_id: str, cluster_name: str, name: str, output_format: str) -> None:
     """List the node pools of the cluster.
 

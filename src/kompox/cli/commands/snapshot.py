@@ -10,15 +10,15 @@ import sys
 
 import click
 
-from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
-from kompox.cli.volume_cli import print_snapshot, print_snapshots, require_flag, target_options, volume_target
+from kompox.cli.base import KompoxCommand, KompoxGroup, new_group
+from kompox.cli.volume_cli import VolumeCommands, print_snapshot, print_snapshots
 from kompox.logging import span
 
-snapshot_options = target_options("--snap-name", "Snapshot name (alias --snap-name).")
+snapshot = VolumeCommands("--snap-name", "Snapshot name (alias --snap-name).")
 
 
 @click.command("list", cls=KompoxCommand)
-@snapshot_options
+@snapshot.options
 def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
     """List the snapshots of a volume, newest first.
 
@@ -29,15 +29,12 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
     """
     from kompox.usecase.volume_snapshot import list_snapshots
 
-    rt = runtime(click.get_current_context())
-    rt.prerun()
-    require_flag(vol_name, "--vol-name required")
-    t = volume_target(rt, app_id, app_name)
+    t = snapshot.target(app_id, app_name, vol_name)
     print_snapshots(list_snapshots(t.volumes, t.cluster, t.app, vol_name), output_format)
 
 
 @click.command("create", cls=KompoxCommand)
-@snapshot_options
+@snapshot.options
 @click.option(
     "-S",
     "--source",
@@ -56,17 +53,14 @@ def create_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     """
     from kompox.usecase.volume_snapshot import create_snapshot
 
-    rt = runtime(click.get_current_context())
-    rt.prerun()
-    require_flag(vol_name, "--vol-name required")
-    t = volume_target(rt, app_id, app_name)
+    t = snapshot.target(app_id, app_name, vol_name)
     with span("CMD:snapshot.create", t.resource(vol_name, "snapshot", name)):
         snap = create_snapshot(t.volumes, t.cluster, t.app, vol_name, snapshot_name=name, source=source)
     print_snapshot(snap, output_format)
 
 
 @click.command("delete", cls=KompoxCommand)
-@snapshot_options
+@snapshot.options
 def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
     """Delete a snapshot.
 
@@ -76,18 +70,14 @@ def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     """
     from kompox.usecase.volume_snapshot import delete_snapshot
 
-    rt = runtime(click.get_current_context())
-    rt.prerun()
-    require_flag(vol_name, "--vol-name required")
-    require_flag(name, "--name (or --snap-name) required")
-    t = volume_target(rt, app_id, app_name)
+    t = snapshot.target(app_id, app_name, vol_name, required_name=name)
     with span("CMD:snapshot.delete", t.resource(vol_name, "snapshot", name)):
         delete_snapshot(t.volumes, t.cluster, t.app, vol_name, name)
     sys.stderr.write(f"deleted snapshot {name} of volume {vol_name}\n")
 
 
 def build_snapshot() -> KompoxGroup:
-    snapshot = new_group("snapshot", "Manage snapshots of the app's volumes.")
+    group = new_group("snapshot", "Manage snapshots of the app's volumes.")
     for cmd in (list_cmd, create_cmd, delete_cmd):
-        snapshot.add_command(cmd)
-    return snapshot
+        group.add_command(cmd)
+    return group
