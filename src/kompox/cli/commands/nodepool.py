@@ -43,8 +43,8 @@ def _pool_options(func: Any) -> Any:
         click.option("--os-disk-size-gib", type=int, default=None, metavar="GIB", help="OS disk size in GiB."),
         click.option("--priority", default="", metavar="regular|spot", help="VM priority."),
         click.option("--autoscaling/--no-autoscaling", default=None, help="Enable or disable autoscaling."),
-        click.option("--min", "min_count", type=int, default=None, help="Autoscaling minimum node count."),
-        click.option("--max", "max_count", type=int, default=None, help="Autoscaling maximum node count."),
+        click.option("--min", "min", type=int, default=None, help="Autoscaling minimum node count."),
+        click.option("--max", "max", type=int, default=None, help="Autoscaling maximum node count."),
         click.option("--desired", type=int, default=None, help="Fixed node count (autoscaling disabled)."),
         click.option("--force", is_flag=True, help="Passed to the driver (driver-dependent)."),
     ]
@@ -102,21 +102,7 @@ def _write_cmd(op: str) -> Callable[..., None]:
         rt = runtime(click.get_current_context())
         rt.prerun()
         t = cluster_target(rt, cluster_id, cluster_name)
-        flags = PoolFlags(
-            name=kw["name"],
-            provider_name=kw["provider_name"],
-            mode=kw["mode"],
-            labels=kw["labels"],
-            zones=kw["zones"],
-            instance_type=kw["instance_type"],
-            os_disk_type=kw["os_disk_type"],
-            os_disk_size_gib=kw["os_disk_size_gib"],
-            priority=kw["priority"],
-            autoscaling=kw["autoscaling"],
-            min=kw["min_count"],
-            max=kw["max_count"],
-            desired=kw["desired"],
-        )
+        flags = PoolFlags(**kw)  # the remaining options are named after the PoolFlags fields
         pool = _pool_from_input(spec_file, flags)
         uc = _use_cases(t)
         action = uc.create if op == "create" else uc.update
