@@ -20,24 +20,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kompox.domain.errors import NotFoundError, ValidationError
+from kompox.domain.errors import ValidationError
 from kompox.domain.model import App, Cluster, VolumeDisk
 from kompox.domain.options import VolumeDiskCreateOptions, VolumeDiskDeleteOptions
 from kompox.domain.ports import VolumePort
-from kompox.usecase.volume_common import check_names, declared_volume, listing, require
+from kompox.usecase.volume_common import check_names, declared_volume, find_named, refuse_existing, require
 
 
 class AssignedDiskError(ValidationError):
     """Refusal to delete the disk the volume is bound to."""
-
-
-def _disk_named(disks: list[VolumeDisk], volume_name: str, disk_name: str) -> VolumeDisk:
-    for disk in disks:
-        if disk.name == disk_name:
-            return disk
-    raise NotFoundError(
-        f"disk not found: {disk_name} (disks of volume {volume_name}: {listing(d.name for d in disks)})"
-    )
 
 
 def list_disks(volumes: VolumePort, cluster: Cluster, app: App, volume_name: str) -> list[VolumeDisk]:
@@ -66,13 +57,7 @@ def create_disk(
     check_names(volume_name, disk=disk_name)
     declared_volume(app, volume_name)
     if disk_name:
-        existing = volumes.disk_list(cluster, app, volume_name)
-        if any(d.name == disk_name for d in existing):
-            raise ValidationError(
-                f'disk "{disk_name}" already exists in volume {volume_name} '
-                f"(disks: {listing(d.name for d in existing)})",
-                field="disk name",
-            )
+        refuse_existing(volumes.disk_list(cluster, app, volume_name), "disk", volume_name, disk_name)
     opts = VolumeDiskCreateOptions(zone=zone, options=dict(options) if options is not None else None)
     return volumes.disk_create(cluster, app, volume_name, disk_name, source, opts)
 
@@ -82,7 +67,7 @@ def assign_disk(volumes: VolumePort, cluster: Cluster, app: App, volume_name: st
     check_names(volume_name, disk=disk_name)
     require(disk_name, "disk name")
     declared_volume(app, volume_name)
-    disk = _disk_named(volumes.disk_list(cluster, app, volume_name), volume_name, disk_name)
+    disk = find_named(volumes.disk_list(cluster, app, volume_name), "disk", volume_name, disk_name)
     volumes.disk_assign(cluster, app, volume_name, disk_name)
     disk.assigned = True
     return disk
@@ -95,7 +80,7 @@ def delete_disk(
     check_names(volume_name, disk=disk_name)
     require(disk_name, "disk name")
     declared_volume(app, volume_name)
-    disk = _disk_named(volumes.disk_list(cluster, app, volume_name), volume_name, disk_name)
+    disk = find_named(volumes.disk_list(cluster, app, volume_name), "disk", volume_name, disk_name)
     if disk.assigned and not force:
         raise AssignedDiskError(
             f"disk {disk_name} is assigned; assign another disk first before deletion (or force the deletion)"

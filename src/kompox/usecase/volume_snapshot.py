@@ -13,10 +13,9 @@ called.
 
 from __future__ import annotations
 
-from kompox.domain.errors import NotFoundError, ValidationError
 from kompox.domain.model import App, Cluster, VolumeSnapshot
 from kompox.domain.ports import VolumePort
-from kompox.usecase.volume_common import check_names, declared_volume, listing, require
+from kompox.usecase.volume_common import check_names, declared_volume, find_named, refuse_existing, require
 
 
 def list_snapshots(volumes: VolumePort, cluster: Cluster, app: App, volume_name: str) -> list[VolumeSnapshot]:
@@ -39,13 +38,7 @@ def create_snapshot(
     check_names(volume_name, snapshot=snapshot_name)
     declared_volume(app, volume_name)
     if snapshot_name:
-        existing = volumes.snapshot_list(cluster, app, volume_name)
-        if any(s.name == snapshot_name for s in existing):
-            raise ValidationError(
-                f'snapshot "{snapshot_name}" already exists in volume {volume_name} '
-                f"(snapshots: {listing(s.name for s in existing)})",
-                field="snapshot name",
-            )
+        refuse_existing(volumes.snapshot_list(cluster, app, volume_name), "snapshot", volume_name, snapshot_name)
     return volumes.snapshot_create(cluster, app, volume_name, snapshot_name, source)
 
 
@@ -56,11 +49,6 @@ def delete_snapshot(
     check_names(volume_name, snapshot=snapshot_name)
     require(snapshot_name, "snapshot name")
     declared_volume(app, volume_name)
-    existing = volumes.snapshot_list(cluster, app, volume_name)
-    for snap in existing:
-        if snap.name == snapshot_name:
-            volumes.snapshot_delete(cluster, app, volume_name, snapshot_name)
-            return snap
-    raise NotFoundError(
-        f"snapshot not found: {snapshot_name} (snapshots of volume {volume_name}: {listing(s.name for s in existing)})"
-    )
+    snap = find_named(volumes.snapshot_list(cluster, app, volume_name), "snapshot", volume_name, snapshot_name)
+    volumes.snapshot_delete(cluster, app, volume_name, snapshot_name)
+    return snap
