@@ -117,6 +117,38 @@ def _apply_options(options: DNSOptions) -> ClusterDNSApplyOptions:
     return ClusterDNSApplyOptions(zone_hint=options.zone_hint, strict=options.strict, dry_run=options.dry_run)
 
 
+@dataclass(frozen=True)
+class _RecordWriter:
+    """Hands record sets to the provider for one ``verb`` (apply | delete) and records each outcome.
+
+    A driver ``ValidationError`` always raises; other failures are recorded as
+    ``failed`` and abort (``<verb> DNS for <what>: <cause>``) only with ``strict``.
+    """
+
+    clusters: ClusterPort
+    cluster: Cluster
+    options: DNSOptions
+    result: DNSResult
+    verb: str
+
+    def write(self, rset: DNSRecordSet, what: str, *, planned: str, done: tuple[str, str]) -> None:
+        """Apply ``rset``; record ``planned`` (dry run), ``done`` = (action, message), or the failure."""
+        rtype = rset.type.value
+        try:
+            self.clusters.dns_apply(self.cluster, rset, _apply_options(self.options))
+        except ValidationError:
+            raise
+        except KompoxError as err:
+            _record(self.result, rset.fqdn, rtype, "failed", str(err), self.verb)
+            if self.options.strict:
+                raise _abort(f"{self.verb} DNS for {what}", err) from err
+            return
+        if self.options.dry_run:
+            _record(self.result, rset.fqdn, rtype, "planned", planned, self.verb)
+        else:
+            _record(self.result, rset.fqdn, rtype, *done, self.verb)
+
+
 def dns_deploy(
     clusters: ClusterPort,
     kube: IngressHostReader,
@@ -129,6 +161,7 @@ def dns_deploy(
     """Create/update one ``A`` record per ingress host of the app component."""
     options = options or DNSOptions()
     result, hosts = _start(kube, app, namespace, options)
+    writer = _RecordWriter(clusters, cluster, options, result, "apply")
     for host, ip in hosts:
         if not ip:
             if options.strict:
@@ -136,19 +169,7 @@ def dns_deploy(
             _record(result, host, "A", "skipped", "no IP address available yet", "apply")
             continue
         rset = DNSRecordSet(fqdn=host, type=DNSRecordType.A, ttl=0, rdata=[ip])
-        try:
-            clusters.dns_apply(cluster, rset, _apply_options(options))
-        except ValidationError:
-            raise
-        except KompoxError as err:
-            _record(result, host, "A", "failed", str(err), "apply")
-            if options.strict:
-                raise _abort(f"apply DNS for {host}", err) from err
-            continue
-        if options.dry_run:
-            _record(result, host, "A", "planned", f"would create/update A -> {ip}", "apply")
-        else:
-            _record(result, host, "A", "updated", f"A -> {ip}", "apply")
+        writer.write(rset, host, planned=f"would create/update A -> {ip}", done=("updated", f"A -> {ip}"))
     return result
 
 
@@ -164,20 +185,10 @@ def dns_destroy(
     """Delete the ``A``, ``AAAA`` and ``CNAME`` records of every ingress host of the app component."""
     options = options or DNSOptions()
     result, hosts = _start(kube, app, namespace, options)
+    writer = _RecordWriter(clusters, cluster, options, result, "delete")
     for host, _ip in hosts:
         for rtype in DELETE_TYPES:
             rset = DNSRecordSet(fqdn=host, type=rtype, ttl=0, rdata=[])
-            try:
-                clusters.dns_apply(cluster, rset, _apply_options(options))
-            except ValidationError:
-                raise
-            except KompoxError as err:
-                _record(result, host, rtype.value, "failed", str(err), "delete")
-                if options.strict:
-                    raise _abort(f"delete DNS for {host} ({rtype.value})", err) from err
-                continue
-            if options.dry_run:
-                _record(result, host, rtype.value, "planned", f"would delete {rtype.value} record", "delete")
-            else:
-                _record(result, host, rtype.value, "deleted", f"{rtype.value} record deleted", "delete")
+            planned, done = f"would delete {rtype.value} record", ("deleted", f"{rtype.value} record deleted")
+            writer.write(rset, f"{host} ({rtype.value})", planned=planned, done=done)
     return result
