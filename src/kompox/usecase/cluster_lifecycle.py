@@ -63,17 +63,46 @@ def _skip_existing(cluster: Cluster, what: str, progress: Progress | None) -> Cl
     return ClusterOpResult(cluster.id, cluster.name, skipped=True, message=message)
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One lifecycle step: its protection scope, whether it deletes, its progress and result lines."""
+
+    scope: ProtectionScope
+    deletes: bool
+    start: str  # progress line; ``{name}`` = the cluster name
+    done: str  # result message
+
+    def run(
+        self, port: ClusterPort, cluster: Cluster, progress: Progress | None, action: Callable[[], None]
+    ) -> ClusterOpResult:
+        """Protection (create/update probed only when needed), then the progress line, then ``action``."""
+        op = ClusterOperation.DELETE if self.deletes else _operation(port, cluster, self.scope)
+        check_protection(cluster, self.scope, op or ClusterOperation.CREATE)
+        _say(progress, self.start.format(name=cluster.name))
+        action()
+        return ClusterOpResult(cluster.id, cluster.name, operation=op, message=self.done.format(name=cluster.name))
+
+
+_PROVISION = _Step(ProtectionScope.PROVISIONING, False, "provisioning cluster {name}", "cluster {name} provisioned")
+_DEPROVISION = _Step(
+    ProtectionScope.PROVISIONING, True, "deprovisioning cluster {name}", "cluster {name} deprovisioned"
+)
+_INSTALL = _Step(
+    ProtectionScope.INSTALLATION, False, "installing cluster resources on {name}", "cluster {name} installed"
+)
+_UNINSTALL = _Step(
+    ProtectionScope.INSTALLATION, True, "uninstalling cluster resources from {name}", "cluster {name} uninstalled"
+)
+
+
 def cluster_provision(
     port: ClusterPort, cluster: Cluster, *, force: bool = False, progress: Progress | None = None
 ) -> ClusterOpResult:
     """Create (or re-converge) the cloud-side cluster; ``existing`` clusters are skipped unless ``force``."""
     if cluster.existing and not force:
         return _skip_existing(cluster, "provision", progress)
-    op = _operation(port, cluster, ProtectionScope.PROVISIONING)
-    check_protection(cluster, ProtectionScope.PROVISIONING, op or ClusterOperation.CREATE)
-    _say(progress, f"provisioning cluster {cluster.name}")
-    port.provision(cluster, ClusterProvisionOptions(force=force))
-    return ClusterOpResult(cluster.id, cluster.name, operation=op, message=f"cluster {cluster.name} provisioned")
+    options = ClusterProvisionOptions(force=force)
+    return _PROVISION.run(port, cluster, progress, lambda: port.provision(cluster, options))
 
 
 def cluster_deprovision(
@@ -82,35 +111,24 @@ def cluster_deprovision(
     """Delete the cloud-side cluster; ``existing`` clusters are skipped unless ``force``; protection applies."""
     if cluster.existing and not force:
         return _skip_existing(cluster, "deprovision", progress)
-    check_protection(cluster, ProtectionScope.PROVISIONING, ClusterOperation.DELETE)
-    _say(progress, f"deprovisioning cluster {cluster.name}")
-    port.deprovision(cluster, ClusterDeprovisionOptions(force=force))
-    return ClusterOpResult(
-        cluster.id, cluster.name, operation=ClusterOperation.DELETE, message=f"cluster {cluster.name} deprovisioned"
-    )
+    options = ClusterDeprovisionOptions(force=force)
+    return _DEPROVISION.run(port, cluster, progress, lambda: port.deprovision(cluster, options))
 
 
 def cluster_install(
     port: ClusterPort, cluster: Cluster, *, force: bool = False, progress: Progress | None = None
 ) -> ClusterOpResult:
     """Install the in-cluster resources (ingress controller …); runs for ``existing`` clusters too."""
-    op = _operation(port, cluster, ProtectionScope.INSTALLATION)
-    check_protection(cluster, ProtectionScope.INSTALLATION, op or ClusterOperation.CREATE)
-    _say(progress, f"installing cluster resources on {cluster.name}")
-    port.install(cluster, ClusterInstallOptions(force=force))
-    return ClusterOpResult(cluster.id, cluster.name, operation=op, message=f"cluster {cluster.name} installed")
+    options = ClusterInstallOptions(force=force)
+    return _INSTALL.run(port, cluster, progress, lambda: port.install(cluster, options))
 
 
 def cluster_uninstall(
     port: ClusterPort, cluster: Cluster, *, force: bool = False, progress: Progress | None = None
 ) -> ClusterOpResult:
     """Remove the in-cluster resources install added; protection applies, ``force`` is passed on."""
-    check_protection(cluster, ProtectionScope.INSTALLATION, ClusterOperation.DELETE)
-    _say(progress, f"uninstalling cluster resources from {cluster.name}")
-    port.uninstall(cluster, ClusterUninstallOptions(force=force))
-    return ClusterOpResult(
-        cluster.id, cluster.name, operation=ClusterOperation.DELETE, message=f"cluster {cluster.name} uninstalled"
-    )
+    options = ClusterUninstallOptions(force=force)
+    return _UNINSTALL.run(port, cluster, progress, lambda: port.uninstall(cluster, options))
 
 
 @dataclass(frozen=True)
