@@ -8,6 +8,7 @@ from kompox.providers.aks.context import AKSContext
 from kompox.providers.aks.volume_backend import VolumeBackend
 from kompox.providers.aks.volume_backend_disk import DiskBackend
 from kompox.providers.aks.volume_backend_files import FilesBackend
+from kompox.providers.aks.volume_common import sort_newest_first
 
 
 def new_backends(ctx: AKSContext | None = None) -> dict[str, VolumeBackend]:
@@ -34,5 +35,4 @@ def backend_for_volume(backends: dict[str, VolumeBackend], app: App, vol_name: s
 
 def sort_disks(disks: list[VolumeDisk]) -> list[VolumeDisk]:
     """``created_at`` descending, ties by ``name`` ascending (seed 000 ordering)."""
-    by_name = sorted(disks, key=lambda d: d.name)
-    return sorted(by_name, key=lambda d: d.created_at.timestamp() if d.created_at else 0.0, reverse=True)
+    return sort_newest_first(disks)

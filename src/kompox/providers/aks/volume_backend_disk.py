@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kompox.domain.errors import CapabilityNotImplementedError, DriverError, DriverValidationError, NotFoundError
+from kompox.domain.errors import DriverError, DriverValidationError, NotFoundError
 from kompox.domain.model import App, AppVolume, Cluster, VolumeClass, VolumeDisk, VolumeSnapshot
 from kompox.domain.naming import new_compact_id
 from kompox.domain.options import VolumeDiskCreateOptions
@@ -29,14 +29,16 @@ from kompox.providers.aks.naming import (
 )
 from kompox.providers.aks.span import Deadline, log
 from kompox.providers.aks.volume_common import (
-    EPOCH,
     GIB,
     LIST_TIMEOUT,
     SOURCE_TIMEOUT,
     WRITE_TIMEOUT,
+    BoundBackend,
     as_utc,
+    assignment_writes,
     check_names,
     ensure_app_group,
+    mapped_newest_first,
     not_found,
     principal_id,
     sort_newest_first,
@@ -128,25 +130,11 @@ def to_snapshot(item: Any, vol_name: str) -> VolumeSnapshot | None:
     )
 
 
-class DiskBackend:
-    def __init__(self, ctx: AKSContext | None = None) -> None:
-        self._ctx = ctx
-
-    def _bound(self, method: str) -> AKSContext:
-        if self._ctx is None:
-            raise CapabilityNotImplementedError(method, "aks")
-        return self._ctx
-
+class DiskBackend(BoundBackend):
     # listing
     def _disks(self, ctx: AKSContext, clients: AzureClients, app: App, vol_name: str) -> list[tuple[VolumeDisk, Any]]:
-        pairs = []
-        for item in azure_compute.list_items(clients, "disk", ctx.names.app_resource_group(app)):
-            disk = to_disk(item, vol_name)
-            if disk is not None:
-                pairs.append((disk, item))
-        pairs.sort(key=lambda p: p[0].name)
-        pairs.sort(key=lambda p: p[0].created_at or EPOCH, reverse=True)
-        return pairs
+        items = azure_compute.list_items(clients, "disk", ctx.names.app_resource_group(app))
+        return mapped_newest_first(items, lambda item: to_disk(item, vol_name))
 
     def disk_list(self, cluster: Cluster, app: App, vol_name: str) -> list[VolumeDisk]:
         ctx = self._bound("VolumeDiskList")
@@ -177,13 +165,7 @@ class DiskBackend:
         deadline = Deadline(WRITE_TIMEOUT, "disk create")
 
         rg = ctx.names.app_resource_group(app)
-        raw = azure_compute.list_items(clients, "disk", rg)
-        existing = [d for d in (to_disk(i, vol_name) for i in raw) if d is not None]
-        name = disk_name or new_compact_id()
-        if any(d.name == name for d in existing):
-            raise DriverValidationError(f'disk "{name}" already exists in volume "{vol_name}"')
-        resource = ctx.names.disk_name(app, vol_name, name)
-        _check_resource_free(raw, resource, "disk", name)
+        name, resource, first = _new_item(ctx, clients, app, vol_name, "disk", disk_name)
         source_id = ""
         if parsed.kind != SourceKind.EMPTY:
             source_id = volume_source.resolve(ctx, clients.bounded(SOURCE_TIMEOUT), app, vol_name, parsed, "disk")
@@ -198,7 +180,7 @@ class DiskBackend:
             properties["diskMBpsReadWrite"] = settings["mbps"]
         body: dict[str, Any] = {
             "location": ctx.location,
-            "tags": ctx.names.disk_tags(app, vol_name, name, assigned=not existing),
+            "tags": ctx.names.disk_tags(app, vol_name, name, assigned=first),
             "sku": {"name": settings["sku"]},
             "properties": properties,
         }
@@ -220,13 +202,7 @@ class DiskBackend:
         deadline = Deadline(WRITE_TIMEOUT, "snapshot create")
 
         rg = ctx.names.app_resource_group(app)
-        raw = azure_compute.list_items(clients, "snapshot", rg)
-        existing = [s for s in (to_snapshot(i, vol_name) for i in raw) if s is not None]
-        name = snap_name or new_compact_id()
-        if any(s.name == name for s in existing):
-            raise DriverValidationError(f'snapshot "{name}" already exists in volume "{vol_name}"')
-        resource = ctx.names.snapshot_name(app, vol_name, name)
-        _check_resource_free(raw, resource, "snapshot", name)
+        name, resource, _first = _new_item(ctx, clients, app, vol_name, "snapshot", snap_name)
         if parsed.kind == SourceKind.EMPTY:
             source_id = self._assigned_disk(ctx, clients, app, vol_name).handle
         else:
@@ -271,13 +247,7 @@ class DiskBackend:
         deadline = Deadline(WRITE_TIMEOUT, "disk assign")
         rg = ctx.names.app_resource_group(app)
         pairs = self._disks(ctx, clients, app, vol_name)
-        if not any(d.name == disk_name for d, _ in pairs):
-            raise not_found("disk", disk_name, vol_name, [d.name for d, _ in pairs])
-        ordered = [p for p in pairs if p[0].name == disk_name] + [p for p in pairs if p[0].name != disk_name]
-        for disk, item in ordered:
-            wanted = disk.name == disk_name
-            if disk.assigned == wanted:
-                continue
+        for item, wanted in assignment_writes(pairs, "disk", disk_name, vol_name):
             resource = text(getattr(item, "name", None))
             fresh = azure_compute.get_item(clients, "disk", rg, resource)
             if fresh is None:
@@ -299,9 +269,7 @@ class DiskBackend:
         ctx = self._bound(method)
         check_names(vol_name, kind, name)
         app.find_volume(vol_name)
-        resource = (
-            ctx.names.disk_name(app, vol_name, name) if kind == "disk" else ctx.names.snapshot_name(app, vol_name, name)
-        )
+        resource = _resource_name(ctx, app, vol_name, kind, name)
         clients = ctx.clients.bounded(WRITE_TIMEOUT)
         rg = ctx.names.app_resource_group(app)
         azure_compute.delete_item(clients, kind, rg, resource, Deadline(WRITE_TIMEOUT, f"{kind} delete"), ctx.progress)
@@ -319,11 +287,29 @@ class DiskBackend:
         )
 
 
-def _check_resource_free(items: list[Any], resource: str, kind: str, name: str) -> None:
-    """A same-named Azure resource that is not this volume's ``name`` would be overwritten: refuse."""
-    for item in items:
+def _resource_name(ctx: AKSContext, app: App, vol_name: str, kind: Kind, name: str) -> str:
+    return ctx.names.disk_name(app, vol_name, name) if kind == "disk" else ctx.names.snapshot_name(app, vol_name, name)
+
+
+def _new_item(
+    ctx: AKSContext, clients: AzureClients, app: App, vol_name: str, kind: Kind, wanted: str
+) -> tuple[str, str, bool]:
+    """``(name, Azure resource name, first of the volume)`` for a new disk/snapshot (``wanted`` empty = generate).
+
+    Refuses a name the volume already has, and an Azure resource of that name
+    that is not this volume's item (it would be overwritten).
+    """
+    convert = to_disk if kind == "disk" else to_snapshot
+    raw = azure_compute.list_items(clients, kind, ctx.names.app_resource_group(app))
+    existing = [item for item in (convert(i, vol_name) for i in raw) if item is not None]
+    name = wanted or new_compact_id()
+    if any(item.name == name for item in existing):
+        raise DriverValidationError(f'{kind} "{name}" already exists in volume "{vol_name}"')
+    resource = _resource_name(ctx, app, vol_name, kind, name)
+    for item in raw:
         if text(getattr(item, "name", None)).lower() == resource.lower():
             raise DriverValidationError(
                 f'{kind} "{name}": Azure resource {resource} already exists and belongs to another '
                 f"volume or to no Kompox {kind} (choose another name)"
             )
+    return name, resource, not existing

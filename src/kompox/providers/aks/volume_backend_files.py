@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kompox.domain.errors import (
-    CapabilityNotImplementedError,
     DriverError,
     DriverValidationError,
     NotSupportedError,
@@ -36,14 +35,15 @@ from kompox.providers.aks.naming import (
 )
 from kompox.providers.aks.span import Deadline, log, rewrap
 from kompox.providers.aks.volume_common import (
-    EPOCH,
     GIB,
     LIST_TIMEOUT,
     WRITE_TIMEOUT,
+    BoundBackend,
     as_utc,
+    assignment_writes,
     check_names,
     ensure_app_group,
-    not_found,
+    mapped_newest_first,
     principal_id,
     text,
 )
@@ -115,25 +115,11 @@ def share_settings(vol: AppVolume, overrides: dict[str, Any] | None) -> tuple[st
     return chosen, quota
 
 
-class FilesBackend:
-    def __init__(self, ctx: AKSContext | None = None) -> None:
-        self._ctx = ctx
-
-    def _bound(self, method: str) -> AKSContext:
-        if self._ctx is None:
-            raise CapabilityNotImplementedError(method, "aks")
-        return self._ctx
-
+class FilesBackend(BoundBackend):
     def _shares(self, ctx: AKSContext, clients: AzureClients, app: App, vol_name: str) -> list[tuple[VolumeDisk, Any]]:
         rg, account = ctx.names.app_resource_group(app), ctx.names.storage_account_name(app)
-        pairs = []
-        for item in azure_storage.list_shares(clients, rg, account):
-            disk = to_share_disk(item, vol_name, rg, account, ctx.subscription_id)
-            if disk is not None:
-                pairs.append((disk, item))
-        pairs.sort(key=lambda p: p[0].name)
-        pairs.sort(key=lambda p: p[0].created_at or EPOCH, reverse=True)
-        return pairs
+        items = azure_storage.list_shares(clients, rg, account)
+        return mapped_newest_first(items, lambda item: to_share_disk(item, vol_name, rg, account, ctx.subscription_id))
 
     def disk_list(self, cluster: Cluster, app: App, vol_name: str) -> list[VolumeDisk]:
         ctx = self._bound("VolumeDiskList")
@@ -198,13 +184,7 @@ class FilesBackend:
         clients = ctx.clients.bounded(WRITE_TIMEOUT)
         rg, account = ctx.names.app_resource_group(app), ctx.names.storage_account_name(app)
         pairs = self._shares(ctx, clients, app, vol_name)
-        if not any(d.name == disk_name for d, _ in pairs):
-            raise not_found("share", disk_name, vol_name, [d.name for d, _ in pairs])
-        ordered = [p for p in pairs if p[0].name == disk_name] + [p for p in pairs if p[0].name != disk_name]
-        for disk, item in ordered:
-            wanted = disk.name == disk_name
-            if disk.assigned == wanted:
-                continue
+        for item, wanted in assignment_writes(pairs, "share", disk_name, vol_name):
             share = text(getattr(item, "name", None))
             fresh = azure_storage.get_share(clients, rg, account, share)
             metadata = dict(getattr(fresh, "metadata", None) or {})

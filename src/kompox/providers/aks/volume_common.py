@@ -1,18 +1,19 @@
 """Helpers shared by the AKS volume backends (driver-aks.md §7, §10–12, §17).
 
-Deadlines, name checks, the cluster identity read from the deployment
+Deadlines, name checks, the context binding of a backend, the newest-first
+order, the assignment plan, the cluster identity read from the deployment
 outputs, the app resource group with its Contributor grant, and the error
 texts for unknown disks and snapshots.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from kompox.domain.errors import DriverError, NotFoundError, ValidationError
-from kompox.domain.model import App, Cluster
+from kompox.domain.errors import CapabilityNotImplementedError, DriverError, NotFoundError, ValidationError
+from kompox.domain.model import App, Cluster, VolumeDisk
 from kompox.domain.naming import validate_optional_resource_name, validate_resource_name
 from kompox.providers.aks import azure_aks, azure_resources
 from kompox.providers.aks.azure_roles import ROLE_CONTRIBUTOR, ensure_role
@@ -53,10 +54,51 @@ def as_utc(value: Any) -> datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def sort_newest_first(items: list[Any]) -> list[Any]:
-    """``created_at`` descending, ties (and missing times) by ``name`` ascending."""
-    by_name = sorted(items, key=lambda item: item.name)
-    return sorted(by_name, key=lambda item: item.created_at or EPOCH, reverse=True)
+T = TypeVar("T")
+
+
+def newest_first_key(item: Any) -> tuple[float, str]:
+    """Sort key: ``created_at`` descending (missing = the epoch), ties by ``name`` ascending."""
+    created = item.created_at
+    return (-(created.timestamp() if created is not None else 0.0), item.name)
+
+
+def sort_newest_first(items: Iterable[T]) -> list[T]:
+    """Disks or snapshots, ``created_at`` descending, ties (and missing times) by ``name`` ascending."""
+    return sorted(items, key=newest_first_key)
+
+
+def mapped_newest_first(items: Iterable[Any], convert: Callable[[Any], T | None]) -> list[tuple[T, Any]]:
+    """``(converted, raw)`` for each raw SDK item ``convert`` recognises (not ``None``), newest first."""
+    pairs = [(c, item) for item in items if (c := convert(item)) is not None]
+    return sorted(pairs, key=lambda pair: newest_first_key(pair[0]))
+
+
+def assignment_writes(
+    pairs: list[tuple[VolumeDisk, Any]], kind: str, disk_name: str, vol_name: str
+) -> list[tuple[Any, bool]]:
+    """The ``(raw item, wanted flag)`` writes that make ``disk_name`` the only assigned one.
+
+    Target first (an interrupted run leaves the wanted disk assigned), then the
+    others; disks whose flag is already right are left out.  An unknown
+    ``disk_name`` is ``NotFoundError`` naming the volume's items of ``kind``.
+    """
+    if not any(d.name == disk_name for d, _ in pairs):
+        raise not_found(kind, disk_name, vol_name, [d.name for d, _ in pairs])
+    ordered = [p for p in pairs if p[0].name == disk_name] + [p for p in pairs if p[0].name != disk_name]
+    return [(item, disk.name == disk_name) for disk, item in ordered if disk.assigned != (disk.name == disk_name)]
+
+
+class BoundBackend:
+    """A volume backend bound to the driver's :class:`AKSContext`; unbound, cloud methods are not implemented."""
+
+    def __init__(self, ctx: AKSContext | None = None) -> None:
+        self._ctx = ctx
+
+    def _bound(self, method: str) -> AKSContext:
+        if self._ctx is None:
+            raise CapabilityNotImplementedError(method, "aks")
+        return self._ctx
 
 
 def not_found(kind: str, name: str, vol_name: str, existing: Iterable[str]) -> NotFoundError:
