@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from kompox.domain.errors import DriverError, DriverValidationError, ProviderAPIError
 from kompox.domain.model import Cluster, NodePool
@@ -71,6 +72,26 @@ def _target(ctx: AKSContext, cluster: Cluster) -> _Target:
     return _Target(rg, name)
 
 
+def _put(
+    ctx: AKSContext, target: _Target, name: str, body: Any, *, start: str, verb: str, action: str, done: str
+) -> NodePool:
+    """PUT the agent pool and wait for Azure; progress ``start`` … ``node pool <name> <done>``; the provider's view."""
+    report = _progress(ctx)
+    report(start)
+    result = pools.put_agent_pool(
+        ctx.clients,
+        target.resource_group,
+        target.cluster_name,
+        name,
+        body,
+        verb=verb,
+        deadline=Deadline(NODE_POOL_WRITE_TIMEOUT, f"{action} node pool {name}"),
+        progress=report,
+    )
+    report(f"node pool {name} {done}")
+    return agent_pool_to_node_pool(result, ctx.location)
+
+
 def node_pool_list(ctx: AKSContext, cluster: Cluster, opts: NodePoolListOptions | None = None) -> list[NodePool]:
     """All agent pools (sorted by name), or the one named ``opts.name``; absent AKS cluster → ``[]``."""
     wanted = (opts or NodePoolListOptions()).name
@@ -96,20 +117,8 @@ def node_pool_create(ctx: AKSContext, cluster: Cluster, pool: NodePool) -> NodeP
         name = check_aks_pool(pool, ctx.location)
         body = create_body(pool)
         target = _target(ctx, cluster)
-        report = _progress(ctx)
-        report(f"creating node pool {name} in AKS cluster {target.cluster_name} (this takes several minutes)")
-        created = pools.put_agent_pool(
-            ctx.clients,
-            target.resource_group,
-            target.cluster_name,
-            name,
-            body,
-            verb="creation",
-            deadline=Deadline(NODE_POOL_WRITE_TIMEOUT, f"create node pool {name}"),
-            progress=report,
-        )
-        report(f"node pool {name} created")
-        return agent_pool_to_node_pool(created, ctx.location)
+        start = f"creating node pool {name} in AKS cluster {target.cluster_name} (this takes several minutes)"
+        return _put(ctx, target, name, body, start=start, verb="creation", action="create", done="created")
 
 
 def node_pool_update(ctx: AKSContext, cluster: Cluster, pool: NodePool) -> NodePool:
@@ -126,20 +135,8 @@ def node_pool_update(ctx: AKSContext, cluster: Cluster, pool: NodePool) -> NodeP
         if existing.as_dict() == before:
             _progress(ctx)(f"node pool {name} already up to date")
             return agent_pool_to_node_pool(existing, ctx.location)
-        report = _progress(ctx)
-        report(f"updating node pool {name} in AKS cluster {target.cluster_name}")
-        updated = pools.put_agent_pool(
-            ctx.clients,
-            target.resource_group,
-            target.cluster_name,
-            name,
-            existing,
-            verb="update",
-            deadline=Deadline(NODE_POOL_WRITE_TIMEOUT, f"update node pool {name}"),
-            progress=report,
-        )
-        report(f"node pool {name} updated")
-        return agent_pool_to_node_pool(updated, ctx.location)
+        start = f"updating node pool {name} in AKS cluster {target.cluster_name}"
+        return _put(ctx, target, name, existing, start=start, verb="update", action="update", done="updated")
 
 
 def node_pool_delete(ctx: AKSContext, cluster: Cluster, pool_name: str) -> None:
