@@ -8,43 +8,24 @@ disks); the Gitea example, which has two, must be refused before any request.
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "kube"))
-
-from kmock_server import KMockThread  # noqa: E402
-from test_app_support import NAMES, NS, Project, make_project, one_error, writes  # noqa: E402
+from app_cli_project import NAMES, NS, app_project
+from cli_project import ROOT, KubeProject, one_error, writes
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Project]:
-    server = KMockThread(rollout="ready").start()
-    root = tmp_path / "proj"
-    make_project(root, server)
-    for key in [k for k in os.environ if k.startswith("KOMPOX_")] + ["KUBECONFIG"]:
-        monkeypatch.delenv(key, raising=False)
-    for key in ("KOMPOX_ROOT", "KOMPOX_DIR"):  # exported by the pre-run hook; registered for removal
-        monkeypatch.setenv(key, "")
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("KOMPOX_LOG_OUTPUT", "none")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(root)
-    p = Project(root, server, capsys)
-    p.configure()
-    try:
+def project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[KubeProject]:
+    with app_project(tmp_path, monkeypatch, capsys, rollout="ready") as p:
         yield p
-    finally:
-        server.stop()
 
 
-def test_deploy_status_redeploy_destroy(project: Project) -> None:
+def test_deploy_status_redeploy_destroy(project: KubeProject) -> None:
     deployed = project.ok("app", "deploy")
 
     assert deployed.out == ""
@@ -106,7 +87,7 @@ def test_deploy_status_redeploy_destroy(project: Project) -> None:
 
 
 def test_gitea_with_volumes_on_k3s_is_refused_before_any_request(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: KubeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gitea = tmp_path / "gitea"
     shutil.copytree(ROOT / "examples" / "gitea", gitea, ignore=shutil.ignore_patterns("logs"))
@@ -123,7 +104,7 @@ def test_gitea_with_volumes_on_k3s_is_refused_before_any_request(
     assert project.server.kube_requests() == []
 
 
-def test_unreachable_api_server_is_one_line(project: Project) -> None:
+def test_unreachable_api_server_is_one_line(project: KubeProject) -> None:
     dead = project.server.kubeconfig.replace(project.server.url.encode(), b"http://127.0.0.1:1")
     (project.root / "kube" / "dead.yaml").write_bytes(dead)
     project.configure("kube/dead.yaml")
@@ -132,14 +113,14 @@ def test_unreachable_api_server_is_one_line(project: Project) -> None:
     assert "(timeout 30s)" in line and 'get namespaces "' in line
 
 
-def test_forbidden_is_named(project: Project) -> None:
+def test_forbidden_is_named(project: KubeProject) -> None:
     project.server.inject("patch", 403, times=100, reason="Forbidden", plural="namespaces")
     line = one_error(project.run("app", "deploy"), 6, "refused to patch namespaces")
     assert line.startswith(f"Error: apply objects failed: apply Namespace {NS}: Kubernetes API server")
     assert "403 forbidden" in line
 
 
-def test_logs_of_a_container(project: Project) -> None:
+def test_logs_of_a_container(project: KubeProject) -> None:
     project.ok("app", "deploy", "--no-wait", "-q")
     pod = next(name for plural, _, name in project.server.objects() if plural == "v1/pods")
     path = f"/api/v1/namespaces/{NS}/pods/{pod}/log"
@@ -151,18 +132,18 @@ def test_logs_of_a_container(project: Project) -> None:
     assert project.server.kube_requests()[-1].params == {"container": "cache"}
 
 
-def test_status_and_logs_before_any_deploy(project: Project) -> None:
+def test_status_and_logs_before_any_deploy(project: KubeProject) -> None:
     status = project.ok("app", "status")
     assert '"namespace": ""' in status.out and '"ready": false' in status.out
     one_error(project.run("app", "logs"), 4, "app pod not found")
 
 
-def test_deploy_flags_are_checked_before_the_cluster(project: Project) -> None:
+def test_deploy_flags_are_checked_before_the_cluster(project: KubeProject) -> None:
     one_error(project.run("app", "deploy", "--timeout", "soon"), 3, 'invalid duration "soon"')
     assert project.server.kube_requests() == []
 
 
-def test_update_dns_after_deploy_and_before_destroy(project: Project) -> None:
+def test_update_dns_after_deploy_and_before_destroy(project: KubeProject) -> None:
     project.ok("app", "deploy", "-q")
     lb = {"loadBalancer": {"ingress": [{"ip": "203.0.113.5"}]}}
     project.server.set_status("networking.k8s.io/v1/ingresses", NS, "web-app-custom", lb)
@@ -185,7 +166,7 @@ def test_update_dns_after_deploy_and_before_destroy(project: Project) -> None:
     assert not any(plural.endswith("ingresses") for plural, _, _ in project.server.objects())
 
 
-def test_bootstrap_disks(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bootstrap_disks(project: KubeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     skipped = project.ok("app", "deploy", "--bootstrap-disks", "-q")
     assert skipped.err.splitlines()[0] == "bootstrap disks: skipped (no volumes defined)"
 

@@ -17,13 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "kube"))
-
-from kmock_server import KMockThread  # noqa: E402
-from test_app_support import NAMES, NS, Project, make_project, one_error  # noqa: E402
-from ws_server import WSThread  # noqa: E402
+from app_cli_project import NAMES, NS, app_project
+from cli_project import KubeProject, one_error
+from ws_server import WSThread  # tests/kube, on sys.path through cli_project
 
 KUBECONFIG = """
 apiVersion: v1
@@ -49,25 +45,11 @@ def ws() -> Iterator[WSThread]:
 @pytest.fixture
 def project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ws: WSThread
-) -> Iterator[Project]:
-    server = KMockThread().start()
-    root = tmp_path / "proj"
-    make_project(root, server)
-    (root / "kube" / "ws.yaml").write_text(KUBECONFIG % ws.url)
-    for key in [k for k in os.environ if k.startswith("KOMPOX_")] + ["KUBECONFIG"]:
-        monkeypatch.delenv(key, raising=False)
-    for key in ("KOMPOX_ROOT", "KOMPOX_DIR"):
-        monkeypatch.setenv(key, "")
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("KOMPOX_LOG_OUTPUT", "none")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(root)
-    p = Project(root, server, capsys)
-    p.configure("kube/ws.yaml")
-    try:
+) -> Iterator[KubeProject]:
+    with app_project(tmp_path, monkeypatch, capsys) as p:
+        (p.root / "kube" / "ws.yaml").write_text(KUBECONFIG % ws.url)
+        p.configure("kube/ws.yaml")
         yield p
-    finally:
-        server.stop()
 
 
 # --- exec -----------------------------------------------------------------------------------------
@@ -75,7 +57,7 @@ def project(
 
 @pytest.mark.parametrize("code", [0, 3])
 def test_exec_exits_with_the_remote_exit_code(
-    project: Project, ws: WSThread, code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: KubeProject, ws: WSThread, code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws.exit_code = code
     log_file = tmp_path / "run.log"
@@ -94,7 +76,7 @@ def test_exec_exits_with_the_remote_exit_code(
     assert ("container", "web") in execs["query"]
 
 
-def test_exec_needs_a_command(project: Project, ws: WSThread) -> None:
+def test_exec_needs_a_command(project: KubeProject, ws: WSThread) -> None:
     one_error(project.run("app", "exec", "-c", "web"), 3, "command is required after --")
     assert ws.requests == []
 
@@ -114,7 +96,7 @@ CLIENT = textwrap.dedent(
 )
 
 
-def test_tunnel_runs_the_command_through_the_forward_and_returns_its_code(project: Project, ws: WSThread) -> None:
+def test_tunnel_runs_the_command_through_the_forward_and_returns_its_code(project: KubeProject, ws: WSThread) -> None:
     result = project.run("app", "tunnel", "-p", ":5432", "--address", "127.0.0.1", "--", sys.executable, "-c", CLIENT)
 
     assert result.code == 7, result.err
@@ -125,7 +107,7 @@ def test_tunnel_runs_the_command_through_the_forward_and_returns_its_code(projec
     assert [r["query"] for r in ws.requests if r["path"].endswith("/portforward")] == [[("ports", "5432")]]
 
 
-def test_tunnel_input_errors(project: Project, ws: WSThread) -> None:
+def test_tunnel_input_errors(project: KubeProject, ws: WSThread) -> None:
     one_error(project.run("app", "pf", "--address", "127.0.0.1"), 3, "at least one --port is required")
     one_error(project.run("app", "port-forward", "-p", "x:80"), 3, 'invalid local port "x"')
     one_error(project.run("app", "tunnel", "-p", "80", "-S", "db"), 3, 'service "db" not found in compose project')
@@ -156,7 +138,7 @@ def fake_kubectl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_kubectl_gets_the_app_context_and_its_exit_code_is_ours(
-    project: Project, fake_kubectl: Path, ws: WSThread
+    project: KubeProject, fake_kubectl: Path, ws: WSThread
 ) -> None:
     import json
 
@@ -184,7 +166,7 @@ def test_kubectl_gets_the_app_context_and_its_exit_code_is_ours(
     assert len(fake_kubectl.read_text().splitlines()) == 3
 
 
-def test_kubectl_keeps_other_entries_of_the_file(project: Project, fake_kubectl: Path) -> None:
+def test_kubectl_keeps_other_entries_of_the_file(project: KubeProject, fake_kubectl: Path) -> None:
     path = project.root / ".kompox" / "kubeconfig"
     other = {
         "apiVersion": "v1",
@@ -203,7 +185,7 @@ def test_kubectl_keeps_other_entries_of_the_file(project: Project, fake_kubectl:
     assert doc["current-context"] == "other"
 
 
-def test_kubectl_usage_errors(project: Project, fake_kubectl: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kubectl_usage_errors(project: KubeProject, fake_kubectl: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     one_error(project.run("app", "kubectl", "get", "pods"), 3, "'--' is required before kubectl arguments")
     one_error(project.run("app", "kubectl", "--"), 3, "kubectl arguments are required after --")
     monkeypatch.setenv("PATH", "/nonexistent")
@@ -211,7 +193,7 @@ def test_kubectl_usage_errors(project: Project, fake_kubectl: Path, monkeypatch:
     assert not fake_kubectl.exists()
 
 
-def test_tunnel_forwards_until_sigterm_then_exits_zero(project: Project, ws: WSThread) -> None:
+def test_tunnel_forwards_until_sigterm_then_exits_zero(project: KubeProject, ws: WSThread) -> None:
     import signal
     import socket
     import threading

@@ -3,55 +3,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
+from cli_project import KubeProject, k3s_kom, kube_project, one_error, writes
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "kube"))
-
-from kmock_server import KMockThread  # noqa: E402
-
-from kompox.cli.main import run  # noqa: E402
-
-KOM = """\
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Workspace
-metadata:
-  name: demo
-  annotations:
-    ops.kompox.dev/id: /ws/demo
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Provider
-metadata:
-  name: k3s1
-  annotations:
-    ops.kompox.dev/id: /ws/demo/prv/k3s1
-spec:
-  driver: k3s
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata:
-  name: home
-  annotations:
-    ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/home
-spec:
-  existing: true
-  ingress:
-    certEmail: ops@example.com
-{protection}  settings:
-    KUBECONFIG: {kubeconfig}
-"""
+KOM = k3s_kom("certEmail: ops@example.com")
 
 APP = """\
 apiVersion: ops.kompox.dev/v1alpha1
@@ -78,82 +39,18 @@ services:
 """
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@dataclass
-class Project:
-    root: Path
-    server: KMockThread
-    capsys: pytest.CaptureFixture[str]
-
-    def configure(self, *, kubeconfig: str = "kube/config.yaml", protection: str = "") -> None:
-        block = f"  protection:\n{protection}" if protection else ""
-        text = KOM.format(kubeconfig=kubeconfig, protection=block)
-        (self.root / ".kompox" / "kom" / "cluster.yml").write_text(text)
-
-    def run(self, *args: str) -> Result:
-        self.capsys.readouterr()
-        code = run(list(args))
-        captured = self.capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    def ok(self, *args: str) -> Result:
-        result = self.run(*args)
-        assert result.code == 0, result.err
-        return result
-
-
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Project]:
-    server = KMockThread(rollout="ready").start()
-    root = tmp_path / "proj"
-    (root / ".kompox" / "kom").mkdir(parents=True)
-    (root / ".kompox" / "config.yml").write_text("version: 1\n")
-    (root / "kube").mkdir()
-    (root / "kube" / "config.yaml").write_bytes(server.kubeconfig)
-    (root / "kompoxapp.yml").write_text(APP)
-    (root / "compose.yml").write_text(COMPOSE)
-    for key in [k for k in os.environ if k.startswith("KOMPOX_")] + ["KUBECONFIG"]:
-        monkeypatch.delenv(key, raising=False)
-    for key in ("KOMPOX_ROOT", "KOMPOX_DIR"):  # exported by the pre-run hook; registered for removal
-        monkeypatch.setenv(key, "")
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("KOMPOX_LOG_OUTPUT", "none")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(root)
-    p = Project(root, server, capsys)
-    p.configure()
-    try:
+def project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[KubeProject]:
+    with kube_project(tmp_path, monkeypatch, capsys, kom=KOM, app=APP, compose=COMPOSE, rollout="ready") as p:
         yield p
-    finally:
-        server.stop()
-
-
-def one_error(r: Result, code: int, text: str) -> str:
-    assert r.code == code, (r.code, r.err)
-    errors = [line for line in r.err.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and "Traceback" not in r.err, r.err
-    assert text in errors[0], errors[0]
-    assert r.out == ""
-    return errors[0]
-
-
-def writes(server: KMockThread) -> list[Any]:
-    return [r for r in server.kube_requests() if r.method.upper() in ("POST", "PATCH", "PUT", "DELETE")]
 
 
 # --- status / install / uninstall ------------------------------------------------------------------
 
 
-def test_status_json_before_and_after_install(project: Project) -> None:
+def test_status_json_before_and_after_install(project: KubeProject) -> None:
     before = project.ok("cluster", "status")
     assert before.out == (
         "{\n"
@@ -185,7 +82,7 @@ def test_status_json_before_and_after_install(project: Project) -> None:
     assert project.ok("cluster", "status").json()["installed"] is False
 
 
-def test_install_adopts_the_k3s_traefik(project: Project) -> None:
+def test_install_adopts_the_k3s_traefik(project: KubeProject) -> None:
     ingress_class = {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "IngressClass",
@@ -202,13 +99,13 @@ def test_install_adopts_the_k3s_traefik(project: Project) -> None:
     assert ("networking.k8s.io/v1/ingressclasses", None, "traefik") in project.server.objects()
 
 
-def test_provision_and_deprovision_skip_an_existing_cluster(project: Project) -> None:
+def test_provision_and_deprovision_skip_an_existing_cluster(project: KubeProject) -> None:
     for verb in ("provision", "deprovision"):
         result = project.ok("cluster", verb)
         assert result.out == "" and result.err == f"cluster marked as existing, skipping {verb}\n"
 
 
-def test_provision_force_on_k3s_is_a_typed_not_implemented(project: Project) -> None:
+def test_provision_force_on_k3s_is_a_typed_not_implemented(project: KubeProject) -> None:
     one_error(
         project.run("cluster", "provision", "--force"),
         5,
@@ -219,7 +116,7 @@ def test_provision_force_on_k3s_is_a_typed_not_implemented(project: Project) -> 
 # --- protection ---------------------------------------------------------------------------------------
 
 
-def test_protection_cannot_delete_blocks_uninstall(project: Project) -> None:
+def test_protection_cannot_delete_blocks_uninstall(project: KubeProject) -> None:
     project.configure(protection="    installation: cannotDelete\n")
     project.ok("cluster", "install")
     line = one_error(project.run("cluster", "uninstall", "--force"), 7, "blocked by protection policy")
@@ -230,14 +127,14 @@ def test_protection_cannot_delete_blocks_uninstall(project: Project) -> None:
     assert ("apps/v1/deployments", "traefik", "traefik") in project.server.objects()
 
 
-def test_protection_read_only_allows_first_install_then_blocks(project: Project) -> None:
+def test_protection_read_only_allows_first_install_then_blocks(project: KubeProject) -> None:
     project.configure(protection="    installation: readOnly\n    provisioning: readOnly\n")
     project.ok("cluster", "install")  # first time: create
     one_error(project.run("cluster", "install"), 7, 'installation is "readOnly", cannot perform update operation')
     one_error(project.run("cluster", "deprovision", "--force"), 7, 'provisioning is "readOnly", cannot perform delete')
 
 
-def test_invalid_protection_value_is_a_config_error(project: Project) -> None:
+def test_invalid_protection_value_is_a_config_error(project: KubeProject) -> None:
     project.configure(protection="    installation: frozen\n")
     one_error(project.run("cluster", "install"), 3, "invalid protection.installation value")
 
@@ -245,7 +142,7 @@ def test_invalid_protection_value_is_a_config_error(project: Project) -> None:
 # --- faults --------------------------------------------------------------------------------------------
 
 
-def test_bad_kubeconfig_path_names_the_file_the_setting_and_the_path(project: Project) -> None:
+def test_bad_kubeconfig_path_names_the_file_the_setting_and_the_path(project: KubeProject) -> None:
     project.configure(kubeconfig="$KOMPOX_DIR/nope.yaml")
     line = one_error(project.run("cluster", "install"), 3, "spec.settings.KUBECONFIG")
     kom_file = project.root / ".kompox" / "kom" / "cluster.yml"
@@ -254,7 +151,7 @@ def test_bad_kubeconfig_path_names_the_file_the_setting_and_the_path(project: Pr
     one_error(project.run("cluster", "status"), 3, f"{project.root}/.kompox/nope.yaml does not exist")
 
 
-def test_unreachable_api_server_is_one_line_with_url_and_timeout(project: Project) -> None:
+def test_unreachable_api_server_is_one_line_with_url_and_timeout(project: KubeProject) -> None:
     (project.root / "kube" / "config.yaml").write_text(
         project.server.kubeconfig.decode().replace(project.server.url, "https://127.0.0.1:9")
     )
@@ -268,7 +165,7 @@ def test_unreachable_api_server_is_one_line_with_url_and_timeout(project: Projec
 # --- logs -----------------------------------------------------------------------------------------------
 
 
-def test_logs_of_the_traefik_pod(project: Project) -> None:
+def test_logs_of_the_traefik_pod(project: KubeProject) -> None:
     one_error(project.run("cluster", "logs"), 4, "traefik pod not found in namespace traefik")
     project.ok("cluster", "install")
     pods = [k for k in project.server.objects() if k[0] == "v1/pods" and k[1] == "traefik"]
@@ -284,7 +181,7 @@ def test_logs_of_the_traefik_pod(project: Project) -> None:
 # --- kubeconfig -------------------------------------------------------------------------------------------
 
 
-def test_kubeconfig_prints_a_normalised_config_by_default(project: Project) -> None:
+def test_kubeconfig_prints_a_normalised_config_by_default(project: KubeProject) -> None:
     doc = yaml.safe_load(project.ok("cluster", "kubeconfig").out)
     assert doc["current-context"] == "kompoxops-home"
     assert doc["contexts"] == [
@@ -296,7 +193,7 @@ def test_kubeconfig_prints_a_normalised_config_by_default(project: Project) -> N
     assert as_json == doc
 
 
-def test_kubeconfig_out_file_is_private(project: Project, tmp_path: Path) -> None:
+def test_kubeconfig_out_file_is_private(project: KubeProject, tmp_path: Path) -> None:
     target = tmp_path / "out" / "kc.yaml"
     result = project.ok("cluster", "kubeconfig", "-o", str(target), "--namespace", "web", "--context", "home")
     assert result.out == ""
@@ -305,7 +202,7 @@ def test_kubeconfig_out_file_is_private(project: Project, tmp_path: Path) -> Non
     assert doc["contexts"][0] == {"name": "home", "context": {"cluster": "home", "user": "home", "namespace": "web"}}
 
 
-def test_kubeconfig_invalid_format_is_a_usage_error(project: Project) -> None:
+def test_kubeconfig_invalid_format_is_a_usage_error(project: KubeProject) -> None:
     one_error(project.run("cluster", "kubeconfig", "--format", "toml"), 2, "invalid --format: toml (yaml|json)")
 
 
@@ -326,7 +223,7 @@ def _existing_config(path: Path, current: str = "other") -> None:
     path.chmod(0o644)
 
 
-def test_kubeconfig_merge_suffixes_collisions_and_keeps_current(project: Project, tmp_path: Path) -> None:
+def test_kubeconfig_merge_suffixes_collisions_and_keeps_current(project: KubeProject, tmp_path: Path) -> None:
     target = tmp_path / "home" / ".kube" / "config"  # default target: $HOME/.kube/config
     _existing_config(target)
     result = project.ok("cluster", "kubeconfig", "--merge")
@@ -342,7 +239,7 @@ def test_kubeconfig_merge_suffixes_collisions_and_keeps_current(project: Project
     assert doc["clusters"][1]["cluster"]["server"] == project.server.url
 
 
-def test_kubeconfig_merge_force_replaces_and_sets_current(project: Project, tmp_path: Path) -> None:
+def test_kubeconfig_merge_force_replaces_and_sets_current(project: KubeProject, tmp_path: Path) -> None:
     target = tmp_path / "kc" / "merged.yaml"
     _existing_config(target)
     project.ok("cluster", "kubeconfig", "--merge", "--kubeconfig", str(target), "--force", "--set-current")
@@ -354,7 +251,7 @@ def test_kubeconfig_merge_force_replaces_and_sets_current(project: Project, tmp_
 
 
 def test_kubeconfig_merge_target_from_kubeconfig_env_and_dry_run(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: KubeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = tmp_path / "a.yaml"
     monkeypatch.setenv("KUBECONFIG", f"{first}{os.pathsep}{tmp_path / 'b.yaml'}")
@@ -366,7 +263,7 @@ def test_kubeconfig_merge_target_from_kubeconfig_env_and_dry_run(
     assert not (tmp_path / "b.yaml").exists()
 
 
-def test_help_has_examples(project: Project) -> None:
+def test_help_has_examples(project: KubeProject) -> None:
     for verb in ("provision", "deprovision", "install", "uninstall", "status", "kubeconfig", "logs"):
         result = project.ok("cluster", verb, "--help")
         assert "Examples:" in result.out, verb
@@ -393,7 +290,7 @@ def test_progress_lines_from_drivers_skip_span_symbols(capsys: pytest.CaptureFix
     ]
 
 
-def test_kubeconfig_namespace_is_derived_in_single_file_mode(project: Project) -> None:
+def test_kubeconfig_namespace_is_derived_in_single_file_mode(project: KubeProject) -> None:
     from kompox.domain.naming import new_hashes
 
     (project.root / ".kompox" / "kom" / "cluster.yml").unlink()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from volume_cli_project import VolumeProject, one_error, volume_project_fixture  # noqa: F401
+from cli_project import one_error
+from volume_cli_project import VolumeProject, volume_project_fixture  # noqa: F401
 
 DISK_KEYS = ["name", "volumeName", "assigned", "size", "zone", "options", "handle", "createdAt", "updatedAt"]
 

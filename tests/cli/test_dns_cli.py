@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_cluster_cli import Project, one_error, project  # noqa: F401
+from cli_project import KubeProject, one_error
+from test_cluster_cli import project  # noqa: F401
 
 from kompox.domain.naming import new_hashes
 
@@ -25,14 +26,14 @@ def ingress(name: str, hosts: list[str], ip: str = "", component: str = "app") -
 
 
 @pytest.fixture
-def with_ingresses(project: Project) -> Project:  # noqa: F811
+def with_ingresses(project: KubeProject) -> KubeProject:  # noqa: F811
     project.server.put("networking.k8s.io/v1/ingresses", ingress("web-app-custom", ["www.example.org"], "192.0.2.7"))
     project.server.put("networking.k8s.io/v1/ingresses", ingress("web-app-default", ["web-x-http.home.example.com"]))
     project.server.put("networking.k8s.io/v1/ingresses", ingress("web-box", ["box.example.org"], "192.0.2.9", "box"))
     return project
 
 
-def test_deploy_prints_results_json(with_ingresses: Project) -> None:
+def test_deploy_prints_results_json(with_ingresses: KubeProject) -> None:
     out = with_ingresses.ok("dns", "deploy").json()
     assert out == {
         "applied": [
@@ -49,7 +50,7 @@ def test_deploy_prints_results_json(with_ingresses: Project) -> None:
     assert (listing.namespace, listing.params["labelSelector"]) == (NS, "app=web-app")
 
 
-def test_deploy_component_and_dry_run(with_ingresses: Project) -> None:
+def test_deploy_component_and_dry_run(with_ingresses: KubeProject) -> None:
     out = with_ingresses.ok("dns", "deploy", "--component", "box", "--dry-run", "-A", "web").json()
     assert out == {
         "applied": [
@@ -63,7 +64,7 @@ def test_deploy_component_and_dry_run(with_ingresses: Project) -> None:
     }
 
 
-def test_deploy_strict_fails_on_a_host_without_ip(with_ingresses: Project) -> None:
+def test_deploy_strict_fails_on_a_host_without_ip(with_ingresses: KubeProject) -> None:
     one_error(
         with_ingresses.run("dns", "deploy", "--strict"),
         1,
@@ -71,7 +72,7 @@ def test_deploy_strict_fails_on_a_host_without_ip(with_ingresses: Project) -> No
     )
 
 
-def test_destroy_three_types_per_host(with_ingresses: Project) -> None:
+def test_destroy_three_types_per_host(with_ingresses: KubeProject) -> None:
     out = with_ingresses.ok("dns", "destroy", "--app-id", "/ws/demo/prv/k3s1/cls/home/app/web").json()
     assert [(r["fqdn"], r["type"], r["action"]) for r in out["deleted"]] == [
         ("web-x-http.home.example.com", "A", "deleted"),
@@ -83,14 +84,14 @@ def test_destroy_three_types_per_host(with_ingresses: Project) -> None:
     ]
 
 
-def test_no_ingress_is_success_with_null(project: Project) -> None:  # noqa: F811
+def test_no_ingress_is_success_with_null(project: KubeProject) -> None:  # noqa: F811
     assert project.ok("dns", "deploy").out == '{\n  "applied": null\n}\n'
 
 
-def test_unknown_app_is_one_line(project: Project) -> None:  # noqa: F811
+def test_unknown_app_is_one_line(project: KubeProject) -> None:  # noqa: F811
     one_error(project.run("dns", "deploy", "-A", "nosuch"), 4, 'app "nosuch" not found')
 
 
-def test_help_has_examples(project: Project) -> None:  # noqa: F811
+def test_help_has_examples(project: KubeProject) -> None:  # noqa: F811
     for verb in ("deploy", "destroy"):
         assert "Examples:" in project.ok("dns", verb, "--help").out

@@ -9,14 +9,13 @@ ContainerServiceClient, fake ARM transport).  A second provider uses ``k3s``.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_project import isolate_env, run_cli, write_project
 
-from kompox.cli.main import run
 from kompox.domain.model import Provider, Workspace
 from kompox.providers import registry
 from kompox.providers.aks import AKSDriver
@@ -84,20 +83,11 @@ COMPOSE = "services:\n  web:\n    image: nginx:1.27\n    ports: ['8080:80']\n"
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    (tmp_path / ".kompox" / "kom").mkdir(parents=True)
-    (tmp_path / ".kompox" / "config.yml").write_text("version: 1\nstore:\n  type: local\n")
-    (tmp_path / ".kompox" / "kom" / "cluster.yml").write_text(KOM)
-    (tmp_path / "kompoxapp.yml").write_text(APP)
-    (tmp_path / "compose.yml").write_text(COMPOSE)
-    saved = dict(os.environ)
-    for key in [k for k in os.environ if k.startswith("KOMPOX_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("KOMPOX_LOG_OUTPUT", "none")
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_project(tmp_path, kom=KOM, app=APP, compose=COMPOSE, config="version: 1\nstore:\n  type: local\n")
+    isolate_env(monkeypatch)
     monkeypatch.chdir(tmp_path)
-    yield tmp_path
-    os.environ.clear()
-    os.environ.update(saved)
+    return tmp_path
 
 
 @pytest.fixture
@@ -116,10 +106,8 @@ def arm() -> Iterator[AgentPoolARM]:
 
 
 def kompoxops(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+    result = run_cli(capsys, *args)
+    return result.code, result.out, result.err
 
 
 def test_list_prints_go_field_names_in_order(

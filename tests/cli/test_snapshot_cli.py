@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from volume_cli_project import VolumeProject, one_error, volume_project_fixture  # noqa: F401
+from cli_project import one_error
+from volume_cli_project import VolumeProject, volume_project_fixture  # noqa: F401
 
 SNAPSHOT_KEYS = ["name", "volumeName", "size", "handle", "createdAt", "updatedAt"]
 

@@ -1,0 +1,58 @@
+"""The project of the ``app`` CLI tests (no tests here).
+
+A K3s project whose cluster setting ``KUBECONFIG`` (relative to the project
+root) points at a local fake API server; one app ``web`` without volumes.
+The machinery is :mod:`cli_project`'s.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+from cli_project import KubeProject, k3s_kom, kube_project
+
+from kompox.kube.convert import app_names
+
+KOM = k3s_kom("domain: home.example.com")
+
+APP = """\
+apiVersion: ops.kompox.dev/v1alpha1
+kind: App
+metadata:
+  name: web
+  annotations:
+    ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/home/app/web
+spec:
+  compose: file:compose.yml
+  ingress:
+    rules:
+      - name: http
+        port: 8080
+        hosts: [www.example.org]
+"""
+
+COMPOSE = """\
+services:
+  web:
+    image: nginx:1.27
+    ports:
+      - "8080:80"
+  cache:
+    image: redis:7
+"""
+
+NAMES = app_names("demo", "k3s1", "home", "web")
+NS = NAMES.namespace
+
+
+def app_project(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    rollout: str | None = None,
+) -> AbstractContextManager[KubeProject]:
+    """The app project in ``tmp_path/proj`` against a fresh kmock server (see :func:`cli_project.kube_project`)."""
+    return kube_project(tmp_path, monkeypatch, capsys, kom=KOM, app=APP, compose=COMPOSE, rollout=rollout)
