@@ -9,7 +9,6 @@ volume (the K3s driver has no disks), so the deploy gate lets it through
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tests" / "kube"))
 
-from kmock_server import KMockThread  # noqa: E402
+import kmock_fixtures  # noqa: E402
 
 from kompox.kube.client import KubeClient  # noqa: E402
-from kompox.kube.transport import RetryPolicy  # noqa: E402
 from kompox.usecase.app_deploy import DeployPlan, plan_deploy  # noqa: E402
 from kompox.usecase.app_target import AppTarget  # noqa: E402
 
@@ -45,32 +43,20 @@ def gitea() -> Gitea:
     return Gitea(target, plan_deploy(validate(target)))
 
 
-@pytest.fixture()
-def server() -> Iterator[KMockThread]:
-    srv = KMockThread(rollout="ready").start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
-class Sleeps(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
+server = kmock_fixtures.server
+sleeps = kmock_fixtures.sleeps
+client = kmock_fixtures.client
 
 
 @pytest.fixture()
-def sleeps() -> Sleeps:
-    return Sleeps()
+def kmock_rollout() -> str:
+    """Deployments roll out at once on the kmock server."""
+    return "ready"
 
 
 @pytest.fixture()
-def kube(server: KMockThread, sleeps: Sleeps) -> Iterator[KubeClient]:
-    kc = KubeClient(server.kubeconfig, timeout=5, retry=RetryPolicy(sleep=sleeps))
-    try:
-        yield kc
-    finally:
-        kc.close()
+def kube(client: KubeClient) -> KubeClient:
+    return client
 
 
 def plural_of(obj: dict[str, Any]) -> str:

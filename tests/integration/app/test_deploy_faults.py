@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pytest
+from kmock_fixtures import Sleeps
 from kmock_server import KMockThread, without_server_fields
 
 from kompox.domain.errors import ExitCode, KompoxError
@@ -14,7 +15,7 @@ from kompox.kube.transport import RetryPolicy
 from kompox.usecase.app_deploy import deploy_app
 from kompox.usecase.app_target import AppOperationError
 
-from .conftest import Gitea, Sleeps
+from .conftest import Gitea
 
 
 def content(server: KMockThread) -> dict[tuple[str, str | None, str], dict[str, Any]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from .conftest import CLUSTER_RG, SUB
 from .fake_arm import FakeARM, Reply
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "kube"))
+import kmock_fixtures
 from kmock_server import KMockThread, without_server_fields
 
 DEPLOYMENT = f"/subscriptions/{SUB}/providers/Microsoft.Resources/deployments/{CLUSTER_RG}"
@@ -44,13 +44,13 @@ OUTPUTS = {
 }
 
 
+server = kmock_fixtures.server
+
+
 @pytest.fixture()
-def server() -> Iterator[KMockThread]:
-    srv = KMockThread(rollout="ready").start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
+def kmock_rollout() -> str:
+    """Deployments roll out at once on the kmock server."""
+    return "ready"
 
 
 def azure(fake: FakeARM, kubeconfig: bytes) -> None:

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "kube"))
 
+import kmock_fixtures
 from kmock_server import KMockThread
+
+server = kmock_fixtures.server
 
 
 @pytest.fixture()
-def server() -> Iterator[KMockThread]:
-    srv = KMockThread(rollout="ready").start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
+def kmock_rollout() -> str:
+    """Deployments roll out at once on the kmock server."""
+    return "ready"
 
 
 @pytest.fixture()
