@@ -9,44 +9,24 @@ from typing import Any
 
 import pytest
 
-from contract.volume.harness_aks import SUBSCRIPTION, make_aks_driver, principals
+from contract.volume.harness_aks import SUBSCRIPTION
 from kompox.domain.errors import DriverError, DriverValidationError, NotFoundError, ValidationError
 from kompox.domain.model import App, AppDeployment, AppVolume, Cluster
 from kompox.domain.options import VolumeDiskCreateOptions
 from kompox.providers.aks import AKSDriver
 
+from . import volume_fixtures
 from .fake_arm_volumes import FakeVolumeARM
+from .volume_fixtures import APP_TAGS, COMPUTE, GIB, RG
 
-GIB = 1 << 30
-RG = "k4x-b3wold_app_app1_5z5nb0"
 RG_PATH = f"/subscriptions/{SUBSCRIPTION}/resourcegroups/{RG}"
-COMPUTE = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Compute"
 ROLE_DEFS = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
 CONTRIBUTOR = f"{ROLE_DEFS}/b24988ac-6180-42a0-ab88-20f7382dd24c"
-APP_TAGS = {
-    "kompox-workspace-name": "ws1",
-    "kompox-provider-name": "aks1",
-    "kompox-app-name": "app1",
-    "kompox-app-id-hash": "5z5nb0",
-    "managed-by": "kompox",
-}
 
 
-@pytest.fixture
-def fake() -> FakeVolumeARM:
-    return FakeVolumeARM()
-
-
-@pytest.fixture
-def cluster(fake: FakeVolumeARM) -> Cluster:
-    c = Cluster(name="cluster1")
-    fake.deployments["k4x-b3wold_cls_cluster1_3c7zij"] = principals(c)
-    return c
-
-
-@pytest.fixture
-def driver(fake: FakeVolumeARM) -> AKSDriver:
-    return make_aks_driver(fake)
+fake = volume_fixtures.fake
+cluster = volume_fixtures.cluster
+driver = volume_fixtures.driver
 
 
 @pytest.fixture

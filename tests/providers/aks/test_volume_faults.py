@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from contract.volume.harness_aks import SUBSCRIPTION, make_aks_driver, principals
 from kompox.domain.errors import ProviderAPIError
 from kompox.domain.model import App, AppDeployment, AppVolume, Cluster
 from kompox.providers.aks import AKSDriver
 
+from . import volume_fixtures
 from .fake_arm import BASE, Reply, error, throttled
 from .fake_arm_volumes import FakeVolumeARM
-
-GIB = 1 << 30
-RG = "k4x-b3wold_app_app1_5z5nb0"
-COMPUTE = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Compute"
-SHARES = (
-    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Storage/storageAccounts/"
-    "k4xb3wold5z5nb0/fileServices/default/shares"
-)
+from .volume_fixtures import COMPUTE, GIB, SHARES
 
 
 def disk_path(name: str) -> str:
@@ -29,21 +22,9 @@ def server_error() -> Reply:
     return error(500, "InternalServerError", "try again")
 
 
-@pytest.fixture
-def fake() -> FakeVolumeARM:
-    return FakeVolumeARM()
-
-
-@pytest.fixture
-def cluster(fake: FakeVolumeARM) -> Cluster:
-    c = Cluster(name="cluster1")
-    fake.deployments["k4x-b3wold_cls_cluster1_3c7zij"] = principals(c)
-    return c
-
-
-@pytest.fixture
-def driver(fake: FakeVolumeARM) -> AKSDriver:
-    return make_aks_driver(fake)
+fake = volume_fixtures.fake
+cluster = volume_fixtures.cluster
+driver = volume_fixtures.driver
 
 
 @pytest.fixture
