@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kompox.domain.model import App, Cluster
+from kompox.domain.model import App, AppDeployment, AppVolume, Cluster
 from kompox.domain.ports import Driver
 
 DISK_VOLUME = "db"
@@ -41,3 +41,25 @@ class VolumeHarness:
     """Optional: given the handle of a disk or snapshot, the provider-native id it was copied from
     (``""`` for an empty disk).  Lets the suite check which artefact a ``source`` resolved to;
     the rules that need it are skipped (with a reason) when it is None."""
+
+
+def contract_clusters(provider_id: str) -> tuple[Cluster, Cluster]:
+    """``cluster1`` and ``cluster2`` of the provider (the second is the harness's ``other_cluster``)."""
+    return (
+        Cluster(id=f"{provider_id}/cls/cluster1", name="cluster1", provider_id=provider_id),
+        Cluster(id=f"{provider_id}/cls/cluster2", name="cluster2", provider_id=provider_id),
+    )
+
+
+def contract_app(cluster: Cluster) -> App:
+    """App ``app1`` of ``cluster`` with the suite's ``disk`` and ``files`` volumes, deployed in zone ``1``."""
+    return App(
+        id=f"{cluster.id}/app/app1",
+        name="app1",
+        cluster_id=cluster.id,
+        volumes=[
+            AppVolume(name=DISK_VOLUME, size=DISK_SIZE),
+            AppVolume(name=FILES_VOLUME, size=FILES_SIZE, type="files"),
+        ],
+        deployment=AppDeployment(zone="1"),
+    )

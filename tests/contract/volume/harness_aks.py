@@ -7,13 +7,13 @@ transport; the fake's clock is the harness clock.
 
 from __future__ import annotations
 
-from kompox.domain.model import App, AppDeployment, AppVolume, Cluster, Provider, Workspace
+from kompox.domain.model import Cluster, Provider, Workspace
 from kompox.providers.aks import AKSDriver
 from kompox.providers.aks.arm_template import OUT_AKS_CLUSTER_PRINCIPAL_ID, OUT_AKS_KUBELET_PRINCIPAL_ID
 from providers.aks.fake_arm import FakeCredential, client_kwargs
 from providers.aks.fake_arm_volumes import FakeVolumeARM
 
-from .harness import DISK_SIZE, DISK_VOLUME, FILES_SIZE, FILES_VOLUME, VolumeHarness
+from .harness import VolumeHarness, contract_app, contract_clusters
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 LOCATION = "japaneast"
@@ -43,20 +43,10 @@ def make_aks_driver(fake: FakeVolumeARM, settings: dict[str, str] | None = None)
 def make_aks_harness() -> VolumeHarness:
     fake = FakeVolumeARM(location=LOCATION)
     driver = make_aks_driver(fake)
-    cluster = Cluster(id="/ws/ws1/prv/aks1/cls/cluster1", name="cluster1", provider_id="/ws/ws1/prv/aks1")
-    other = Cluster(id="/ws/ws1/prv/aks1/cls/cluster2", name="cluster2", provider_id="/ws/ws1/prv/aks1")
+    cluster, other = contract_clusters("/ws/ws1/prv/aks1")
     for c in (cluster, other):
         fake.deployments[driver.names.deployment_name(c)] = principals(c)
-    app = App(
-        id="/ws/ws1/prv/aks1/cls/cluster1/app/app1",
-        name="app1",
-        cluster_id=cluster.id,
-        volumes=[
-            AppVolume(name=DISK_VOLUME, size=DISK_SIZE),
-            AppVolume(name=FILES_VOLUME, size=FILES_SIZE, type="files"),
-        ],
-        deployment=AppDeployment(zone="1"),
-    )
+    app = contract_app(cluster)
     return VolumeHarness(
         name="aks",
         driver=driver,
