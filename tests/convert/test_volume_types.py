@@ -18,7 +18,7 @@ from kompox.compose.model import Service
 from kompox.domain.model import App, AppDeployment, AppVolume, Cluster, Provider, VolumeDisk, Workspace
 from kompox.domain.naming import new_hashes, volume_resource_name
 from kompox.kube.convert import MemoryFiles, VolumeBinding, convert
-from kompox.usecase.app_validate import validate_app
+from kompox.usecase.app_validate import AppValidation, validate_app
 from kompox.usecase.volume_bootstrap import bootstrap_disks
 from kompox.usecase.volume_disk import assign_disk, create_disk
 
@@ -167,8 +167,8 @@ def test_validate_binds_each_volume_to_its_assigned_disk() -> None:
     driver = ReferenceDriver(ReferenceCloud(), ws, prv)
     port = _Port(driver)
 
-    def validate() -> dict[str, str]:
-        result = validate_app(
+    def run_validate() -> AppValidation:
+        return validate_app(
             app=app,
             cluster=cls,
             provider=prv,
@@ -178,21 +178,15 @@ def test_validate_binds_each_volume_to_its_assigned_disk() -> None:
             volume_class=lambda v: driver.volume_class(cls, app, v),
             files=MemoryFiles(),
         )
+
+    def validate() -> dict[str, str]:
+        result = run_validate()
         assert result.deployable, result.issues
         return {
             o["spec"]["csi"]["volumeHandle"]: o["metadata"]["name"] for o in by_kind(result.objects, "PersistentVolume")
         }
 
-    unbound = validate_app(
-        app=app,
-        cluster=cls,
-        provider=prv,
-        workspace=ws,
-        project=project(web()),
-        list_disks=lambda v: driver.volume_disk_list(cls, app, v.name),
-        volume_class=lambda v: driver.volume_class(cls, app, v),
-        files=MemoryFiles(),
-    )
+    unbound = run_validate()
     assert not unbound.deployable and sorted(unbound.unbound_volumes) == ["db", "share"]
 
     created = bootstrap_disks(port, cls, app)  # type: ignore[arg-type]
