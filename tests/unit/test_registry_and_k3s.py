@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
 from kompox.domain.errors import (
@@ -18,19 +16,7 @@ from kompox.domain.ports import Driver
 from kompox.providers import registry
 from kompox.providers.k3s import K3sDriver, new_k3s_driver
 from kompox.providers.ports import ClusterPortAdapter, DriverResolver, NodePoolPortAdapter, VolumePortAdapter
-
-
-@dataclass
-class Repo:
-    items: dict[str, object] = field(default_factory=dict)
-
-    def get(self, id: str) -> object:
-        if id not in self.items:
-            raise NotFoundError(f"not found: {id}")
-        return self.items[id]
-
-    def list(self) -> list[object]:
-        return list(self.items.values())
+from kompox.store.inmem import InMemoryRepository
 
 
 def test_unknown_driver_lists_registered_ids() -> None:
@@ -103,8 +89,10 @@ def test_k3s_dns_apply_is_a_noop_and_volume_class_has_no_opinion() -> None:
     assert driver.volume_class(CLUSTER, APP, APP.volumes[0]) == VolumeClass()
 
 
-def _resolver(ws_items: dict[str, object], prv_items: dict[str, object]) -> DriverResolver:
-    return DriverResolver(Repo(ws_items), Repo(prv_items))  # type: ignore[arg-type]
+def _resolver(ws_items: dict[str, Workspace], prv_items: dict[str, Provider]) -> DriverResolver:
+    return DriverResolver(
+        InMemoryRepository("workspace", ws_items.values()), InMemoryRepository("provider", prv_items.values())
+    )
 
 
 def test_ports_resolve_provider_and_workspace_and_delegate() -> None:

@@ -22,22 +22,10 @@ from kompox.domain.options import (
     NodePoolListOptions,
     NodePoolUpdateOptions,
 )
+from kompox.store.inmem import InMemoryRepository
 from kompox.usecase.nodepool import NodePoolUseCases
 
 CLUSTER = Cluster(id="/ws/w1/prv/p1/cls/c1", name="c1", provider_id="/ws/w1/prv/p1")
-
-
-class Repo:
-    def __init__(self, *items: Any) -> None:
-        self.items = {i.id: i for i in items}
-
-    def get(self, id: str) -> Any:
-        if id not in self.items:
-            raise NotFoundError(f"{id} not found")
-        return self.items[id]
-
-    def list(self) -> list[Any]:
-        return list(self.items.values())
 
 
 @dataclass
@@ -73,7 +61,7 @@ def port() -> RecordingPort:
 
 @pytest.fixture
 def uc(port: RecordingPort) -> NodePoolUseCases:
-    return NodePoolUseCases(clusters=Repo(CLUSTER), pools=port)
+    return NodePoolUseCases(clusters=InMemoryRepository("cluster", [CLUSTER]), pools=port)
 
 
 def test_each_use_case_makes_one_port_call_with_its_options(uc: NodePoolUseCases, port: RecordingPort) -> None:
@@ -137,7 +125,10 @@ def test_through_the_port_adapter_k3s_is_not_implemented() -> None:
     workspace = Workspace(id="/ws/w1", name="w1")
     provider = Provider(id="/ws/w1/prv/p1", name="p1", driver="k3s", workspace_id="/ws/w1")
     uc = NodePoolUseCases(
-        clusters=Repo(CLUSTER), pools=NodePoolPortAdapter(DriverResolver(Repo(workspace), Repo(provider)))
+        clusters=InMemoryRepository("cluster", [CLUSTER]),
+        pools=NodePoolPortAdapter(
+            DriverResolver(InMemoryRepository("workspace", [workspace]), InMemoryRepository("provider", [provider]))
+        ),
     )
     with pytest.raises(CapabilityNotImplementedError, match=r"^NodePoolList is not implemented for k3s provider$"):
         uc.list(CLUSTER.id)

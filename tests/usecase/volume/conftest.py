@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
 from contract.volume.reference_cloud import ReferenceCloud
 from contract.volume.reference_driver import reference_factory
-from kompox.domain.errors import NotFoundError
 from kompox.domain.model import App, AppDeployment, AppVolume, Cluster, Provider, Workspace
 from kompox.providers import registry
 from kompox.providers.ports import DriverResolver, VolumePortAdapter
+from kompox.store.inmem import InMemoryRepository
 
 DRIVER_ID = "reference-usecase-test"
 GIB = 1 << 30
-
-
-@dataclass
-class Repo:
-    items: dict[str, object] = field(default_factory=dict)
-
-    def get(self, id: str) -> object:
-        if id not in self.items:
-            raise NotFoundError(f"not found: {id}")
-        return self.items[id]
-
-    def list(self) -> list[object]:
-        return list(self.items.values())
 
 
 @dataclass
@@ -56,7 +43,9 @@ def world() -> Iterator[World]:
         volumes=[AppVolume("db", 10 * GIB, options={"sku": "Premium_LRS"}), AppVolume("share", GIB, type="files")],
         deployment=AppDeployment(zone="1"),
     )
-    port = VolumePortAdapter(DriverResolver(Repo({ws.id: ws}), Repo({prv.id: prv})))  # type: ignore[arg-type]
+    port = VolumePortAdapter(
+        DriverResolver(InMemoryRepository("workspace", [ws]), InMemoryRepository("provider", [prv]))
+    )
     try:
         yield World(cloud, port, cluster, app)
     finally:
