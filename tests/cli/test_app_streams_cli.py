@@ -21,15 +21,6 @@ from app_cli_project import NAMES, NS, app_project
 from cli_project import KubeProject, one_error
 from ws_server import WSThread  # tests/kube, on sys.path through cli_project
 
-KUBECONFIG = """
-apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "%s"}}]
-contexts: [{name: c, context: {cluster: c, user: u}}]
-current-context: c
-users: [{name: u, user: {token: ws-token}}]
-"""
-
 
 @pytest.fixture
 def ws() -> Iterator[WSThread]:
@@ -47,7 +38,7 @@ def project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ws: WSThread
 ) -> Iterator[KubeProject]:
     with app_project(tmp_path, monkeypatch, capsys) as p:
-        (p.root / "kube" / "ws.yaml").write_text(KUBECONFIG % ws.url)
+        (p.root / "kube" / "ws.yaml").write_bytes(ws.kubeconfig)
         p.configure("kube/ws.yaml")
         yield p
 

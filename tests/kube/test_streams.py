@@ -14,15 +14,6 @@ from kompox.kube.client import KubeClient
 from kompox.kube.streams import PortForward, exec_in_pod, exit_code_from_status
 from kompox.kube.transport import KubeAPIError
 
-KUBECONFIG = """
-apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "%s"}}]
-contexts: [{name: c, context: {cluster: c, user: u}}]
-current-context: c
-users: [{name: u, user: {token: ws-token}}]
-"""
-
 
 @pytest.fixture()
 def ws() -> Iterator[WSThread]:
@@ -35,7 +26,7 @@ def ws() -> Iterator[WSThread]:
 
 @pytest.fixture()
 def wsclient(ws: WSThread) -> Iterator[KubeClient]:
-    kc = KubeClient((KUBECONFIG % ws.url).encode(), timeout=5)
+    kc = KubeClient(ws.kubeconfig, timeout=5)
     try:
         yield kc
     finally:

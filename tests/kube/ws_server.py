@@ -18,6 +18,15 @@ import aiohttp.web
 
 PROTOCOL = "v4.channel.k8s.io"
 
+KUBECONFIG_TEMPLATE = """
+apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "%s"}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+users: [{name: u, user: {token: ws-token}}]
+"""
+
 
 class WSThread:
     def __init__(self) -> None:
@@ -39,6 +48,11 @@ class WSThread:
         self._thread.start()
         self._ready.wait(10)
         return self
+
+    @property
+    def kubeconfig(self) -> bytes:
+        """A kubeconfig for this server: context ``c``, bearer token ``ws-token``."""
+        return (KUBECONFIG_TEMPLATE % self.url).encode()
 
     def stop(self) -> None:
         async def shutdown() -> None:
