@@ -11,27 +11,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from cli_project import KubeProject, k3s_kom, kube_project
+from cli_project import KubeProject, k3s_kom, kube_project, web_app
 
 from kompox.kube.convert import app_names
 
 KOM = k3s_kom("domain: home.example.com")
 
-APP = """\
-apiVersion: ops.kompox.dev/v1alpha1
-kind: App
-metadata:
-  name: web
-  annotations:
-    ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/home/app/web
-spec:
-  compose: file:compose.yml
-  ingress:
-    rules:
-      - name: http
-        port: 8080
-        hosts: [www.example.org]
-"""
+APP = web_app("www.example.org")
 
 COMPOSE = """\
 services:

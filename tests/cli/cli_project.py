@@ -67,6 +67,28 @@ spec:
 """
 
 
+_WEB_APP = """\
+apiVersion: ops.kompox.dev/v1alpha1
+kind: App
+metadata:
+  name: web
+  annotations:
+    ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/home/app/web
+spec:
+  compose: file:compose.yml
+  ingress:
+    rules:
+      - name: http
+        port: 8080
+        hosts: [<hosts>]
+"""
+
+
+def web_app(*hosts: str) -> str:
+    """App ``web`` of cluster ``home`` (see :func:`k3s_kom`): compose.yml, one ingress rule ``http`` on 8080."""
+    return _WEB_APP.replace("<hosts>", ", ".join(hosts))
+
+
 def k3s_kom(ingress: str) -> str:
     """Workspace ``demo``, provider ``k3s1``, existing cluster ``home`` with one ``ingress`` setting line.
 

@@ -10,25 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cli_project import KubeProject, k3s_kom, kube_project, one_error, writes
+from cli_project import KubeProject, k3s_kom, kube_project, one_error, web_app, writes
 
 KOM = k3s_kom("certEmail: ops@example.com")
 
-APP = """\
-apiVersion: ops.kompox.dev/v1alpha1
-kind: App
-metadata:
-  name: web
-  annotations:
-    ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/home/app/web
-spec:
-  compose: file:compose.yml
-  ingress:
-    rules:
-      - name: http
-        port: 8080
-        hosts: [www.example.org, api.example.org]
-"""
+APP = web_app("www.example.org", "api.example.org")
 
 COMPOSE = """\
 services:
