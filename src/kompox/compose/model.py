@@ -116,8 +116,8 @@ class Volume:
 
 
 @dataclass(frozen=True)
-class Config:
-    """A top-level config.  ``name`` defaults to ``<project>_<key>`` (external: ``<key>``)."""
+class _FileObject:
+    """The shape configs and secrets share: one of ``file``/``environment``/``content``, or ``external``."""
 
     key: str
     name: str
@@ -129,16 +129,13 @@ class Config:
 
 
 @dataclass(frozen=True)
-class Secret:
-    """A top-level secret.  ``name`` defaults to ``<project>_<key>`` (external: ``<key>``)."""
+class Config(_FileObject):
+    """A top-level config.  ``name`` defaults to ``<project>_<key>`` (external: ``<key>``)."""
 
-    key: str
-    name: str
-    file: str | None = None
-    environment: str | None = None
-    content: str | None = None
-    external: bool = False
-    raw: dict[str, Any] = field(default_factory=dict)
+
+@dataclass(frozen=True)
+class Secret(_FileObject):
+    """A top-level secret.  ``name`` defaults to ``<project>_<key>`` (external: ``<key>``)."""
 
 
 @dataclass(frozen=True)
