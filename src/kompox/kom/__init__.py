@@ -20,7 +20,7 @@ is a single line naming the file, line, document and field.
 from kompox.kom.convert import KomResources
 from kompox.kom.document import API_VERSION, KomDocument
 from kompox.kom.errors import KomError
-from kompox.kom.loader import Defaults, KomState, Mode, initialize_kom, validate_kom
+from kompox.kom.loader import Defaults, KomState, Mode, initialize_kom
 from kompox.kom.project import LoggingConfig, ProjectConfig, ProjectEnv, expand_vars, resolve_project
 from kompox.kom.resource_id import ResourceID, ResourceIDError, parse_resource_id, validate_resource_id
 
@@ -41,6 +41,5 @@ __all__ = [
     "initialize_kom",
     "parse_resource_id",
     "resolve_project",
-    "validate_kom",
     "validate_resource_id",
 ]

@@ -229,16 +229,3 @@ def initialize_kom(
     state.documents = batch.documents
     state.resources = resources
     return state
-
-
-def validate_kom(
-    project: ProjectEnv | None,
-    cwd: Path,
-    env: Mapping[str, str],
-    kom_paths: Sequence[str] = (),
-    kom_app: str | None = None,
-    *,
-    fs: FileSystem = LOCAL_FS,
-) -> KomState:
-    """:func:`initialize_kom` for ``app validate``-style checks (same behaviour, explicit name)."""
-    return initialize_kom(project, cwd, env, kom_paths, kom_app, fs=fs)
