@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
-from kompox.cli.context import open_store
+from kompox.cli.context import resolve_cluster
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import KompoxError, ValidationError
 from kompox.domain.model import Cluster
 from kompox.domain.ports import ClusterPort, Driver
-from kompox.kom.target import select_cluster_id
 
 if TYPE_CHECKING:
     from kompox.kube.client import KubeClient
@@ -55,6 +54,7 @@ class ClusterTarget:
     cluster: Cluster
     repos: InMemoryRepositories
     port: ClusterPort
+    default_app: str = ""  # the store's default app (id in KOM mode, name in single-file mode)
 
     def driver(self) -> Driver:
         from kompox.providers.ports import DriverResolver
@@ -65,13 +65,9 @@ class ClusterTarget:
 def cluster_target(rt: Runtime, cluster_id: str, cluster_name: str) -> ClusterTarget:
     from kompox.providers.ports import ClusterPortAdapter, DriverResolver
 
-    store = open_store(rt)
-    target = select_cluster_id(
-        store.repos.clusters, cluster_id=cluster_id, cluster_name=cluster_name, default_cluster_id=store.default_cluster
-    )
-    cluster = store.repos.clusters.get(target)
+    store, cluster = resolve_cluster(rt, cluster_id, cluster_name)
     port = ClusterPortAdapter(DriverResolver(store.repos.workspaces, store.repos.providers))
-    return ClusterTarget(cluster, store.repos, port)
+    return ClusterTarget(cluster, store.repos, port, store.default_app)
 
 
 def legacy_app_namespace(rt: Runtime, target: ClusterTarget) -> str:
@@ -82,8 +78,7 @@ def legacy_app_namespace(rt: Runtime, target: ClusterTarget) -> str:
     kom = rt.kom
     if kom is None or kom.mode is not Mode.LEGACY:
         return ""
-    store = open_store(rt)
-    apps = [a for a in target.repos.apps.list() if a.name and a.name == store.default_app]
+    apps = [a for a in target.repos.apps.list() if a.name and a.name == target.default_app]
     if len(apps) != 1 or apps[0].cluster_id != target.cluster.id:
         return ""
     try:

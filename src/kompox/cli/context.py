@@ -71,12 +71,13 @@ def resolve_app(rt: Runtime, app_id: str, app_name: str) -> AppContext:
     return AppContext(app=app, cluster=cluster, provider=provider, workspace=workspace)
 
 
-def resolve_cluster(rt: Runtime, cluster_id: str, cluster_name: str) -> Cluster:
+def resolve_cluster(rt: Runtime, cluster_id: str, cluster_name: str) -> tuple[Store, Cluster]:
+    """The store and the target cluster, selected with upstream's precedence (flags, then the default)."""
     store = open_store(rt)
     target = select_cluster_id(
         store.repos.clusters, cluster_id=cluster_id, cluster_name=cluster_name, default_cluster_id=store.default_cluster
     )
-    return store.repos.clusters.get(target)
+    return store, store.repos.clusters.get(target)
 
 
 def try_driver(ctx: AppContext) -> Driver | None:
