@@ -65,10 +65,6 @@ def is_not_found(exc: BaseException) -> bool:
     return isinstance(exc, KubeAPIError) and exc.status_code == 404
 
 
-def is_conflict(exc: BaseException) -> bool:
-    return isinstance(exc, KubeAPIError) and exc.status_code == 409
-
-
 @dataclass
 class RetryPolicy:
     """``attempts`` tries in total; delays ``base_delay * 2**n`` capped at ``max_delay``."""
