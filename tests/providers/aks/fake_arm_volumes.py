@@ -7,7 +7,7 @@ storage-account creation with ``Location`` polling, lists paged through
 ``nextLink``, 404 ``ResourceGroupNotFound`` inside an absent group,
 ``timeCreated`` / ``lastModifiedTime`` from a controllable clock, compute ids
 with the resource group upper-cased (as Azure reports them), share metadata
-only with ``$expand=metadata`` and identifier-only metadata keys.
+only on a single-share GET (never in a list) and identifier-only metadata keys.
 
 Scripted routes (``on``/``lro_put`` of the base class) still win over the
 state, and ``inject`` queues one-shot replies (faults) in front of it.
@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
+from .arm_rules import ARM_RULES, enforced_by_default
 from .fake_arm import BASE, FakeARM, Reply, Seen, error
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -59,8 +60,12 @@ class FakeVolumeARM(FakeARM):
         upper_rg_ids: bool = True,
         running_polls: int = 1,
         deployments: dict[str, dict[str, str]] | None = None,
+        enforce: set[str] | None = None,
     ) -> None:
         super().__init__()
+        self.enforce = enforced_by_default() if enforce is None else set(enforce)
+        unknown = self.enforce - set(ARM_RULES)
+        assert not unknown, f"unknown ARM rules {unknown}"
         self.location = location
         self.page_size = page_size
         self.upper_rg_ids = upper_rg_ids
@@ -77,6 +82,11 @@ class FakeVolumeARM(FakeARM):
         self._ids = itertools.count(1)
 
     # controls
+    def rule(self, name: str) -> bool:
+        """Whether the ARM rule ``name`` (see ``arm_rules.py``) is enforced."""
+        assert name in ARM_RULES, name
+        return name in self.enforce
+
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
 
@@ -309,9 +319,14 @@ class FakeVolumeARM(FakeARM):
             return self._lro(202, None, location=True, final=self.accounts[key])
         return error(405, "MethodNotAllowed", method)
 
-    def _share_view(self, share: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _share_view(self, share: dict[str, Any], *, listed: bool) -> dict[str, Any]:
         view = {**share, "properties": dict(share["properties"])}
-        if "metadata" not in query.get("$expand", ""):
+        if listed and self.rule("files-list-no-metadata"):
+            # ARM rule files-list-no-metadata: FileShares_List never carries share metadata, whatever
+            # ``$expand`` says.  Spec: azure-rest-api-specs specification/storage/resource-manager/
+            # Microsoft.Storage/stable/2023-05-01/file.json, FileShares_List ``$expand`` documents only
+            # ``deleted, snapshots`` and its FileSharesList example items carry no ``metadata``; SDK users
+            # report the metadata empty on list (issue #19 point 1).  FileShares_Get returns it.
             view["properties"].pop("metadata", None)
         return view
 
@@ -321,7 +336,9 @@ class FakeVolumeARM(FakeARM):
             return _group_missing(groups[1])
         if (sub, rg, account) not in self.accounts:
             return _not_found("storageAccounts", groups[2])
-        values = [self._share_view(v, query) for k, v in sorted(self.shares.items()) if k[:3] == (sub, rg, account)]
+        values = [
+            self._share_view(v, listed=True) for k, v in sorted(self.shares.items()) if k[:3] == (sub, rg, account)
+        ]
         base = f"/subscriptions/{groups[0]}/resourceGroups/{groups[1]}/providers/Microsoft.Storage/storageAccounts"
         return self._page(f"{base}/{groups[2]}/fileServices/default/shares", query, values)
 
@@ -335,7 +352,7 @@ class FakeVolumeARM(FakeARM):
         key = (*akey, name)
         share = self.shares.get(key)
         if method == "GET":
-            return Reply(200, self._share_view(share, query)) if share else error(404, "ShareNotFound", name)
+            return Reply(200, self._share_view(share, listed=False)) if share else error(404, "ShareNotFound", name)
         if method == "DELETE":
             if share is None:
                 return Reply(204)

@@ -1,0 +1,30 @@
+"""The Azure Resource Manager rules the fake transports enforce, each with what it models.
+
+Every rule is checked at one place in a fake (``fake_arm_volumes.py``,
+``tests/contract/nodepool/agentpool_fake.py``) next to a comment repeating its
+citation.  ``azure-rest-api-specs`` paths are relative to
+https://github.com/Azure/azure-rest-api-specs; "docs:" cites Microsoft's
+published documentation of the behaviour.
+
+A fake enforces every rule unless told otherwise; :data:`PENDING` lists the
+rules a driver fix has not caught up with yet (tests enable them explicitly,
+marked ``xfail(strict=True)``), so the failing-before state of a fix is visible
+in the history and ``main`` stays green.
+"""
+
+from __future__ import annotations
+
+STORAGE_FILE = "specification/storage/resource-manager/Microsoft.Storage/stable/2023-05-01/file.json"
+
+ARM_RULES: dict[str, str] = {
+    "files-list-no-metadata": (
+        f"{STORAGE_FILE}: FileShares_List $expand documents only 'deleted, snapshots' and the FileSharesList "
+        "example items carry no metadata (SDK users report it empty on list); FileShares_Get returns it"
+    ),
+}
+
+PENDING: set[str] = {"files-list-no-metadata"}
+
+
+def enforced_by_default() -> set[str]:
+    return set(ARM_RULES) - PENDING

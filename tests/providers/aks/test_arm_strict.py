@@ -1,0 +1,56 @@
+"""The AKS driver against the strict fake ARM: one test per defect of issue #19.
+
+Each test exercises a rule the fake models after the Azure REST API
+specifications (the rule and its citation are in ``fake_arm_volumes.py`` /
+``agentpool_fake.py``); before the matching driver fix, the test failed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kompox.domain.model import App, AppVolume, Cluster
+from kompox.providers.aks import AKSDriver
+
+from . import volume_fixtures
+from .arm_rules import ARM_RULES
+from .fake_arm_volumes import FakeVolumeARM
+from .volume_fixtures import GIB, SHARES
+
+cluster = volume_fixtures.cluster
+driver = volume_fixtures.driver
+
+
+@pytest.fixture
+def fake() -> FakeVolumeARM:
+    """Every ARM rule enforced, also those still pending a driver fix."""
+    return FakeVolumeARM(enforce=set(ARM_RULES))
+
+
+@pytest.fixture
+def app() -> App:
+    return App(
+        name="app1",
+        volumes=[
+            AppVolume("db", 10 * GIB),
+            AppVolume("files", 100 * GIB, type="files"),
+        ],
+    )
+
+
+# point 1: shares are found without list metadata ---------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 1: the driver reads share metadata from the list")
+def test_files_shares_found_without_list_metadata(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    driver.volume_disk_create(cluster, app, "files", "d1", "")
+    driver.volume_disk_create(cluster, app, "files", "d2", "")
+
+    listed = {d.name: d.assigned for d in driver.volume_disk_list(cluster, app, "files")}
+    assert listed == {"d1": True, "d2": False}  # one assigned share, the first one
+    driver.volume_disk_assign(cluster, app, "files", "d2")
+    assert {d.name: d.assigned for d in driver.volume_disk_list(cluster, app, "files")} == {"d1": False, "d2": True}
+    # no list request relies on a metadata expansion the specification does not document for FileShares_List
+    assert all("metadata" not in r.query.get("$expand", "") for r in fake.seen("GET", SHARES + "$"))
