@@ -23,7 +23,7 @@ ARM_RULES: dict[str, str] = {
     ),
 }
 
-PENDING: set[str] = {"files-list-no-metadata"}
+PENDING: set[str] = set()
 
 
 def enforced_by_default() -> set[str]:

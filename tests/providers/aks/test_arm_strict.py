@@ -41,7 +41,6 @@ def app() -> App:
 # point 1: shares are found without list metadata ---------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 1: the driver reads share metadata from the list")
 def test_files_shares_found_without_list_metadata(
     driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
 ) -> None:

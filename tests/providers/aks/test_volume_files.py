@@ -70,8 +70,8 @@ def test_first_share_creates_account_and_share(
             },
         }
     }
-    (get,) = fake.seen("GET", f"{SHARES}/files-d1")
-    assert get.query["$expand"] == "metadata"
+    gets = fake.seen("GET", f"{SHARES}/files-d1")
+    assert gets and all("$expand" not in g.query for g in gets)  # FileShares_Get returns the metadata as is
     assert share.handle == f"{RG}#{ACCOUNT}#files-d1####{SUBSCRIPTION}"
     assert (share.name, share.volume_name, share.assigned, share.size, share.zone) == (
         "d1",
@@ -147,8 +147,11 @@ def test_list_pages_with_metadata_and_filters_volume(
     shares = driver.volume_disk_list(cluster, app, "files")
     assert [s.name for s in shares] == ["c", "a", "b"]
     pages = fake.seen("GET", SHARES + "$")
-    assert len(pages) == 2 and all(p.query["$expand"] == "metadata" for p in pages)
+    assert len(pages) == 2 and all("$expand" not in p.query for p in pages)  # the list carries no metadata
     assert pages[0].api_version == "2026-09-01"
+    # metadata is read per share, only for shares named like this volume's (``files-…``, not ``media-m1``)
+    fetched = sorted(r.path.rsplit("/", 1)[1] for r in fake.seen("GET", f"{SHARES}/.+"))
+    assert fetched == ["files-a", "files-b", "files-c"]
 
 
 def test_assign_updates_metadata_and_keeps_creation_order(

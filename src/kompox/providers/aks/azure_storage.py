@@ -22,7 +22,6 @@ ACCOUNT_SKUS: tuple[str, ...] = (
 )
 KIND_GENERAL = "StorageV2"
 KIND_PREMIUM_FILES = "FileStorage"
-EXPAND_METADATA = "metadata"
 
 
 def account_sku(requested: str) -> str:
@@ -88,11 +87,16 @@ def ensure_account(
 
 
 def list_shares(clients: AzureClients, resource_group: str, account: str) -> list[Any]:
-    """Every share with its metadata, all pages; ``[]`` when the group or the account is absent."""
+    """Every share of the account (all pages), **without** metadata; ``[]`` when the group or account is absent.
+
+    FileShares_List documents no ``metadata`` expansion (only ``deleted, snapshots``)
+    and Azure returns list items without metadata, so callers read a share's
+    metadata with :func:`get_share`.
+    """
     from azure.core.exceptions import AzureError
 
     try:
-        return list(clients.storage().file_shares.list(resource_group, account, expand=EXPAND_METADATA))
+        return list(clients.storage().file_shares.list(resource_group, account))
     except AzureError as err:
         if is_not_found(err):
             return []
@@ -100,11 +104,24 @@ def list_shares(clients: AzureClients, resource_group: str, account: str) -> lis
 
 
 def get_share(clients: AzureClients, resource_group: str, account: str, share: str) -> Any:
+    """The share with its metadata (FileShares_Get returns ``properties.metadata``)."""
     from azure.core.exceptions import AzureError
 
     try:
-        return clients.storage().file_shares.get(resource_group, account, share, expand=EXPAND_METADATA)
+        return clients.storage().file_shares.get(resource_group, account, share)
     except AzureError as err:
+        raise api_error(f"get share {share}", err) from err
+
+
+def find_share(clients: AzureClients, resource_group: str, account: str, share: str) -> Any | None:
+    """:func:`get_share`, or ``None`` when the share vanished since it was listed."""
+    from azure.core.exceptions import AzureError
+
+    try:
+        return clients.storage().file_shares.get(resource_group, account, share)
+    except AzureError as err:
+        if is_not_found(err):
+            return None
         raise api_error(f"get share {share}", err) from err
 
 

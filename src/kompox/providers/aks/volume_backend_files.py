@@ -116,9 +116,23 @@ def share_settings(vol: AppVolume, overrides: dict[str, Any] | None) -> tuple[st
 
 
 class FilesBackend(BoundBackend):
-    def _shares(self, ctx: AKSContext, clients: AzureClients, app: App, vol_name: str) -> list[tuple[VolumeDisk, Any]]:
+    def _shares(
+        self, ctx: AKSContext, clients: AzureClients, app: App, vol_name: str, raw: list[Any] | None = None
+    ) -> list[tuple[VolumeDisk, Any]]:
+        """The volume's shares with their metadata, newest first.
+
+        The list answer carries no metadata (see :func:`azure_storage.list_shares`),
+        so every share named ``<vol>-…`` is read with a GET; others cannot be this
+        volume's (share names are ``<vol>-<disk>``).
+        """
         rg, account = ctx.names.app_resource_group(app), ctx.names.storage_account_name(app)
-        items = azure_storage.list_shares(clients, rg, account)
+        listed = azure_storage.list_shares(clients, rg, account) if raw is None else raw
+        prefix = f"{vol_name}-"
+        items = [
+            item
+            for name in sorted(text(getattr(i, "name", None)) for i in listed)
+            if name.startswith(prefix) and (item := azure_storage.find_share(clients, rg, account, name)) is not None
+        ]
         return mapped_newest_first(items, lambda item: to_share_disk(item, vol_name, rg, account, ctx.subscription_id))
 
     def disk_list(self, cluster: Cluster, app: App, vol_name: str) -> list[VolumeDisk]:
@@ -143,7 +157,7 @@ class FilesBackend(BoundBackend):
         rg, account = ctx.names.app_resource_group(app), ctx.names.storage_account_name(app)
 
         raw = azure_storage.list_shares(clients, rg, account)
-        existing = [d for d in (to_share_disk(i, vol_name, rg, account, ctx.subscription_id) for i in raw) if d]
+        existing = [d for d, _ in self._shares(ctx, clients, app, vol_name, raw)]
         if any(d.name == name for d in existing):
             raise DriverValidationError(f'share "{name}" already exists in volume "{vol_name}"')
         if any(text(getattr(i, "name", None)) == share for i in raw):
