@@ -7,6 +7,8 @@ transport; the fake's clock is the harness clock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kompox.domain.model import Cluster, Provider, Workspace
 from kompox.providers.aks import AKSDriver
 from kompox.providers.aks.arm_template import OUT_AKS_CLUSTER_PRINCIPAL_ID, OUT_AKS_KUBELET_PRINCIPAL_ID
@@ -28,7 +30,9 @@ def principals(cluster: Cluster) -> dict[str, str]:
     }
 
 
-def make_aks_driver(fake: FakeVolumeARM, settings: dict[str, str] | None = None) -> AKSDriver:
+def make_aks_driver(
+    fake: FakeVolumeARM, settings: dict[str, str] | None = None, progress: Callable[[str], None] | None = None
+) -> AKSDriver:
     return AKSDriver(
         Workspace(id="/ws/ws1", name="ws1"),
         Provider(
@@ -36,7 +40,7 @@ def make_aks_driver(fake: FakeVolumeARM, settings: dict[str, str] | None = None)
         ),
         credential=FakeCredential(),
         client_kwargs=client_kwargs(fake),
-        progress=lambda _line: None,
+        progress=progress or (lambda _line: None),
     )
 
 

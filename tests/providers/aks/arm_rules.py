@@ -15,15 +15,20 @@ in the history and ``main`` stays green.
 from __future__ import annotations
 
 STORAGE_FILE = "specification/storage/resource-manager/Microsoft.Storage/stable/2023-05-01/file.json"
+COMPUTE_DISK = "specification/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2024-03-02/disk.json"
 
 ARM_RULES: dict[str, str] = {
     "files-list-no-metadata": (
         f"{STORAGE_FILE}: FileShares_List $expand documents only 'deleted, snapshots' and the FileSharesList "
         "example items carry no metadata (SDK users report it empty on list); FileShares_Get returns it"
     ),
+    "disk-copy-not-smaller": (
+        f"{COMPUTE_DISK}: DiskProperties.diskSizeGB - with a createOption other than Empty a size is a resize, "
+        "and a resize 'can only increase the disk's size': a Copy/Restore never yields a disk smaller than its source"
+    ),
 }
 
-PENDING: set[str] = set()
+PENDING: set[str] = {"disk-copy-not-smaller"}
 
 
 def enforced_by_default() -> set[str]:

@@ -271,7 +271,16 @@ class FakeVolumeARM(FakeARM):
                 return error(404, "NotFound", f"Resource {creation.get('sourceResourceId')} is not found.")
             if source["location"] != body["location"]:
                 return error(400, "BadRequest", "The source resource is in a different region.")
-            size = max(int(size or 0), int(source["properties"]["diskSizeGB"]))
+            source_size = int(source["properties"]["diskSizeGB"])
+            if size and int(size) < source_size and self.rule("disk-copy-not-smaller"):
+                # ARM rule disk-copy-not-smaller: diskSizeGB on a Copy is a resize, and resizes "can only
+                # increase the disk's size" (DiskRP/stable/2024-03-02/disk.json, DiskProperties.diskSizeGB).
+                return error(
+                    400,
+                    "BadRequest",
+                    f"The specified disk size {size} GB is smaller than the size of the source {source_size} GB.",
+                )
+            size = max(int(size or 0), source_size)
         elif creation.get("createOption") != "Empty" or not size:
             return error(400, "InvalidParameter", "diskSizeGB is required for an empty disk")
         item = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from contract.volume.harness_aks import make_aks_driver
 from kompox.domain.model import App, AppVolume, Cluster
 from kompox.providers.aks import AKSDriver
 
@@ -16,6 +17,8 @@ from . import volume_fixtures
 from .arm_rules import ARM_RULES
 from .fake_arm_volumes import FakeVolumeARM
 from .volume_fixtures import GIB, SHARES
+
+DISK_D1 = "k4x-b3wold_disk_db_d1_5z5nb0"
 
 cluster = volume_fixtures.cluster
 driver = volume_fixtures.driver
@@ -53,3 +56,26 @@ def test_files_shares_found_without_list_metadata(
     assert {d.name: d.assigned for d in driver.volume_disk_list(cluster, app, "files")} == {"d1": False, "d2": True}
     # no list request relies on a metadata expansion the specification does not document for FileShares_List
     assert all("metadata" not in r.query.get("$expand", "") for r in fake.seen("GET", SHARES + "$"))
+
+
+# point 2: a restore never asks for a disk smaller than its source -----------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 2: the driver asks for floor(volume size) below the source")
+def test_restore_from_larger_snapshot_uses_the_source_size_and_says_so(
+    fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    lines: list[str] = []
+    driver = make_aks_driver(fake, progress=lines.append)
+    driver.volume_disk_create(cluster, app, "db", "d1", "")
+    grown = fake.disk(DISK_D1)
+    assert grown is not None
+    grown["properties"]["diskSizeGB"] = 64  # resized in Azure after creation (the volume still says 10Gi)
+    driver.volume_snapshot_create(cluster, app, "db", "s1", "")
+
+    restored = driver.volume_disk_create(cluster, app, "db", "r1", "s1")
+
+    assert restored.size == 64 * GIB
+    (put,) = fake.seen("PUT", r".*/disks/k4x-b3wold_disk_db_r1_5z5nb0")
+    assert put.body["properties"]["diskSizeGB"] == 64
+    assert any("64 GiB" in line and "10 GiB" in line for line in lines), lines
