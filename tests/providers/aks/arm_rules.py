@@ -28,7 +28,7 @@ ARM_RULES: dict[str, str] = {
     ),
 }
 
-PENDING: set[str] = {"disk-copy-not-smaller"}
+PENDING: set[str] = set()
 
 
 def enforced_by_default() -> set[str]:

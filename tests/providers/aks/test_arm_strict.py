@@ -61,7 +61,6 @@ def test_files_shares_found_without_list_metadata(
 # point 2: a restore never asks for a disk smaller than its source -----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 2: the driver asks for floor(volume size) below the source")
 def test_restore_from_larger_snapshot_uses_the_source_size_and_says_so(
     fake: FakeVolumeARM, cluster: Cluster, app: App
 ) -> None:

@@ -166,14 +166,17 @@ class DiskBackend(BoundBackend):
 
         rg = ctx.names.app_resource_group(app)
         name, resource, first = _new_item(ctx, clients, app, vol_name, "disk", disk_name)
-        source_id = ""
+        source_id, source_item = "", None
         if parsed.kind != SourceKind.EMPTY:
-            source_id = volume_source.resolve(ctx, clients.bounded(SOURCE_TIMEOUT), app, vol_name, parsed, "disk")
+            source_id, source_item = volume_source.resolve_item(
+                ctx, clients.bounded(SOURCE_TIMEOUT), app, vol_name, parsed, "disk"
+            )
+        size_gb = restore_size_gb(ctx, name, max(1, vol.size >> 30), source_item)
 
         principal = principal_id(ctx, clients, cluster, OUT_AKS_CLUSTER_PRINCIPAL_ID)
         ensure_app_group(ctx, clients, app, principal)
         creation = {"createOption": "Copy", "sourceResourceId": source_id} if source_id else {"createOption": "Empty"}
-        properties: dict[str, Any] = {"creationData": creation, "diskSizeGB": max(1, vol.size >> 30)}
+        properties: dict[str, Any] = {"creationData": creation, "diskSizeGB": size_gb}
         if "iops" in settings:
             properties["diskIOPSReadWrite"] = settings["iops"]
         if "mbps" in settings:
@@ -285,6 +288,23 @@ class DiskBackend(BoundBackend):
             reclaim_policy="Retain",
             volume_mode="Filesystem",
         )
+
+
+def restore_size_gb(ctx: AKSContext, name: str, requested_gb: int, source: Any | None) -> int:
+    """``max(requested, source size)``: Azure never creates a disk smaller than its source (a size on a
+    Copy is a resize, and resizes only grow).  A larger source is reported on the progress channel."""
+    source_gb = int(getattr(source, "disk_size_gb", None) or 0) if source is not None else 0
+    if source_gb <= requested_gb:
+        return requested_gb
+    message = (
+        f"disk {name}: the source ({text(getattr(source, 'name', None))}) is {source_gb} GiB, larger than the "
+        f"volume size {requested_gb} GiB; creating the disk with {source_gb} GiB"
+    )
+    if ctx.progress is not None:
+        ctx.progress(message)
+    else:
+        log.warning(message)
+    return source_gb
 
 
 def _resource_name(ctx: AKSContext, app: App, vol_name: str, kind: Kind, name: str) -> str:

@@ -10,6 +10,8 @@ disk").
 
 from __future__ import annotations
 
+from typing import Any
+
 from kompox.domain.errors import DriverValidationError, NotFoundError
 from kompox.domain.model import App
 from kompox.domain.naming import validate_resource_name
@@ -47,9 +49,15 @@ def parse(source: str, default_kind: SourceKind) -> Source:
 
 def resolve(ctx: AKSContext, clients: AzureClients, app: App, vol_name: str, source: Source, target: Kind) -> str:
     """The Azure resource id to copy from (``createOption: Copy``)."""
+    return resolve_item(ctx, clients, app, vol_name, source, target)[0]
+
+
+def resolve_item(
+    ctx: AKSContext, clients: AzureClients, app: App, vol_name: str, source: Source, target: Kind
+) -> tuple[str, Any | None]:
+    """``(resource id, source disk/snapshot as Azure returned it)``; the item is ``None`` for non-Compute ids."""
     if source.native:
-        check_native(ctx, clients, source.name, target)
-        return source.name
+        return source.name, check_native(ctx, clients, source.name, target)
     kind: Kind = "disk" if source.kind == SourceKind.DISK else "snapshot"
     rg = ctx.names.app_resource_group(app)
     resource = (
@@ -63,15 +71,18 @@ def resolve(ctx: AKSContext, clients: AzureClients, app: App, vol_name: str, sou
     item_id = text(getattr(item, "id", None))
     if not item_id:
         raise NotFoundError(f'{kind} "{source.name}" has no resource ID')
-    return item_id
+    return item_id, item
 
 
-def check_native(ctx: AKSContext, clients: AzureClients, resource_id: str, target: Kind) -> None:
-    """A native managed disk or snapshot must exist and live in the driver's region; other ids pass through."""
+def check_native(ctx: AKSContext, clients: AzureClients, resource_id: str, target: Kind) -> Any | None:
+    """A native managed disk or snapshot must exist and live in the driver's region; other ids pass through.
+
+    Returns the disk or snapshot (``None`` for ids of other resource types).
+    """
     rid = parse_resource_id(resource_id)
     kind = RESOURCE_TYPES.get(rid.type.lower())
     if rid.namespace.lower() != COMPUTE_NAMESPACE.lower() or kind is None:
-        return
+        return None
     item = azure_compute.get_by_id(clients, kind, rid.subscription_id, rid.resource_group, rid.name)
     if item is None:
         raise NotFoundError(f"source {kind} not found: {resource_id}")
@@ -81,6 +92,7 @@ def check_native(ctx: AKSContext, clients: AzureClients, resource_id: str, targe
             f"{kind} must be in the same region as the {target}: {resource_id} is in {location}, "
             f"the {target} is created in {ctx.location}"
         )
+    return item
 
 
 def _unknown(ctx: AKSContext, clients: AzureClients, app: App, vol_name: str, kind: Kind, name: str) -> NotFoundError:
