@@ -20,8 +20,11 @@ from kompox.kom.legacy import load_legacy_db_url, resolve_db_url
 from kompox.kom.loader import Mode
 from kompox.kom.target import select_app_id, select_cluster_id
 from kompox.store.inmem import InMemoryRepositories
+from kompox.store.rdb.url import is_database_url
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kompox.kube.client import KubeClient
 
 log = logging.getLogger("kompox.cli")
@@ -39,8 +42,23 @@ def open_store(rt: Runtime) -> Store:
     kom = rt.require_kom()
     if kom.mode is Mode.KOM and kom.resources is not None:
         return Store(InMemoryRepositories(kom.resources), kom.default_app_id, kom.default_cluster_id)
-    legacy = load_legacy_db_url(resolve_db_url(rt.flags.db_url, rt.env), kom.cwd)
+    db_url = resolve_db_url(rt.flags.db_url, rt.env)
+    if is_database_url(db_url):
+        return Store(database_repositories(db_url, kom.cwd))
+    legacy = load_legacy_db_url(db_url, kom.cwd)
     return Store(InMemoryRepositories.from_legacy(legacy), legacy.default_app_name, legacy.default_cluster_name)
+
+
+def database_repositories(db_url: str, cwd: Path) -> InMemoryRepositories:
+    """The resources of a database store (``sqlite:``/``postgresql://``), read once; no default targets."""
+    from kompox.store.rdb.store import open_rdb
+    from kompox.usecase.admin_resources import resources_from_rows
+
+    store = open_rdb(db_url, cwd)
+    try:
+        return InMemoryRepositories(resources_from_rows(store.list()))
+    finally:
+        store.close()
 
 
 @dataclass

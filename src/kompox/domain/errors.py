@@ -165,3 +165,15 @@ class NotImplementedYetError(KompoxError):
     def __init__(self, what: str) -> None:
         self.what = what
         super().__init__(f"{what}: not implemented yet")
+
+
+class ConflictError(KompoxError):
+    """Optimistic concurrency: the stored resource changed between read and write; retrying is safe."""
+
+    exit_code = ExitCode.FAILURE
+
+
+class StoreError(KompoxError):
+    """The resource database cannot be opened, read or written (the message never carries a password)."""
+
+    exit_code = ExitCode.FAILURE

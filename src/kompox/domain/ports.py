@@ -7,7 +7,10 @@ adapters; the repositories give use cases read access to the resources.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from kompox.domain.model import (
@@ -219,3 +222,31 @@ class Repositories(Protocol):
     def apps(self) -> AppRepository: ...
     @property
     def boxes(self) -> BoxRepository: ...
+
+
+@dataclass(frozen=True)
+class StoredResource:
+    """One resource as a database store keeps it: the KOM document bytes exactly as given."""
+
+    id: str
+    kind: str
+    name: str
+    parent_id: str
+    document: bytes
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ResourceStore(Protocol):
+    """The write side of a database store (``sqlite:``/``postgresql://``); rows carry an optimistic version.
+
+    ``update`` and ``delete`` take the version the caller read and raise ``ConflictError`` when
+    another writer changed the row since; ``get`` raises ``NotFoundError``.
+    """
+
+    def list(self, kind: str | None = None) -> list[StoredResource]: ...
+    def get(self, id: str) -> StoredResource: ...
+    def create(self, kind: str, id: str, name: str, parent_id: str, document: bytes) -> StoredResource: ...
+    def update(self, id: str, document: bytes, expected_version: int) -> StoredResource: ...
+    def delete(self, ids: builtins.list[tuple[str, int]]) -> None: ...

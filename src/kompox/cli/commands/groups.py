@@ -34,20 +34,3 @@ def build_box() -> KompoxGroup:
     ):
         planned(box, verb, summary, "a later issue")
     return box
-
-
-def build_admin() -> KompoxGroup:
-    admin = new_group("admin", "Direct CRUD on the resource store.")
-    for kind, aliases, extra in (
-        ("workspace", {"ws": "workspace"}, ()),
-        ("provider", None, ()),
-        ("cluster", None, ("provision", "deprovision")),
-        ("app", None, ()),
-    ):
-        sub = new_group(kind, f"Manage {kind} resources in the store.")
-        for verb in ("list", "get", "create", "update", "delete", *extra):
-            planned(sub, verb, f"{verb.capitalize()} {kind} resources.", "a later issue")
-        admin.add_command(sub)
-        if aliases:
-            admin.aliases.update(aliases)
-    return admin

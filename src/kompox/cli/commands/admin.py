@@ -1,0 +1,224 @@
+"""``kompoxops admin``: CRUD on the database store (cli.md §10.12), one sub-group per resource kind.
+
+The store is the database ``--db-url`` (or ``KOMPOX_DB_URL``) names: ``sqlite:PATH`` or
+``postgresql://…``.  Resources are KOM documents; ``create``/``update`` store the file's
+bytes as given and ``get -o yaml`` prints them back unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.runtime import Runtime
+from kompox.domain.errors import ConfigError, KompoxError
+
+if TYPE_CHECKING:
+    from kompox.domain.ports import StoredResource
+    from kompox.store.rdb.store import RdbStore
+    from kompox.usecase.admin_resources import AdminResources
+
+KINDS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("workspace", "Workspace", {"ws": "workspace"}),
+    ("provider", "Provider", {"prv": "provider"}),
+    ("cluster", "Cluster", {"cls": "cluster"}),
+    ("app", "App", {}),
+    ("box", "Box", {}),
+)
+OUTPUTS = ("json", "yaml")
+ADMIN_HELP = """Create, read, update and delete resources in the database store.
+
+The store is the database named by --db-url (or KOMPOX_DB_URL): sqlite:PATH or
+postgresql://USER:PASSWORD@HOST/DB.  Resources are KOM documents, stored byte for byte.
+
+\b
+Examples:
+  kompoxops --db-url sqlite:./kompox.db admin ws create -f ws.yml
+  kompoxops --db-url sqlite:./kompox.db admin app get /ws/w1/prv/p1/cls/c1/app/a1 -o yaml
+  kompoxops --db-url sqlite:./kompox.db admin ws delete /ws/w1 --cascade
+"""
+
+
+def open_admin_store(rt: Runtime) -> RdbStore:
+    from pathlib import Path
+
+    from kompox.kom.legacy import resolve_db_url
+    from kompox.store.rdb.url import is_database_url, mask_url
+
+    url = resolve_db_url(rt.flags.db_url, rt.env)
+    if not is_database_url(url):
+        raise ConfigError(
+            f"admin needs a database store, not {mask_url(url)}: pass --db-url sqlite:PATH or "
+            "postgresql://USER:PASSWORD@HOST/DB (or set KOMPOX_DB_URL)",
+            field="--db-url",
+        )
+    from kompox.store.rdb.store import open_rdb
+
+    return open_rdb(url, Path.cwd())
+
+
+def _use_case() -> tuple[AdminResources, RdbStore]:
+    from kompox.usecase.admin_resources import AdminResources
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    store = open_admin_store(rt)
+    return AdminResources(store), store
+
+
+def _print_rows(rows: list[StoredResource], output: str, *, single: bool) -> None:
+    from kompox.cli.admin_output import go_fields, yaml_stream
+    from kompox.cli.output import go_json
+    from kompox.usecase.admin_resources import model_of
+
+    if output == "yaml":
+        sys.stdout.buffer.write(yaml_stream([r.document for r in rows]))
+        sys.stdout.flush()
+        return
+    for row in rows:
+        sys.stdout.write(go_json(go_fields(model_of(row)), pretty=single) + "\n")
+
+
+def _read_spec(path: str) -> tuple[str, bytes]:
+    if not path:
+        raise ConfigError("spec file required (-f)", field="--file")
+    if path == "-":
+        return "<stdin>", sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return path, handle.read()
+    except OSError as err:
+        raise ConfigError(f"cannot read spec file: {err.strerror}", file=path) from None
+
+
+def _output_option(func: Any) -> Any:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Choice(OUTPUTS),
+        default="json",
+        show_default=True,
+        help="json: Go field names (list: one object per line); yaml: the stored KOM document(s) verbatim.",
+    )(func)
+
+
+def _file_option(func: Any) -> Any:
+    return click.option("-f", "--file", "path", required=True, help="KOM document file (YAML or JSON; - = stdin).")(
+        func
+    )
+
+
+def build_kind(name: str, kind: str) -> KompoxGroup:
+    group = new_group(name, f"Manage {kind} resources in the database store.")
+
+    @group.command("list", cls=KompoxCommand)
+    @_output_option
+    def list_cmd(output: str) -> None:
+        """List the resources of this kind (in Resource ID order)."""
+        uc, store = _use_case()
+        try:
+            _print_rows(uc.list(kind), output, single=False)
+        finally:
+            store.close()
+
+    @group.command("get", cls=KompoxCommand)
+    @click.argument("resource_id")
+    @_output_option
+    def get_cmd(resource_id: str, output: str) -> None:
+        """Print one resource by Resource ID."""
+        uc, store = _use_case()
+        try:
+            _print_rows([uc.get(kind, resource_id)], output, single=True)
+        finally:
+            store.close()
+
+    @group.command("create", cls=KompoxCommand)
+    @_file_option
+    @_output_option
+    def create_cmd(path: str, output: str) -> None:
+        """Create a resource from one KOM document; its parent must exist."""
+        source, data = _read_spec(path)
+        uc, store = _use_case()
+        try:
+            _print_rows([uc.create(kind, source, data)], output, single=True)
+        finally:
+            store.close()
+
+    @group.command("update", cls=KompoxCommand)
+    @click.argument("resource_id")
+    @_file_option
+    @_output_option
+    def update_cmd(resource_id: str, path: str, output: str) -> None:
+        """Replace a resource's document (same Resource ID); fails if another writer changed it meanwhile."""
+        source, data = _read_spec(path)
+        uc, store = _use_case()
+        try:
+            _print_rows([uc.update(kind, resource_id, source, data)], output, single=True)
+        finally:
+            store.close()
+
+    @group.command("delete", cls=KompoxCommand)
+    @click.argument("resource_id")
+    @click.option("--cascade", is_flag=True, help="Also delete every resource below this one.")
+    def delete_cmd(resource_id: str, cascade: bool) -> None:
+        """Delete a resource; one with resources below it only with --cascade."""
+        uc, store = _use_case()
+        try:
+            result = uc.delete(kind, resource_id, cascade=cascade)
+        finally:
+            store.close()
+        for deleted in result.deleted:
+            sys.stdout.write(f"deleted {deleted}\n")
+
+    if kind == "Cluster":
+        _add_lifecycle(group)
+    return group
+
+
+def _add_lifecycle(group: KompoxGroup) -> None:
+    for verb in ("provision", "deprovision"):
+
+        def make(verb: str) -> None:
+            @group.command(verb, cls=KompoxCommand, help=f"{verb.capitalize()} the cluster (by Resource ID).")
+            @click.argument("resource_id")
+            def _cmd(resource_id: str) -> None:
+                _lifecycle(verb, resource_id)
+
+        make(verb)
+
+
+def _lifecycle(verb: str, resource_id: str) -> None:
+    from kompox.cli.cluster_support import failed, progress_to_stderr
+    from kompox.logging import span
+    from kompox.providers.ports import ClusterPortAdapter, DriverResolver
+    from kompox.store.inmem import InMemoryRepositories
+    from kompox.usecase import cluster_lifecycle as lc
+    from kompox.usecase.admin_resources import resources_from_rows
+
+    uc, store = _use_case()
+    try:
+        uc.get("Cluster", resource_id)
+        repos = InMemoryRepositories(resources_from_rows(store.list()))
+    finally:
+        store.close()
+    cluster = repos.clusters.get(resource_id)
+    port = ClusterPortAdapter(DriverResolver(repos.workspaces, repos.providers))
+    run = lc.cluster_provision if verb == "provision" else lc.cluster_deprovision
+    rt = runtime(click.get_current_context())
+    try:
+        with progress_to_stderr(), span(f"CMD:admin.cluster.{verb}", cluster.id):
+            run(port, cluster)
+    except KompoxError as err:
+        raise failed(rt, f"failed to {verb} cluster {cluster.name}", err, cluster) from err
+    sys.stdout.write(f"{verb}ed {resource_id}\n")
+
+
+def build_admin() -> KompoxGroup:
+    admin = new_group("admin", ADMIN_HELP)
+    for name, kind, aliases in KINDS:
+        admin.add_command(build_kind(name, kind))
+        admin.aliases.update(aliases)
+    return admin
