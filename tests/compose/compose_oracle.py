@@ -10,6 +10,7 @@ default project name equals upstream Kompox's.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -76,3 +77,21 @@ def run_oracle(directory: Path, file: str = "compose.yml") -> dict[str, Any]:
         raise OracleError(proc.stderr.strip() or proc.stdout.strip())
     result: dict[str, Any] = _unescape(json.loads(proc.stdout))
     return result
+
+
+def oracle_unset_variables(directory: Path, file: str = "compose.yml", env_files: tuple[str, ...] = ()) -> list[str]:
+    """Variables the oracle warns about ("The "X" variable is not set."), in order, without repeats."""
+    binary = oracle_binary()
+    assert binary is not None
+    extra = [arg for path in env_files for arg in ("--env-file", path)]
+    proc = subprocess.run(
+        [str(binary), *extra, "-f", file, "--profile", "*", "config", "--format", "json"],
+        cwd=directory, capture_output=True, text=True, timeout=60, env={"HOME": ORACLE_HOME},
+    )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise OracleError(proc.stderr.strip() or proc.stdout.strip())
+    names: list[str] = []
+    for name in re.findall(r'The \\"(\w+)\\" variable is not set', proc.stderr):
+        if name not in names:
+            names.append(name)
+    return names

@@ -41,6 +41,7 @@ import pytest
 from compose_oracle import ORACLE_HOME, OracleError, oracle_unavailable_reason, run_oracle
 
 from kompox.compose import Project, Service, load_project, local_file_reader
+from kompox.compose.dotenv import read_project_env
 from kompox.domain.errors import ConfigError
 from kompox.kube.convert import parse_env_file
 
@@ -139,8 +140,9 @@ def _top_level(root: Path, ours: Project, oracle: dict[str, Any]) -> tuple[dict[
 
 def _load_ours(root: Path) -> Project:
     text = (root / "compose.yml").read_text(encoding="utf-8")
-    return load_project(text, working_dir=str(root), read_file=local_file_reader(str(root)),
-                        file_name="compose.yml", home_dir=ORACLE_HOME)
+    reader = local_file_reader(str(root))
+    return load_project(text, working_dir=str(root), read_file=reader, file_name="compose.yml",
+                        home_dir=ORACLE_HOME, environment=read_project_env(reader, []))
 
 
 def test_corpus_is_large_enough() -> None:

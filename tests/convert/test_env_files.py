@@ -33,7 +33,7 @@ def test_dotenv_grammar() -> None:
     ("text", "message"),
     [
         ("A", ".env line 1 missing '='"),
-        (" \n", ".env line 1 missing '='"),
+        ("A=1\n  B\n", ".env line 2 missing '='"),
         ("1A=x", 'invalid env key "1A" at line 1'),
         ('A="x', "unterminated double quote line 1"),
         ("A='", "unterminated single quote line 1"),
@@ -45,6 +45,11 @@ def test_dotenv_errors(text: str, message: str) -> None:
     with pytest.raises(ConversionError) as info:
         parse_env_file(".env", text.encode())
     assert info.value.message == message
+
+
+def test_blank_and_indented_comment_lines_are_skipped_as_docker_compose_does() -> None:
+    """Upstream Kompox refused these lines ("missing '='"); docker compose skips them."""
+    assert parse_env_file("app.env", b"A=1\n  # indented\n\t# tab\n   \nB=2\n") == {"A": "1", "B": "2"}
 
 
 def test_yaml_env_uses_go_yaml_v3_scalars() -> None:
@@ -142,7 +147,7 @@ def test_dotenv_grammar_more_cases() -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("  # indented\n", "missing '='"), ("1A=x\n", 'invalid env key "1A"'),
+    ("  indented\n", "missing '='"), ("1A=x\n", 'invalid env key "1A"'),
     ('A="open\n', "unterminated double quote"), ('A="\\q"\n', "unsupported escape \\q"),
     ("A='x\n", "unterminated single quote"),
 ])

@@ -78,7 +78,7 @@ CASES: list[tuple[str, Case, str]] = [
         lambda: conv(
             with_app(),
             replace(WEB, env_files=[EnvFile("a.env")]),
-            files=MemoryFiles(files={f"{WORKDIR}/a.env": b"A=1\n  # indented\n"}),
+            files=MemoryFiles(files={f"{WORKDIR}/a.env": b"A=1\n  no equals sign\n"}),
         ),
         "env_file for service web: .env line 2 missing '='",
     ),

@@ -97,6 +97,7 @@ def run_deploy(
     wait: bool = True,
     timeout: float = 300.0,
     quiet: bool = False,
+    env_files: tuple[str, ...] = (),
 ) -> None:
     from kompox.cli.validate import run_validate
     from kompox.usecase.app_deploy import deploy_app, plan_deploy
@@ -106,7 +107,7 @@ def run_deploy(
         require_driver(ctx)  # a driver that cannot be built is an error, not a volume warning
         if bootstrap:
             _bootstrap(rt, ctx)
-        plan = plan_deploy(run_validate(rt, app_id, app_name))
+        plan = plan_deploy(run_validate(rt, app_id, app_name, env_files))
         progress = None if quiet else (lambda msg: stderr_line(f"app deploy: {msg}"))
         with connect(ctx) as kube:
             result = deploy_app(_port(kube), plan, wait=wait, timeout=timeout, progress=progress)

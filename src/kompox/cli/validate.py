@@ -10,6 +10,7 @@ from typing import Any
 from kompox.cli.context import resolve_app, try_driver
 from kompox.cli.runtime import Runtime
 from kompox.compose import load_project, local_file_reader, resolve_compose_source
+from kompox.compose.dotenv import read_project_env
 from kompox.compose.model import Project
 from kompox.domain.errors import ValidationError
 from kompox.domain.model import App, AppVolume, NodePool, VolumeClass, VolumeDisk
@@ -18,20 +19,37 @@ from kompox.usecase.app_validate import AppValidation, Severity, validate_app
 log = logging.getLogger("kompox.cli")
 
 
-def load_compose(app: App) -> Project:
-    """The app's compose project, resolved against ``App.RefBase`` (local files only)."""
+def load_compose(app: App, env_files: tuple[str, ...] = ()) -> Project:
+    """The app's compose project, resolved against ``App.RefBase`` (local files only).
+
+    Variables come from ``env_files`` (``--env-file``, relative to the current
+    directory) or else from ``.env`` next to the compose file, as docker compose does.
+    """
     source = resolve_compose_source(app.compose, app.ref_base, local_file_reader("/"))
     reader = local_file_reader(source.working_dir) if source.working_dir else None
+    if env_files:
+        environment = read_project_env(local_file_reader(str(Path.cwd())), list(env_files))
+    else:
+        environment = read_project_env(reader, [])
     return load_project(
         source.text,
         working_dir=source.working_dir,
         read_file=reader,
         file_name=source.file,
         home_dir=str(Path.home()),
+        environment=environment,
     )
 
 
-def run_validate(rt: Runtime, app_id: str, app_name: str) -> AppValidation:
+def run_validate(rt: Runtime, app_id: str, app_name: str, env_files: tuple[str, ...] = ()) -> AppValidation:
+    """Validate and report; raise :class:`ValidationError` when there is an ERROR."""
+    result = collect_validation(rt, app_id, app_name, env_files)
+    raise_on_errors(result)
+    return result
+
+
+def collect_validation(rt: Runtime, app_id: str, app_name: str, env_files: tuple[str, ...] = ()) -> AppValidation:
+    """Validate and report every issue, without raising on ERRORs (see :func:`raise_on_errors`)."""
     ctx = resolve_app(rt, app_id, app_name)
     app, cluster = ctx.app, ctx.cluster
     driver = try_driver(ctx)
@@ -54,18 +72,21 @@ def run_validate(rt: Runtime, app_id: str, app_name: str) -> AppValidation:
         cluster=cluster,
         provider=ctx.provider,
         workspace=ctx.workspace,
-        project=lambda: load_compose(app),
+        project=lambda: load_compose(app, env_files),
         list_disks=list_disks if usable else None,
         volume_class=volume_class if usable else None,
         list_node_pools=list_node_pools if usable else None,
     )
     report(result)
+    return result
+
+
+def raise_on_errors(result: AppValidation) -> None:
     if not result.ok:
         messages = "; ".join(i.message for i in result.errors)
         raise ValidationError(
-            f"validation failed ({len(result.errors)} errors): {messages}", document=f"App/{app.name}"
+            f"validation failed ({len(result.errors)} errors): {messages}", document=f"App/{result.app.name}"
         )
-    return result
 
 
 def report(result: AppValidation) -> None:

@@ -30,6 +30,29 @@ _NAME_RE = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
 _BRACED_RE = re.compile(r"([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-+?])(.*))?", re.DOTALL)
 
 
+class Variables(dict[str, str]):
+    """A variable source that remembers the variables referenced while unset.
+
+    Docker compose warns ``The "X" variable is not set. Defaulting to a blank
+    string.`` for ``$X``/``${X}`` without a default; :attr:`unset` lists them
+    in first-use order so the loader can do the same.
+    """
+
+    def __init__(self, values: Mapping[str, str] | None = None) -> None:
+        super().__init__(values or {})
+        self.unset: list[str] = []
+
+    def note_unset(self, name: str) -> None:
+        if name not in self.unset:
+            self.unset.append(name)
+
+
+def _unset(variables: Mapping[str, str], name: str) -> str:
+    if isinstance(variables, Variables):
+        variables.note_unset(name)
+    return ""
+
+
 class InterpolationError(ConfigError):
     """A template that cannot be substituted (invalid syntax or a required variable)."""
 
@@ -83,7 +106,8 @@ def substitute(template: str, variables: Mapping[str, str]) -> str:
             out.append("$")
             i += 1
             continue
-        out.append(variables.get(named.group(0), ""))
+        value = variables.get(named.group(0))
+        out.append(value if value is not None else _unset(variables, named.group(0)))
         i = named.end()
     return "".join(out)
 
@@ -91,7 +115,7 @@ def substitute(template: str, variables: Mapping[str, str]) -> str:
 def _expand(name: str, op: str | None, arg: str | None, variables: Mapping[str, str]) -> str:
     value = variables.get(name)
     if op is None:
-        return value or ""
+        return value if value is not None else _unset(variables, name)
     rest = arg or ""
     empty_counts = op.startswith(":")
     missing = value is None or (empty_counts and value == "")

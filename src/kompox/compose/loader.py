@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kompox.compose.canonical import canonical_document
 from kompox.compose.extends import ExtendsResolver, rebase_service
-from kompox.compose.interpolate import interpolate_tree, substitute
+from kompox.compose.interpolate import Variables, interpolate_tree, substitute
 from kompox.compose.merge import merge, strip
 from kompox.compose.model import Project
 from kompox.compose.model_build import build_project
@@ -154,6 +154,7 @@ def load_project(
     file_name: str = "app.compose",
     home_dir: str | None = None,
     check_env_files: bool = True,
+    environment: Mapping[str, str] | None = None,
 ) -> Project:
     """Load compose ``text`` into a normalised :class:`Project`.
 
@@ -162,14 +163,27 @@ def load_project(
     ``home_dir`` expands ``~`` in paths (left alone when ``None``).  When
     ``check_env_files`` and a reader are given, every required ``env_file``
     must be readable (``env file <path> not found``).
+
+    ``environment`` is the project's ``.env`` content (:mod:`kompox.compose.dotenv`):
+    it feeds interpolation and valueless ``environment`` entries, and its
+    ``COMPOSE_PROJECT_NAME`` names the project, as in docker compose.  Every
+    variable referenced without a default while unset gives docker compose's
+    warning (``The "X" variable is not set. Defaulting to a blank string.``).
     """
-    name = _project_name(parse_documents(text, file_name), project_name_default)
-    variables = {"COMPOSE_PROJECT_NAME": name}
+    env = dict(environment or {})
+    name = normalise_project_name(env.get("COMPOSE_PROJECT_NAME", "")) or _project_name(
+        parse_documents(text, file_name), project_name_default
+    )
+    variables = Variables({**env, "COMPOSE_PROJECT_NAME": name})
     warnings: list[str] = []
     loader = _Loader(variables, read_file, warnings)
     merged = loader.load_text(text, file_name)
     merged.pop("name", None)
     project = normalise(merged, project_name=name, variables=variables, home=home_dir, file=file_name)
+    for variable in variables.unset:
+        message = f'The "{variable}" variable is not set. Defaulting to a blank string.'
+        warnings.append(message)
+        log.warning(message)
     check_semantics(project, file=file_name)
     for service_name in sorted(project.get("services") or {}):
         service = project["services"][service_name]

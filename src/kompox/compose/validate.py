@@ -39,13 +39,37 @@ def strip_tags(node: Any) -> Any:
     return node
 
 
+_KEY_VALUE_LISTS = ("environment", "labels", "annotations")
+
+
+def _dedupe_key_value_lists(document: Any) -> Any:
+    """Identical entries of a service's ``environment``/``labels``/``annotations`` list collapse to one.
+
+    Docker compose accepts such duplicates (later entries of a key win) although
+    the schema says ``uniqueItems``; validation sees the list without repeats.
+    """
+    services = document.get("services") if isinstance(document, dict) else None
+    if not isinstance(services, dict):
+        return document
+    fixed: dict[str, Any] = {}
+    for name, service in services.items():
+        if isinstance(service, dict):
+            service = dict(service)
+            for key in _KEY_VALUE_LISTS:
+                items = service.get(key)
+                if isinstance(items, list):
+                    service[key] = [item for index, item in enumerate(items) if item not in items[:index]]
+        fixed[name] = service
+    return {**document, "services": fixed}
+
+
 def _dotted(path: Any) -> str:
     return ".".join(str(p) for p in path)
 
 
 def validate_schema(document: Any, *, file: str = "app.compose") -> None:
     """Raise :class:`ConfigError` naming the offending key if ``document`` breaks the schema."""
-    plain = strip_tags(document)
+    plain = _dedupe_key_value_lists(strip_tags(document))
     for key in plain:
         if not isinstance(key, str):
             raise ConfigError(f"validating {file}: non-string key at top level: {key!r}", file=file)

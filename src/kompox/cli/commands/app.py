@@ -18,6 +18,16 @@ def app_target_options(func: Any) -> Any:
     return click.option("-A", "--app-id", default="", help=APP_TARGET_HELP)(func)
 
 
+def env_file_option(func: Any) -> Any:
+    return click.option(
+        "--env-file",
+        "env_file",
+        multiple=True,
+        metavar="PATH",
+        help="Read compose variables from this file instead of .env next to the compose file (repeatable).",
+    )(func)
+
+
 def _write(path: str, text: str) -> None:
     if path == "-":
         sys.stdout.write(text)
@@ -35,12 +45,16 @@ def _write(path: str, text: str) -> None:
 @app_target_options
 @click.option("--out-compose", default="", metavar="PATH", help="Write the normalised compose YAML ('-' = stdout).")
 @click.option("--out-manifest", default="", metavar="PATH", help="Write the Kubernetes manifest ('-' = stdout).")
-def validate_cmd(app_id: str, app_name: str, out_compose: str, out_manifest: str) -> None:
+@env_file_option
+def validate_cmd(app_id: str, app_name: str, out_compose: str, out_manifest: str, env_file: tuple[str, ...]) -> None:
     """Validate the compose app and generate its Kubernetes manifest.
 
     Warnings (e.g. a volume with no assigned disk yet) are printed to stderr and
     logged; the manifest is still written, with unbound volumes marked.  Any
-    error fails the command and nothing is written.
+    error fails the command and no manifest is written; the normalised compose
+    (--out-compose) is written whenever the compose file loaded, so a refused
+    conversion can be inspected.  Variables come from .env next to the compose
+    file, as in docker compose, or from --env-file instead.
 
     \b
     Examples:
@@ -48,17 +62,16 @@ def validate_cmd(app_id: str, app_name: str, out_compose: str, out_manifest: str
       kompoxops app validate --out-manifest - | less
       kompoxops app validate -A /ws/w1/prv/k3s1/cls/home/app/gitea --out-manifest gitea.yaml
     """
-    from kompox.cli.validate import run_validate
+    from kompox.cli.validate import collect_validation, normalised_compose_yaml, raise_on_errors
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    result = run_validate(rt, app_id, app_name)
+    result = collect_validation(rt, app_id, app_name, env_file)
     if out_compose:
-        from kompox.cli.validate import normalised_compose_yaml
-
         text = normalised_compose_yaml(result)
         if text:
             _write(out_compose, text if text.startswith("---\n") else "---\n" + text)
+    raise_on_errors(result)
     if out_manifest and result.objects:
         _write(out_manifest, result.manifest())
 
@@ -89,8 +102,16 @@ def _seconds(text: str) -> float:
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the Deployment to roll out.")
 @click.option("--timeout", default="5m", show_default=True, metavar="DURATION", help="Rollout wait limit.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+@env_file_option
 def deploy_cmd(
-    app_id: str, app_name: str, bootstrap_disks: bool, update_dns: bool, wait: bool, timeout: str, quiet: bool
+    app_id: str,
+    app_name: str,
+    bootstrap_disks: bool,
+    update_dns: bool,
+    wait: bool,
+    timeout: str,
+    quiet: bool,
+    env_file: tuple[str, ...],
 ) -> None:
     """Apply the app's manifests to the cluster and wait for the rollout.
 
@@ -121,6 +142,7 @@ def deploy_cmd(
         wait=wait,
         timeout=_seconds(timeout),
         quiet=quiet,
+        env_files=env_file,
     )
 
 

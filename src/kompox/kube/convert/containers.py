@@ -9,6 +9,7 @@ from kompox.compose.model import Service
 from kompox.domain.model import AppVolume
 from kompox.kube.convert.configs import FileMounts
 from kompox.kube.convert.errors import ConversionError
+from kompox.kube.convert.images import container_image
 from kompox.kube.convert.names import AppNames
 from kompox.kube.convert.volumes import Mount
 
@@ -68,7 +69,7 @@ def container(
     """Build the container of one service."""
     sub_paths = {(m.volume, m.sub_path) for m in volume_mounts if m.sub_path}
     kept, warnings = resolve_target_conflicts(service.name, volume_mounts, files, app_volumes)
-    out: dict[str, Any] = {"name": service.name, "image": service.image}
+    out: dict[str, Any] = {"name": service.name, "image": container_image(service)}
     if service.entrypoint:
         out["command"] = list(service.entrypoint)
     if service.command:

@@ -31,8 +31,8 @@ def parse_dotenv(text: str) -> dict[str, str]:
         line = raw[:-1] if raw.endswith("\r") else raw
         if len(line.encode("utf-8")) > MAX_DOTENV_LINE:
             raise ConversionError(f".env line {number} too long")
-        if line == "" or line.startswith("#"):
-            continue
+        if line.strip() == "" or line.lstrip().startswith("#"):
+            continue  # blank and (indented) comment lines, as docker compose skips them
         if line.startswith("export "):
             line = line[len("export ") :]
         key, sep, value = line.partition("=")
