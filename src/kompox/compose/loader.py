@@ -55,7 +55,10 @@ def _read_text(read_file: FileReader | None, path: str, what: str) -> str:
         raise ConfigError(f"{what} {path} not found", file=path) from None
     except OSError as exc:
         raise ConfigError(f"reading {what} {path}: {exc.strerror or exc}", file=path) from None
-    return data.decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{what} {path} is not valid UTF-8 (byte {exc.start})", file=path) from None
 
 
 def parse_documents(text: str, file: str) -> list[dict[str, Any]]:
@@ -76,6 +79,7 @@ class _Loader:
         self.variables = variables
         self.read_file = read_file
         self.warnings = warnings
+        self.including: list[str] = []  # the include chain being loaded, root file first
 
     def prepare(self, document: dict[str, Any], file: str) -> dict[str, Any]:
         """Interpolate, validate and canonicalise one document."""
@@ -98,13 +102,18 @@ class _Loader:
         return merged
 
     def load_text(self, text: str, file: str) -> dict[str, Any]:
-        merged: dict[str, Any] = {}
-        for document in parse_documents(text, file):
-            include = document.pop("include", None)
-            merged = merge(merged, self.process(document, file))
-            if include:
-                merged = self._include(merged, include, file)
-        return merged
+        # the root file's include key is its name relative to the working directory (where it lives)
+        self.including.append(posixpath.normpath(file if self.including else posixpath.basename(file)))
+        try:
+            merged: dict[str, Any] = {}
+            for document in parse_documents(text, file):
+                include = document.pop("include", None)
+                merged = merge(merged, self.process(document, file))
+                if include:
+                    merged = self._include(merged, include, file)
+            return merged
+        finally:
+            self.including.pop()
 
     def _include(self, project: dict[str, Any], include: Any, file: str) -> dict[str, Any]:
         paths: list[str] = []
@@ -119,6 +128,9 @@ class _Loader:
         result = dict(project)
         for path in paths:
             path = posixpath.normpath(path)
+            if path in self.including:
+                chain = " -> ".join([*self.including, path])
+                raise ConfigError(f"circular include: {chain}", file=file, field="include")
             included = self.load_text(_read_text(self.read_file, path, "included file"), path)
             directory = posixpath.dirname(path)
             for kind in ("services", "volumes", "configs", "secrets", "networks"):

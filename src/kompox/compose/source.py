@@ -7,15 +7,18 @@ callable the caller passes (``local_file_reader`` builds one for a directory).
 
 from __future__ import annotations
 
-import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from kompox.domain.errors import ConfigError
+from kompox.kom.fs import read_regular_file
 
 AbsoluteReader = Callable[[str], bytes]
+
+# Cap on the bytes read from one compose-side file (compose.yml, extends/include files, env files).
+MAX_COMPOSE_FILE_SIZE = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ def resolve_compose_source(compose: str, ref_base: str, read_file: AbsoluteReade
         data = read_file(full)
     except OSError as exc:
         raise ConfigError(f'reading compose file "{full}": {exc.strerror or exc}') from None
-    return ComposeSource(text=data.decode("utf-8"), working_dir=posixpath.dirname(full), file=rel)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f'reading compose file "{full}": not valid UTF-8 (byte {exc.start})') from None
+    return ComposeSource(text=text, working_dir=posixpath.dirname(full), file=rel)
 
 
 def local_file_reader(directory: str) -> Callable[[str], bytes]:
@@ -81,7 +88,6 @@ def local_file_reader(directory: str) -> Callable[[str], bytes]:
 
     def read(path: str) -> bytes:
         full = path if posixpath.isabs(path) else posixpath.join(directory, path)
-        with open(os.fspath(full), "rb") as handle:
-            return handle.read()
+        return read_regular_file(full, MAX_COMPOSE_FILE_SIZE)
 
     return read

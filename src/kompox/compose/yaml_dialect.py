@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kompox.domain.errors import ConfigError
+from kompox.domain.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 _TAG = "tag:yaml.org,2002:"
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -193,17 +195,78 @@ class _Builder:
         return result
 
 
+class _DepthLimitedComposer(Composer):  # type: ignore[misc]
+    """ruamel's composer, refusing nesting deeper than :data:`MAX_YAML_DEPTH` (its recursion has no limit)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH + 1:  # the root node is at depth 0
+                line = self.parser.peek_event().start_mark.line + 1
+                raise ConfigError(f"yaml: document nests deeper than {MAX_YAML_DEPTH} levels", line=line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def check_expansion(root: Node) -> None:
+    """Refuse a node graph that expands to more than :data:`MAX_YAML_NODES` nodes or whose alias contains itself.
+
+    Aliases are shared nodes, so the graph itself is small; but every later
+    step (interpolation, schema, merge) walks the expanded tree, so an alias
+    bomb is refused here by counting each node once per use.  Sizes of shared
+    nodes are memoised, keeping this check linear in the graph.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node) -> int:
+        key = id(node)
+        known = sizes.get(key)
+        if known is not None:
+            return known
+        if key in active:
+            anchor = getattr(node, "anchor", None)
+            name = f' "{anchor}"' if isinstance(anchor, str) else ""
+            raise ConfigError(f"yaml: anchor{name} value contains itself")
+        active.add(key)
+        total = 1
+        if isinstance(node, SequenceNode):
+            for child in node.value:
+                total += size(child)
+                if total > MAX_YAML_NODES:
+                    break
+        elif isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                total += size(key_node) + size(value_node)
+                if total > MAX_YAML_NODES:
+                    break
+        active.discard(key)
+        if total > MAX_YAML_NODES:
+            raise ConfigError(f"yaml: document expands to more than {MAX_YAML_NODES} nodes (alias bomb?)")
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
 def load_documents(text: str, *, file: str = "app.compose") -> list[Any]:
     """Parse every YAML document of ``text`` into plain values (empty documents are skipped)."""
     yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _DepthLimitedComposer
     try:
         nodes = [n for n in yaml.compose_all(text) if n is not None]
     except YAMLError as exc:
         detail = " ".join(str(exc).split())
         raise ConfigError(f"yaml: {detail}", file=file) from exc
+    except ConfigError as exc:
+        raise ConfigError(exc.message, file=file, line=exc.line) from None
     documents: list[Any] = []
     for node in nodes:
         try:
+            check_expansion(node)
             documents.append(_Builder().build(node))
         except ConfigError as exc:
             raise ConfigError(exc.message, file=file) from exc

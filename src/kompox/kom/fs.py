@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat as stat_mod
 from dataclasses import dataclass
@@ -33,7 +34,9 @@ class FileSystem(Protocol):
 
     def listdir(self, path: str) -> list[str]: ...
 
-    def read_bytes(self, path: str) -> bytes: ...
+    def read_bytes(self, path: str, limit: int) -> bytes:
+        """The bytes of the regular file ``path``; at most ``limit`` bytes are read (more is an error)."""
+        ...
 
 
 def _info(st: os.stat_result) -> FileInfo:
@@ -60,12 +63,69 @@ class LocalFileSystem:
     def listdir(self, path: str) -> list[str]:
         return os.listdir(path)  # noqa: PTH208
 
-    def read_bytes(self, path: str) -> bytes:
-        with open(path, "rb") as fh:
-            return fh.read()
+    def read_bytes(self, path: str, limit: int) -> bytes:
+        return read_regular_file(path, limit)
 
 
 LOCAL_FS = LocalFileSystem()
+
+# Cap for a single settings file (kompoxapp.yml, config.yml, kompoxops.yml): far above any real one.
+MAX_SETTINGS_FILE_SIZE = 10 * 1024 * 1024
+
+_READ_CHUNK = 1 << 20
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
+
+
+def _kind_name(mode: int) -> str:
+    for test, name in (
+        (stat_mod.S_ISCHR, "a character device"),
+        (stat_mod.S_ISBLK, "a block device"),
+        (stat_mod.S_ISFIFO, "a FIFO"),
+        (stat_mod.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _require_regular(mode: int, path: str) -> None:
+    if stat_mod.S_ISREG(mode):
+        return
+    if stat_mod.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", path)
+    kind = _kind_name(mode)
+    text = kind if kind.startswith("not ") else f"not a regular file (it is {kind})"
+    raise OSError(errno.EINVAL, text, path)
+
+
+def read_regular_file(path: str, limit: int) -> bytes:
+    """The bytes of the regular file ``path`` (symlinks followed), never more than ``limit``.
+
+    Devices, FIFOs and sockets are refused before anything is read: the file
+    is opened non-blocking (a FIFO without a writer cannot hang the open) and
+    checked with ``fstat`` on the open descriptor, so a swap after the first
+    check is caught too.  The cap counts the bytes actually read, not the size
+    ``stat`` reports (which is 0 for ``/dev/zero`` and for files that grow).
+    Errors are ``OSError`` values whose ``strerror`` reads well after a path.
+    """
+    _require_regular(os.stat(path).st_mode, path)  # noqa: PTH116
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        _require_regular(os.fstat(fd).st_mode, path)
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, _READ_CHUNK))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    finally:
+        os.close(fd)
+    if remaining <= 0:
+        raise OSError(errno.EFBIG, f"exceeds maximum size ({limit} bytes)", path)
+    return b"".join(chunks)
 
 
 def exists(fs: FileSystem, path: str) -> bool:

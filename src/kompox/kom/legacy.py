@@ -41,7 +41,7 @@ from kompox.domain.model import (
 from kompox.domain.naming import dns1123_label_errors
 from kompox.kom.convert import KomResources
 from kompox.kom.errors import raise_if
-from kompox.kom.fs import LOCAL_FS, FileSystem, clean_join, dir_of, os_error_text
+from kompox.kom.fs import LOCAL_FS, MAX_SETTINGS_FILE_SIZE, FileSystem, clean_join, dir_of, os_error_text
 from kompox.kom.kinds import ListOf, Obj, decode, format_path
 from kompox.kom.quantity import QuantityError, quantity_to_int64
 from kompox.kom.resource_id import quote
@@ -149,7 +149,7 @@ def load_legacy_file(
     """Read and validate ``path`` (relative to ``cwd``)."""
     abs_path = clean_join(str(cwd), path)
     try:
-        data = fs.read_bytes(abs_path)
+        data = fs.read_bytes(abs_path, MAX_SETTINGS_FILE_SIZE)
     except OSError as exc:
         raise ConfigError(
             f"failed to load config from {path}: failed to read file {path}: {os_error_text(exc)}", file=path

@@ -21,17 +21,24 @@ from pathlib import Path
 
 from kompox.domain.errors import ConfigError, ValidationError
 from kompox.kom.convert import KomResources, convert_documents
-from kompox.kom.discovery import Discovery, KomPathSelection, PathEntry, discover_kom_files, select_kom_paths
+from kompox.kom.discovery import (
+    MAX_FILE_SIZE,
+    Discovery,
+    KomPathSelection,
+    PathEntry,
+    discover_kom_files,
+    select_kom_paths,
+)
 from kompox.kom.document import FileLoad, KomDocument, load_documents
 from kompox.kom.errors import raise_if
-from kompox.kom.fs import LOCAL_FS, FileSystem, clean_join, dir_of, os_error_text
+from kompox.kom.fs import LOCAL_FS, MAX_SETTINGS_FILE_SIZE, FileSystem, clean_join, dir_of, os_error_text
 from kompox.kom.kinds import format_path
 from kompox.kom.project import ProjectEnv
 from kompox.kom.resource_id import KIND_APP, KIND_DEFAULTS, ResourceIDError, parse_resource_id, quote
 from kompox.kom.validate import validate_documents
 
 DEFAULT_APP_FILE = "./kompoxapp.yml"
-APP_FILE_MAX_SIZE = 10 * 1024 * 1024
+APP_FILE_MAX_SIZE = MAX_SETTINGS_FILE_SIZE
 
 
 class Mode(Enum):
@@ -85,15 +92,6 @@ def app_file_path(kom_app: str | None, env: Mapping[str, str]) -> str:
     return env.get("KOMPOX_KOM_APP", "") or DEFAULT_APP_FILE
 
 
-def _read(fs: FileSystem, path: str, limit: int) -> bytes:
-    info = fs.stat(path)
-    if info.is_dir:
-        raise IsADirectoryError(21, "is a directory")
-    if info.size > limit:
-        raise OSError(27, f"exceeds maximum size ({limit} bytes)")
-    return fs.read_bytes(path)
-
-
 def _load_app_file(state: KomState, fs: FileSystem, explicit: bool) -> FileLoad | None:
     path = state.app_file
     abs_path = clean_join(str(state.cwd), path) if path else ""
@@ -108,7 +106,7 @@ def _load_app_file(state: KomState, fs: FileSystem, explicit: bool) -> FileLoad 
     except OSError:
         pass  # e.g. a symlink loop: reported by the read below
     try:
-        data = _read(fs, abs_path, APP_FILE_MAX_SIZE)
+        data = fs.read_bytes(abs_path, APP_FILE_MAX_SIZE)
     except OSError as exc:
         raise ConfigError(f"failed to load kompoxapp.yml from {quote(path)}: {os_error_text(exc)}", file=path) from None
     loaded = load_documents(path, data)
@@ -145,7 +143,7 @@ def _load_kom_files(discovery: Discovery, fs: FileSystem, state: KomState) -> li
     errors: list[ValidationError] = []
     for path in discovery.files:
         try:
-            data = fs.read_bytes(path)
+            data = fs.read_bytes(path, MAX_FILE_SIZE)
         except OSError as exc:
             errors.append(ConfigError(f"failed to load KOM from {quote(path)}: {os_error_text(exc)}", file=path))
             continue

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompox.domain.errors import ConfigError
-from kompox.kom.fs import LOCAL_FS, FileSystem, clean_join, os_error_text
+from kompox.kom.fs import LOCAL_FS, MAX_SETTINGS_FILE_SIZE, FileSystem, clean_join, os_error_text
 from kompox.kom.kinds import Obj, decode, format_path
 from kompox.kom.resource_id import quote
 from kompox.kom.yaml_stream import Schema, StreamSyntaxError, parse_single
@@ -162,7 +162,7 @@ def resolve_project(
 def load_project_config(path: str, fs: FileSystem = LOCAL_FS) -> ProjectConfig:
     """Read ``config.yml`` if it exists; a missing file gives the defaults."""
     try:
-        data = fs.read_bytes(path)
+        data = fs.read_bytes(path, MAX_SETTINGS_FILE_SIZE)
     except FileNotFoundError:
         return ProjectConfig()
     except OSError as exc:

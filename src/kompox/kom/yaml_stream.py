@@ -23,12 +23,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from kompox.domain.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 from kompox.kom.scalar import scalar_to_string
 
 Path = tuple[str | int, ...]
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_NODES = 1_000_000
+MAX_NODES = MAX_YAML_NODES
 
 
 class Schema(Enum):
@@ -216,6 +217,10 @@ class _Builder:
         self.budget -= 1
         if self.budget < 0:
             raise StreamSyntaxError(f"document expands to more than {MAX_NODES} nodes (alias bomb?)", self.offset)
+        if len(path) > MAX_YAML_DEPTH:
+            raise StreamSyntaxError(
+                f"document nests deeper than {MAX_YAML_DEPTH} levels", node.start_mark.line + self.offset
+            )
         self.lines[path] = node.start_mark.line + self.offset
         if isinstance(node, ScalarNode):
             if self.raw is not None:

@@ -114,7 +114,7 @@ def deploy_gate(result: AppValidation) -> list[dict[str, Any]]:
 
 
 def _message(err: BaseException) -> str:
-    return err.message if isinstance(err, ValidationError) else str(err)
+    return err.located() if isinstance(err, ValidationError) else str(err)
 
 
 def _load(source: ProjectSource, result: AppValidation) -> Project | None:

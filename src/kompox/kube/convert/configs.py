@@ -96,9 +96,14 @@ def _read_file(path: str, is_secret: bool, ref_base: str, working_dir: str | Non
         raise ConversionError(f"symlink not allowed: {path}")
     if info.kind is FileKind.DIRECTORY:
         raise ConversionError(f"directory not allowed: {path}")
+    if info.kind is FileKind.OTHER:
+        raise ConversionError(f"not a regular file: {path}")
     if info.size > MAX_CONTENT:
         raise ConversionError(f"file size {info.size} exceeds limit {MAX_CONTENT} (1 MiB): {path}")
-    data = files.read(full)
+    try:
+        data = files.read(full)
+    except OSError as err:
+        raise ConversionError(f"read failed: {path}: {err.strerror or err}") from err
     if len(data) > MAX_CONTENT:
         raise ConversionError(f"file size {len(data)} exceeds limit {MAX_CONTENT} (1 MiB): {path}")
     if not is_secret and not is_text(data):

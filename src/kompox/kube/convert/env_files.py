@@ -172,4 +172,10 @@ def _read_env_file(path: str, required: bool, working_dir: str | None, files: Fi
         raise ConversionError(f"env_file symlink not allowed: {path}")
     if info.kind is FileKind.DIRECTORY:
         raise ConversionError(f"env_file is directory: {path}")
-    return parse_env_file(path, files.read(full))
+    if info.kind is FileKind.OTHER:
+        raise ConversionError(f"env_file is not a regular file: {path}")
+    try:
+        data = files.read(full)
+    except OSError as err:
+        raise ConversionError(f"env_file read failed: {path}: {err.strerror or err}") from err
+    return parse_env_file(path, data)

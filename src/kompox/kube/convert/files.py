@@ -17,6 +17,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
+from kompox.kom.fs import read_regular_file
+
+# Cap on the bytes read from one local file (env files, config/secret files): the
+# converter's own limits (1 MiB objects) are far below it, so it only stops hostile input.
+MAX_READ = 10 * 1024 * 1024
+
 
 class FileKind(Enum):
     FILE = "file"
@@ -80,7 +86,7 @@ class LocalFiles:
         return FileInfo(_kind(st.st_mode), st.st_size)
 
     def read(self, path: str) -> bytes:
-        return Path(path).read_bytes()
+        return read_regular_file(path, MAX_READ)
 
     def cwd_kind(self, path: str) -> FileKind | None:
         full = Path(self._cwd, path) if self._cwd else Path(path)
