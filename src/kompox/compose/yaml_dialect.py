@@ -195,7 +195,7 @@ class _Builder:
         return result
 
 
-class _DepthLimitedComposer(Composer):  # type: ignore[misc]
+class _DepthLimitedComposer(Composer):
     """ruamel's composer, refusing nesting deeper than :data:`MAX_YAML_DEPTH` (its recursion has no limit)."""
 
     _depth = 0
