@@ -152,7 +152,7 @@ def test_internal_errors_are_one_line_and_debug_shows_traceback(
     def boom() -> None:
         raise RuntimeError("kaboom\nsecond line")
 
-    monkeypatch.setattr(project.platform, "python_version", boom)
+    monkeypatch.setattr(project, "version_text", boom)
     assert run(["version"]) == 1
     err = capsys.readouterr().err
     assert err.splitlines()[0] == "Error: internal error: RuntimeError: kaboom second line"

@@ -54,20 +54,6 @@ _GLOBAL_LONG: dict[str, tuple[str, bool, bool]] = {
 }
 _GLOBAL_SHORT: dict[str, str] = {"-C": "--chdir"}
 
-GLOBAL_FLAGS_HELP = """\
-Global Flags:
-  -C, --chdir DIR          change to DIR before doing anything (like git -C)
-      --kompox-root DIR    project directory (env KOMPOX_ROOT; default: upward search for .kompox/)
-      --kompox-dir DIR     Kompox directory (env KOMPOX_DIR; default $KOMPOX_ROOT/.kompox)
-      --kom-path PATH      KOM file or directory, repeatable (env KOMPOX_KOM_PATH)
-      --kom-app PATH       Kompox app file (env KOMPOX_KOM_APP; default ./kompoxapp.yml)
-      --db-url URL         legacy store when no KOM is found (default file:kompoxops.yml)
-      --log-format F       json | human (env KOMPOX_LOG_FORMAT)
-      --log-level L        debug | info | warn | error (env KOMPOX_LOG_LEVEL)
-      --log-output O       '' = log file in the log dir, '-' = stderr, 'none', or a path
-      --debug              show a traceback on errors"""
-
-
 def _set(flags: GlobalFlags, long: str, value: str | None) -> None:
     attr, takes_value, repeatable = _GLOBAL_LONG[long]
     if not takes_value:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kompox.cli.argv import GLOBAL_FLAGS_HELP
+from kompox.cli.quick import GLOBAL_FLAGS_HELP
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import NotImplementedYetError
 

@@ -16,36 +16,9 @@ import click
 from kompox import __version__
 from kompox.cli.argv import CommandTree, GlobalFlags, UsageError, extract_global_flags, reorder_command_words
 from kompox.cli.base import CONTEXT_SETTINGS, KompoxGroup
+from kompox.cli.quick import ROOT_COMMANDS, ROOT_HELP
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import ExitCode, KompoxError, ValidationError
-
-ROOT_HELP = """kompoxops runs stateful Docker Compose applications on managed Kubernetes.
-
-\b
-Examples:
-  kompoxops init                                  # create .kompox/ here
-  kompoxops app validate --out-manifest -          # print the app's Kubernetes manifest
-  kompoxops -A /ws/w1/prv/aks1/cls/c1/app/app1 app deploy
-  kompoxops cluster status --cluster-id /ws/w1/prv/aks1/cls/c1
-  kompoxops disk list -V db --format json
-"""
-
-
-# name -> (module, attribute, short help); loaded only when the command is used
-ROOT_COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("kompox.cli.commands.project", "init_cmd", "Create the .kompox/ project directory."),
-    "version": ("kompox.cli.commands.project", "version_cmd", "Print build information."),
-    "config": ("kompox.cli.commands.config", "config_cmd", "Summarise a legacy kompoxops.yml."),
-    "cluster": ("kompox.cli.commands.cluster", "build_cluster", "Provision and operate the Kubernetes cluster."),
-    "app": ("kompox.cli.commands.app", "build_app", "Validate, deploy and operate the app."),
-    "secret": ("kompox.cli.commands.groups", "build_secret", "Manage env override and image pull Secrets."),
-    "dns": ("kompox.cli.commands.dns", "build_dns", "Apply or remove the DNS records of the app."),
-    "disk": ("kompox.cli.commands.disk", "build_disk", "Manage the cloud disks (or file shares) of volumes."),
-    "snapshot": ("kompox.cli.commands.snapshot", "build_snapshot", "Manage snapshots of the app's volumes."),
-    "box": ("kompox.cli.commands.groups", "build_box", "Maintenance box pods attached to the app."),
-    "admin": ("kompox.cli.commands.admin", "build_admin", "Direct CRUD on the resource store."),
-    "completion": ("kompox.cli.commands.completion", "completion_cmd", "Print a shell completion script."),
-}
 
 
 class RootGroup(KompoxGroup):

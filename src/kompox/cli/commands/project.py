@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import platform
-import sys
 from pathlib import Path
 
 import click
 
-from kompox import __version__
 from kompox.cli.base import KompoxCommand, runtime
+from kompox.cli.quick import version_text
 from kompox.domain.errors import ConfigError
 
 CONFIG_TEMPLATE = "version: 1\nstore:\n  type: local\n"
@@ -55,8 +53,4 @@ def version_cmd() -> None:
 
     Unlike upstream, this works outside a Kompox project.
     """
-    click.echo(f"kompoxops version {__version__}")
-    click.echo("  commit: unknown")
-    click.echo("  built: unknown")
-    click.echo(f"  python: {platform.python_version()}")
-    click.echo(f"  platform: {sys.platform}/{platform.machine().lower()}")
+    click.echo(version_text(), nl=False)
