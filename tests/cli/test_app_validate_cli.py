@@ -12,6 +12,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from kompox.kube.convert.object_check import check_objects
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 sys.path.insert(0, str(ROOT / "tests" / "kom"))
@@ -53,6 +55,7 @@ def test_examples_validate_to_schema_valid_deterministic_manifests(example: Path
     assert "Deployment" in kinds and "Ingress" in kinds
     for doc in docs:
         kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+    assert [v.text() for v in check_objects(docs)] == []
     # volumes cannot be bound on k3s: warned, named, and no PV/PVC is emitted
     assert "unbound" in first.stderr and "PersistentVolume" not in kinds
     again = kompoxops("-C", str(example), "app", "validate", "--out-manifest", "-")

@@ -28,6 +28,7 @@ from kompox.domain.model import (
     Workspace,
 )
 from kompox.kube.convert import Conversion, MemoryFiles, VolumeBinding, convert, to_yaml
+from kompox.kube.convert.object_check import check_objects
 
 K8S_VERSION = "1.37.0"
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden" / "convert"
@@ -60,6 +61,8 @@ def k8s_validate(objects: list[dict[str, Any]]) -> None:
     assert objects, "nothing to validate"
     for obj in objects:
         kubernetes_validate.validate(obj, K8S_VERSION, strict=True)
+    # and the project's own API-server rules (per object: some tests validate variants of one object)
+    assert [v.text() for obj in objects for v in check_objects([obj])] == []
 
 
 def port(published: int | str, target: int) -> ServicePort:

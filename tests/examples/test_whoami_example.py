@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from kompox.cli.main import run
+from kompox.kube.convert.object_check import check_objects
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "kube"))
@@ -69,8 +70,10 @@ def test_whoami_validates_to_its_golden_manifest(walk: Walk) -> None:
     code, out, err = walk.run("app", "validate", "--out-manifest", "-")
     assert code == 0, err
     assert err == ""  # no volumes: nothing to warn about
-    for doc in yaml.safe_load_all(out):
+    docs = list(yaml.safe_load_all(out))
+    for doc in docs:
         kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+    assert [v.text() for v in check_objects(docs)] == []
     if REGEN:
         GOLDEN.write_text(out, encoding="utf-8")
     assert out == GOLDEN.read_text(encoding="utf-8")

@@ -83,14 +83,14 @@ def collect_validation(rt: Runtime, app_id: str, app_name: str, env_files: tuple
 
 def raise_on_errors(result: AppValidation) -> None:
     if not result.ok:
-        messages = "; ".join(i.message for i in result.errors)
         raise ValidationError(
-            f"validation failed ({len(result.errors)} errors): {messages}", document=f"App/{result.app.name}"
+            f"validation failed ({len(result.errors)} errors, one per 'Invalid:' line above)",
+            document=f"App/{result.app.name}",
         )
 
 
 def report(result: AppValidation) -> None:
-    """Log every issue and print warnings to stderr (upstream only logs them)."""
+    """Log every issue; print warnings and one ``Invalid:`` line per error to stderr (upstream only logs)."""
     for warning in result.project.warnings if result.project else []:
         log.warning(warning, extra={"attrs": {"app": result.app.name, "code": "compose_feature_ignored"}})
         sys.stderr.write(f"Warning: {warning}\n")
@@ -98,6 +98,7 @@ def report(result: AppValidation) -> None:
         attrs = {"attrs": {"app": result.app.name, "code": issue.code}}
         if issue.severity is Severity.ERROR:
             log.error(issue.message, extra=attrs)
+            sys.stderr.write(f"Invalid: {' '.join(issue.message.splitlines())}\n")
             continue
         log.warning(issue.message, extra=attrs)
         sys.stderr.write(f"Warning: {issue.message}\n")

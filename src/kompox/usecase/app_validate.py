@@ -28,6 +28,8 @@ from kompox.compose.model import Project
 from kompox.domain.errors import KompoxError, NotSupportedError, ValidationError
 from kompox.domain.model import App, AppVolume, Cluster, NodePool, Provider, VolumeClass, VolumeDisk, Workspace
 from kompox.kube.convert import Conversion, ConversionError, FileSource, VolumeBinding, convert, to_yaml
+from kompox.kube.convert.object_check import check_objects
+from kompox.kube.convert.origins import explain
 from kompox.usecase.nodepool import scheduling_gaps
 
 DiskLister = Callable[[AppVolume], list[VolumeDisk]]
@@ -254,4 +256,30 @@ def validate_app(
             + ", ".join(conversion.unbound_volumes),
         )
     result.conversion = conversion
+    _check_objects(result, conversion, app, cluster, loaded)
     return result
+
+
+def compose_label(app: App) -> str:
+    """How messages name the compose file: its ``file:`` path, or ``app.compose`` for inline text."""
+    return app.compose[len("file:"):] if app.compose.startswith("file:") else "app.compose"
+
+
+def _check_objects(
+    result: AppValidation, conversion: Conversion, app: App, cluster: Cluster | None, project: Project
+) -> None:
+    """The API server's rules on every generated object; one ERROR per compose/KOM origin."""
+    violations = check_objects(conversion.objects)
+    if not violations:
+        return
+    lines = explain(
+        violations,
+        conversion.objects,
+        names=conversion.names,
+        app=app,
+        cluster=cluster,
+        project=project,
+        compose_file=compose_label(app),
+    )
+    for line in lines:
+        result.add(Severity.ERROR, "kubernetes_validation_failed", line)
