@@ -82,23 +82,32 @@ def collect_validation(rt: Runtime, app_id: str, app_name: str, env_files: tuple
 
 
 def raise_on_errors(result: AppValidation) -> None:
-    if not result.ok:
+    """One error: the ``Error:`` line carries it; several: :func:`report` printed one ``Invalid:`` line each."""
+    errors = result.errors
+    if len(errors) == 1:
+        raise ValidationError(f"validation failed (1 errors): {errors[0].message}", document=f"App/{result.app.name}")
+    if errors:
         raise ValidationError(
-            f"validation failed ({len(result.errors)} errors, one per 'Invalid:' line above)",
+            f"validation failed ({len(errors)} errors, one per 'Invalid:' line above)",
             document=f"App/{result.app.name}",
         )
 
 
 def report(result: AppValidation) -> None:
-    """Log every issue; print warnings and one ``Invalid:`` line per error to stderr (upstream only logs)."""
+    """Log every issue; print warnings, and one ``Invalid:`` line per error when there are several, to stderr.
+
+    (Upstream only logs.)  A single error is printed by the final ``Error:`` line alone.
+    """
     for warning in result.project.warnings if result.project else []:
         log.warning(warning, extra={"attrs": {"app": result.app.name, "code": "compose_feature_ignored"}})
         sys.stderr.write(f"Warning: {warning}\n")
+    several = len(result.errors) > 1
     for issue in result.issues:
         attrs = {"attrs": {"app": result.app.name, "code": issue.code}}
         if issue.severity is Severity.ERROR:
             log.error(issue.message, extra=attrs)
-            sys.stderr.write(f"Invalid: {' '.join(issue.message.splitlines())}\n")
+            if several:
+                sys.stderr.write(f"Invalid: {' '.join(issue.message.splitlines())}\n")
             continue
         log.warning(issue.message, extra=attrs)
         sys.stderr.write(f"Warning: {issue.message}\n")
