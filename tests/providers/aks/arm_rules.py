@@ -15,6 +15,7 @@ in the history and ``main`` stays green.
 from __future__ import annotations
 
 STORAGE_FILE = "specification/storage/resource-manager/Microsoft.Storage/stable/2023-05-01/file.json"
+INCREMENTAL_DOCS = "docs: https://learn.microsoft.com/azure/virtual-machines/disks-incremental-snapshots"
 COMPUTE_DISK = "specification/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2024-03-02/disk.json"
 
 ARM_RULES: dict[str, str] = {
@@ -26,9 +27,26 @@ ARM_RULES: dict[str, str] = {
         f"{COMPUTE_DISK}: DiskProperties.diskSizeGB - with a createOption other than Empty a size is a resize, "
         "and a resize 'can only increase the disk's size': a Copy/Restore never yields a disk smaller than its source"
     ),
+    "snapshot-incremental-for-v2-ultra": (
+        f"{INCREMENTAL_DOCS} (Premium SSD v2 and Ultra Disks support only incremental snapshots); "
+        f"{COMPUTE_DISK}: SnapshotProperties.incremental"
+    ),
+    "snapshot-usable-after-copy": (
+        f"{INCREMENTAL_DOCS} (incremental snapshots of Premium SSD v2 / Ultra Disks are copied in the background "
+        "and cannot be used to create a disk until CompletionPercent is 100); "
+        f"{COMPUTE_DISK}: SnapshotProperties.completionPercent"
+    ),
+    "disk-performance-only-v2-ultra": (
+        f"{COMPUTE_DISK}: DiskProperties.diskIOPSReadWrite / diskMBpsReadWrite are 'only settable for UltraSSD "
+        "disks' (and Premium SSD v2, docs: https://learn.microsoft.com/azure/virtual-machines/disks-types)"
+    ),
 }
 
-PENDING: set[str] = set()
+PENDING: set[str] = {
+    "snapshot-incremental-for-v2-ultra",
+    "snapshot-usable-after-copy",
+    "disk-performance-only-v2-ultra",
+}
 
 
 def enforced_by_default() -> set[str]:

@@ -36,6 +36,7 @@ _COMPUTE = rf"{_RG}/providers/microsoft\.compute/(disks|snapshots)"
 _ACCOUNT = rf"{_RG}/providers/microsoft\.storage/storageaccounts/{_SEG}"
 _SHARES = rf"{_ACCOUNT}/fileservices/default/shares"
 _METADATA_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PERFORMANCE_SKUS = ("PremiumV2_LRS", "UltraSSD_LRS")
 _SHARE_NAME = re.compile(r"^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")
 
 
@@ -70,6 +71,7 @@ class FakeVolumeARM(FakeARM):
         self.page_size = page_size
         self.upper_rg_ids = upper_rg_ids
         self.running_polls = running_polls
+        self.copy_step = 50.0
         self.deployments: dict[str, dict[str, str]] = dict(deployments or {})
         self.now = START
         self.groups: dict[str, dict[str, Any]] = {}
@@ -237,6 +239,8 @@ class FakeVolumeARM(FakeARM):
             return _group_missing(rg)
         item = self.items.get(key)
         if method == "GET":
+            if item is not None:
+                self._copy_progress(item)
             return Reply(200, item) if item else _not_found(rtype, name)
         if method == "DELETE":
             if item is None:
@@ -265,12 +269,40 @@ class FakeVolumeARM(FakeARM):
         if body.get("location") != self.location:
             return error(400, "LocationNotAvailableForResourceType", f"location {body.get('location')}")
         size = props.get("diskSizeGB")
+        is_disk = rtype.lower() == "disks"
+        sku = str((body.get("sku") or {}).get("name") or "")
+        performance = [k for k in ("diskIOPSReadWrite", "diskMBpsReadWrite") if k in props]
+        if is_disk and performance and sku not in PERFORMANCE_SKUS and self.rule("disk-performance-only-v2-ultra"):
+            # ARM rule disk-performance-only-v2-ultra: diskIOPSReadWrite/diskMBpsReadWrite are "only settable
+            # for UltraSSD disks" (DiskRP/stable/2024-03-02/disk.json) and Premium SSD v2 (disks-types docs).
+            return error(400, "InvalidParameter", f"{', '.join(performance)} cannot be set on a {sku} disk.")
+        copying: float | None = None
         if creation.get("createOption") == "Copy":
             source = self.by_id(creation.get("sourceResourceId", ""))
             if source is None:
                 return error(404, "NotFound", f"Resource {creation.get('sourceResourceId')} is not found.")
             if source["location"] != body["location"]:
                 return error(400, "BadRequest", "The source resource is in a different region.")
+            source_sku = str((source.get("sku") or {}).get("name") or "")
+            source_is_disk = source["type"].lower().endswith("/disks")
+            if not is_disk and source_is_disk and source_sku in PERFORMANCE_SKUS:
+                if props.get("incremental") is not True and self.rule("snapshot-incremental-for-v2-ultra"):
+                    # ARM rule snapshot-incremental-for-v2-ultra: Premium SSD v2 and Ultra Disks support only
+                    # incremental snapshots (docs: disks-incremental-snapshots; disk.json SnapshotProperties).
+                    return error(
+                        400, "BadRequest", f"Only incremental snapshots are supported for disks of SKU {source_sku}."
+                    )
+                copying = 0.0
+            percent = source["properties"].get("completionPercent")
+            if is_disk and percent is not None and percent < 100 and self.rule("snapshot-usable-after-copy"):
+                # ARM rule snapshot-usable-after-copy: an incremental snapshot of a Premium SSD v2 / Ultra disk
+                # is copied in the background and cannot be a disk's source before completionPercent is 100
+                # (docs: disks-incremental-snapshots; disk.json SnapshotProperties.completionPercent).
+                return error(
+                    409,
+                    "OperationNotAllowed",
+                    f"Snapshot {source['name']} is not ready: its background copy is {percent:g}% complete.",
+                )
             source_size = int(source["properties"]["diskSizeGB"])
             if size and int(size) < source_size and self.rule("disk-copy-not-smaller"):
                 # ARM rule disk-copy-not-smaller: diskSizeGB on a Copy is a resize, and resizes "can only
@@ -301,8 +333,16 @@ class FakeVolumeARM(FakeARM):
         for extra in ("sku", "zones"):
             if extra in body:
                 item[extra] = body[extra]
+        if copying is not None:
+            item["properties"]["completionPercent"] = copying
         self.items[key] = item
         return self._lro(202, item)
+
+    def _copy_progress(self, item: dict[str, Any]) -> None:
+        """A background copy advances by :attr:`copy_step` percent on every GET of the snapshot."""
+        percent = item["properties"].get("completionPercent")
+        if percent is not None and percent < 100:
+            item["properties"]["completionPercent"] = min(100.0, percent + self.copy_step)
 
     # storage accounts and shares
     def _account(self, method: str, groups: tuple[str, ...], query: dict[str, str], body: Any) -> Reply:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from contract.volume.harness_aks import make_aks_driver
+from kompox.domain.errors import DriverValidationError
 from kompox.domain.model import App, AppVolume, Cluster
-from kompox.providers.aks import AKSDriver
+from kompox.providers.aks import AKSDriver, volume_backend_disk
 
 from . import volume_fixtures
 from .arm_rules import ARM_RULES
@@ -78,3 +79,39 @@ def test_restore_from_larger_snapshot_uses_the_source_size_and_says_so(
     (put,) = fake.seen("PUT", r".*/disks/k4x-b3wold_disk_db_r1_5z5nb0")
     assert put.body["properties"]["diskSizeGB"] == 64
     assert any("64 GiB" in line and "10 GiB" in line for line in lines), lines
+
+
+# point 3: Premium SSD v2 / Ultra snapshots are incremental and used only once copied -------------------
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 3: full snapshots of PremiumV2 disks, no wait for the copy")
+def test_premium_v2_snapshot_is_incremental_and_restore_waits_for_the_copy(
+    fake: FakeVolumeARM, cluster: Cluster, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(volume_backend_disk, "SNAPSHOT_POLL_INTERVAL", 0.0, raising=False)
+    lines: list[str] = []
+    driver = make_aks_driver(fake, progress=lines.append)
+    app.volumes.append(AppVolume("fast", 10 * GIB, options={"sku": "PremiumV2_LRS", "iops": 4000, "mbps": 200}))
+    driver.volume_disk_create(cluster, app, "fast", "d1", "")
+    fake.copy_step = 40.0  # 0 → 40 → 80 → 100 over three reads
+
+    driver.volume_snapshot_create(cluster, app, "fast", "s1", "")
+    (snap_put,) = fake.seen("PUT", r".*/snapshots/.*")
+    assert snap_put.body["properties"]["incremental"] is True
+    driver.volume_disk_create(cluster, app, "fast", "r1", "s1")
+
+    snapshot = fake.snapshot("k4x-b3wold_snap_fast_s1_5z5nb0")
+    assert snapshot is not None and snapshot["properties"]["completionPercent"] == 100
+    assert [line for line in lines if "background copy" in line], lines  # the wait was reported
+    restored = fake.disk("k4x-b3wold_disk_fast_r1_5z5nb0")
+    assert restored is not None and restored["properties"]["diskIOPSReadWrite"] == 4000
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 3: iops/mbps are sent with any SKU")
+def test_iops_on_a_sku_without_performance_settings_is_refused_before_any_call(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    app.volumes.append(AppVolume("slow", 10 * GIB, options={"sku": "Premium_LRS", "iops": 4000}))
+    with pytest.raises(DriverValidationError, match=r"iops.*PremiumV2_LRS.*UltraSSD_LRS.*Premium_LRS"):
+        driver.volume_disk_create(cluster, app, "slow", "d1", "")
+    assert fake.writes() == []
