@@ -42,11 +42,7 @@ ARM_RULES: dict[str, str] = {
     ),
 }
 
-PENDING: set[str] = {
-    "snapshot-incremental-for-v2-ultra",
-    "snapshot-usable-after-copy",
-    "disk-performance-only-v2-ultra",
-}
+PENDING: set[str] = set()
 
 
 def enforced_by_default() -> set[str]:

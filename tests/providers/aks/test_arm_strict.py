@@ -84,11 +84,10 @@ def test_restore_from_larger_snapshot_uses_the_source_size_and_says_so(
 # point 3: Premium SSD v2 / Ultra snapshots are incremental and used only once copied -------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 3: full snapshots of PremiumV2 disks, no wait for the copy")
 def test_premium_v2_snapshot_is_incremental_and_restore_waits_for_the_copy(
     fake: FakeVolumeARM, cluster: Cluster, app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(volume_backend_disk, "SNAPSHOT_POLL_INTERVAL", 0.0, raising=False)
+    monkeypatch.setattr(volume_backend_disk, "SNAPSHOT_POLL_INTERVAL", 0.0)
     lines: list[str] = []
     driver = make_aks_driver(fake, progress=lines.append)
     app.volumes.append(AppVolume("fast", 10 * GIB, options={"sku": "PremiumV2_LRS", "iops": 4000, "mbps": 200}))
@@ -107,7 +106,6 @@ def test_premium_v2_snapshot_is_incremental_and_restore_waits_for_the_copy(
     assert restored is not None and restored["properties"]["diskIOPSReadWrite"] == 4000
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 3: iops/mbps are sent with any SKU")
 def test_iops_on_a_sku_without_performance_settings_is_refused_before_any_call(
     driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
 ) -> None:

@@ -8,9 +8,10 @@ the one tagged ``kompox-disk-assigned=true``.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from kompox.domain.errors import DriverError, DriverValidationError, NotFoundError
+from kompox.domain.errors import DriverError, DriverValidationError, NotFoundError, ProviderAPIError
 from kompox.domain.model import App, AppVolume, Cluster, VolumeClass, VolumeDisk, VolumeSnapshot
 from kompox.domain.naming import new_compact_id
 from kompox.domain.options import VolumeDiskCreateOptions
@@ -55,6 +56,11 @@ DISK_SKUS: tuple[str, ...] = (
     "PremiumV2_LRS",
 )
 DEFAULT_DISK_SKU = "Premium_LRS"
+PERFORMANCE_SKUS: tuple[str, ...] = ("PremiumV2_LRS", "UltraSSD_LRS")
+"""SKUs whose IOPS/MBps are set per disk, and whose snapshots must be incremental (copied in the background)."""
+SNAPSHOT_COPY_TIMEOUT = 15 * 60.0
+"""How long a restore waits for the background copy of an incremental snapshot (it continues in Azure)."""
+SNAPSHOT_POLL_INTERVAL = 10.0
 
 
 def _number(value: Any) -> int | None:
@@ -74,8 +80,61 @@ def disk_settings(options: dict[str, Any]) -> dict[str, Any]:
     for key in ("iops", "mbps"):
         number = _number(options.get(key))
         if number is not None:
+            if sku not in PERFORMANCE_SKUS:
+                raise DriverValidationError(
+                    f"options.{key} is only valid with sku {' or '.join(PERFORMANCE_SKUS)}, "
+                    f"the disk sku is {sku} (remove {key} or change the sku)",
+                    field=f"options.{key}",
+                )
             result[key] = number
     return result
+
+
+def needs_incremental(source: Any) -> bool:
+    """A snapshot of a Premium SSD v2 / Ultra disk (or of such a snapshot) must be incremental."""
+    sku = text(getattr(getattr(source, "sku", None), "name", None))
+    if text(getattr(source, "type", None)).lower().endswith("/snapshots"):
+        return bool(getattr(source, "incremental", None))
+    return sku in PERFORMANCE_SKUS
+
+
+def wait_for_copy(ctx: AKSContext, clients: AzureClients, rg: str, source: Any, name: str) -> Any:
+    """Wait (bounded, with progress) until a snapshot's background copy is complete; returns the snapshot.
+
+    Incremental snapshots of Premium SSD v2 / Ultra disks cannot be used as a
+    source before ``completionPercent`` reaches 100.  Snapshots in another
+    resource group (native ids) are waited on the same way.
+    """
+    percent = getattr(source, "completion_percent", None)
+    if percent is None or percent >= 100:
+        return source
+    report = ctx.progress or log.info
+    resource = text(getattr(source, "name", None))
+    group = _group_of(text(getattr(source, "id", None))) or rg
+    deadline = Deadline(SNAPSHOT_COPY_TIMEOUT, f"wait for snapshot {resource}")
+    started = time.monotonic()
+    while percent is not None and percent < 100:
+        if deadline.remaining() <= 0:
+            raise ProviderAPIError(
+                f"disk {name}: snapshot {resource} is still being copied in the background ({percent:g}%) after "
+                f"{SNAPSHOT_COPY_TIMEOUT:.0f}s; the copy continues in Azure, run the command again later"
+            )
+        report(f"snapshot {resource}: background copy {percent:g}% ({time.monotonic() - started:.0f}s)")
+        time.sleep(min(SNAPSHOT_POLL_INTERVAL, deadline.remaining()))
+        fresh = azure_compute.get_item(clients, "snapshot", group, resource)
+        if fresh is None:
+            raise NotFoundError(f"disk {name}: snapshot {resource} disappeared while its copy was awaited")
+        source, percent = fresh, getattr(fresh, "completion_percent", None)
+    report(f"snapshot {resource}: background copy complete")
+    return source
+
+
+def _group_of(resource_id: str) -> str:
+    parts = resource_id.strip("/").split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part.lower() == "resourcegroups":
+            return parts[i + 1]
+    return ""
 
 
 def azure_zone(zone: str) -> str:
@@ -172,6 +231,8 @@ class DiskBackend(BoundBackend):
                 ctx, clients.bounded(SOURCE_TIMEOUT), app, vol_name, parsed, "disk"
             )
         size_gb = restore_size_gb(ctx, name, max(1, vol.size >> 30), source_item)
+        if source_item is not None:
+            wait_for_copy(ctx, clients, rg, source_item, name)
 
         principal = principal_id(ctx, clients, cluster, OUT_AKS_CLUSTER_PRINCIPAL_ID)
         ensure_app_group(ctx, clients, app, principal)
@@ -206,17 +267,24 @@ class DiskBackend(BoundBackend):
 
         rg = ctx.names.app_resource_group(app)
         name, resource, _first = _new_item(ctx, clients, app, vol_name, "snapshot", snap_name)
+        source_item: Any | None
         if parsed.kind == SourceKind.EMPTY:
-            source_id = self._assigned_disk(ctx, clients, app, vol_name).handle
+            disk, source_item = self._assigned_disk(ctx, clients, app, vol_name)
+            source_id = disk.handle
         else:
-            source_id = volume_source.resolve(ctx, clients.bounded(SOURCE_TIMEOUT), app, vol_name, parsed, "snapshot")
+            source_id, source_item = volume_source.resolve_item(
+                ctx, clients.bounded(SOURCE_TIMEOUT), app, vol_name, parsed, "snapshot"
+            )
 
         principal = principal_id(ctx, clients, cluster, OUT_AKS_CLUSTER_PRINCIPAL_ID)
         ensure_app_group(ctx, clients, app, principal)
+        properties: dict[str, Any] = {"creationData": {"createOption": "Copy", "sourceResourceId": source_id}}
+        if source_item is not None and needs_incremental(source_item):
+            properties["incremental"] = True  # Premium SSD v2 / Ultra disks support only incremental snapshots
         body = {
             "location": ctx.location,
             "tags": ctx.names.snapshot_tags(app, vol_name, name),
-            "properties": {"creationData": {"createOption": "Copy", "sourceResourceId": source_id}},
+            "properties": properties,
         }
         result = azure_compute.create_item(clients, "snapshot", rg, resource, body, deadline, ctx.progress)
         snapshot = to_snapshot(result, vol_name)
@@ -224,12 +292,12 @@ class DiskBackend(BoundBackend):
             raise DriverError(f"create VolumeSnapshot from snapshot: snapshot {resource} came back without Kompox tags")
         return snapshot
 
-    def _assigned_disk(self, ctx: AKSContext, clients: AzureClients, app: App, vol_name: str) -> VolumeDisk:
-        assigned = [d for d, _ in self._disks(ctx, clients, app, vol_name) if d.assigned]
+    def _assigned_disk(self, ctx: AKSContext, clients: AzureClients, app: App, vol_name: str) -> tuple[VolumeDisk, Any]:
+        assigned = [(d, raw) for d, raw in self._disks(ctx, clients, app, vol_name) if d.assigned]
         if not assigned:
             raise NotFoundError(f'no assigned disk found for volume "{vol_name}"')
         if len(assigned) > 1:
-            names = ", ".join(sorted(d.name for d in assigned))
+            names = ", ".join(sorted(d.name for d, _ in assigned))
             raise DriverError(
                 f'volume "{vol_name}" has {len(assigned)} assigned disks ({names}); '
                 "run disk assign to choose one, or name the source disk"
