@@ -16,6 +16,7 @@ from __future__ import annotations
 
 STORAGE_FILE = "specification/storage/resource-manager/Microsoft.Storage/stable/2023-05-01/file.json"
 INCREMENTAL_DOCS = "docs: https://learn.microsoft.com/azure/virtual-machines/disks-incremental-snapshots"
+RESOURCES = "specification/resources/resource-manager/Microsoft.Resources/stable/2024-03-01/resources.json"
 COMPUTE_DISK = "specification/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2024-03-02/disk.json"
 
 ARM_RULES: dict[str, str] = {
@@ -40,9 +41,18 @@ ARM_RULES: dict[str, str] = {
         f"{COMPUTE_DISK}: DiskProperties.diskIOPSReadWrite / diskMBpsReadWrite are 'only settable for UltraSSD "
         "disks' (and Premium SSD v2, docs: https://learn.microsoft.com/azure/virtual-machines/disks-types)"
     ),
+    "deployment-outputs-only-when-succeeded": (
+        f"{RESOURCES}: Deployments_GetAtSubscriptionScope, DeploymentPropertiesExtended.outputs/provisioningState; "
+        "docs: https://learn.microsoft.com/azure/azure-resource-manager/templates/outputs (outputs are "
+        "returned for a completed deployment; a running or failed re-deployment replaces the record without them)"
+    ),
+    "deployment-active": (
+        "docs: https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors "
+        "(DeploymentActive: a deployment of the same name is still running; 409 until it completes)"
+    ),
 }
 
-PENDING: set[str] = set()
+PENDING: set[str] = {"deployment-outputs-only-when-succeeded", "deployment-active"}
 
 
 def enforced_by_default() -> set[str]:

@@ -73,6 +73,7 @@ class FakeVolumeARM(FakeARM):
         self.running_polls = running_polls
         self.copy_step = 50.0
         self.deployments: dict[str, dict[str, str]] = dict(deployments or {})
+        self.deployment_states: dict[str, str] = {}  # name → provisioningState (default Succeeded)
         self.now = START
         self.groups: dict[str, dict[str, Any]] = {}
         self.items: dict[tuple[str, str, str, str], dict[str, Any]] = {}  # (sub, rg, type, name) lower
@@ -201,11 +202,31 @@ class FakeVolumeARM(FakeARM):
         )
 
     def _deployment(self, method: str, groups: tuple[str, ...], query: dict[str, str], body: Any) -> Reply:
-        outputs = self.deployments.get(groups[1])
+        name = groups[1]
+        outputs = self.deployments.get(name)
+        state = self.deployment_states.get(name, "Succeeded")
+        if method == "PUT":
+            if state in ("Accepted", "Running") and self.rule("deployment-active"):
+                # ARM rule deployment-active: a second deployment of the same name while one runs is 409
+                # DeploymentActive (docs: azure-resource-manager/troubleshooting/common-deployment-errors).
+                return error(
+                    409,
+                    "DeploymentActive",
+                    f"Unable to edit or replace deployment '{name}': previous deployment from "
+                    f"'{azure_time(self.now)}' is still active.",
+                )
+            self.deployments.setdefault(name, {})
+            self.deployment_states[name] = "Succeeded"
+            return self._lro(201, {"name": name, "properties": {"provisioningState": "Accepted"}})
         if method != "GET" or outputs is None:
-            return error(404, "DeploymentNotFound", f"Deployment '{groups[1]}' could not be found.")
-        values = {k: {"type": "String", "value": v} for k, v in outputs.items()}
-        return Reply(200, {"name": groups[1], "properties": {"provisioningState": "Succeeded", "outputs": values}})
+            return error(404, "DeploymentNotFound", f"Deployment '{name}' could not be found.")
+        props: dict[str, Any] = {"provisioningState": state}
+        if state == "Succeeded" or not self.rule("deployment-outputs-only-when-succeeded"):
+            # ARM rule deployment-outputs-only-when-succeeded: outputs exist only for a completed deployment; a
+            # running or failed re-deployment replaced the record without them (resources.json
+            # DeploymentPropertiesExtended; docs: azure-resource-manager/templates/outputs).
+            props["outputs"] = {k: {"type": "String", "value": v} for k, v in outputs.items()}
+        return Reply(200, {"name": name, "properties": props})
 
     # disks and snapshots
     def _compute_id(self, sub: str, rg: str, rtype: str, name: str) -> str:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import pytest
 
 from contract.volume.harness_aks import make_aks_driver
-from kompox.domain.errors import DriverValidationError
+from kompox.domain.errors import DriverError, DriverValidationError
 from kompox.domain.model import App, AppVolume, Cluster
+from kompox.domain.options import ClusterProvisionOptions
 from kompox.providers.aks import AKSDriver, volume_backend_disk
 
 from . import volume_fixtures
 from .arm_rules import ARM_RULES
+from .conftest import CLUSTER_RG
 from .fake_arm_volumes import FakeVolumeARM
 from .volume_fixtures import GIB, SHARES
 
@@ -113,3 +115,28 @@ def test_iops_on_a_sku_without_performance_settings_is_refused_before_any_call(
     with pytest.raises(DriverValidationError, match=r"iops.*PremiumV2_LRS.*UltraSSD_LRS.*Premium_LRS"):
         driver.volume_disk_create(cluster, app, "slow", "d1", "")
     assert fake.writes() == []
+
+
+# point 4: deployment outputs are required, a running deployment is reported as such ----------------------
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 4: disks are created without role assignments")
+@pytest.mark.parametrize(("state", "wording"), [("Running", "still running"), ("Failed", "failed")])
+def test_disk_create_needs_a_succeeded_cluster_deployment(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App, state: str, wording: str
+) -> None:
+    fake.deployment_states[CLUSTER_RG] = state  # a re-provision replaced the record, without outputs
+
+    with pytest.raises(DriverError, match=wording):
+        driver.volume_disk_create(cluster, app, "db", "d1", "")
+    assert fake.seen("PUT", r".*/disks/.*") == [] and fake.role_assignments == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 4: DeploymentActive is passed through as an API error")
+def test_provision_during_a_running_deployment_says_a_provisioning_is_running(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster
+) -> None:
+    fake.deployment_states[CLUSTER_RG] = "Running"
+
+    with pytest.raises(DriverError, match="a provisioning is still running"):
+        driver.cluster_provision(cluster, ClusterProvisionOptions(force=True))
