@@ -52,7 +52,7 @@ ARM_RULES: dict[str, str] = {
     ),
 }
 
-PENDING: set[str] = {"deployment-outputs-only-when-succeeded", "deployment-active"}
+PENDING: set[str] = set()
 
 
 def enforced_by_default() -> set[str]:

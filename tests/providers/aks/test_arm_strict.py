@@ -120,7 +120,6 @@ def test_iops_on_a_sku_without_performance_settings_is_refused_before_any_call(
 # point 4: deployment outputs are required, a running deployment is reported as such ----------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 4: disks are created without role assignments")
 @pytest.mark.parametrize(("state", "wording"), [("Running", "still running"), ("Failed", "failed")])
 def test_disk_create_needs_a_succeeded_cluster_deployment(
     driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App, state: str, wording: str
@@ -132,7 +131,6 @@ def test_disk_create_needs_a_succeeded_cluster_deployment(
     assert fake.seen("PUT", r".*/disks/.*") == [] and fake.role_assignments == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 4: DeploymentActive is passed through as an API error")
 def test_provision_during_a_running_deployment_says_a_provisioning_is_running(
     driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster
 ) -> None:

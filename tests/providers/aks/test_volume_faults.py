@@ -122,8 +122,8 @@ def test_missing_role_permission_stops_before_the_disk(
     assert fake.seen("PUT", f"{COMPUTE}/disks/.*") == []
 
 
-def test_unprovisioned_cluster_skips_the_grant(driver: AKSDriver, fake: FakeVolumeARM, app: App) -> None:
-    """No deployment outputs (cluster not provisioned by Kompox): the disk is created, no role assignment."""
-    disk = driver.volume_disk_create(Cluster(name="elsewhere"), app, "db", "d1", "")
-    assert disk.assigned is True
-    assert fake.seen("PUT", r".*/roleAssignments/.*") == []
+def test_unprovisioned_cluster_is_an_error_before_any_write(driver: AKSDriver, fake: FakeVolumeARM, app: App) -> None:
+    """No deployment (cluster never provisioned): an error, never a disk without its role assignment."""
+    with pytest.raises(ProviderAPIError, match=r"cluster elsewhere: read deployment outputs: .*DeploymentNotFound"):
+        driver.volume_disk_create(Cluster(name="elsewhere"), app, "db", "d1", "")
+    assert fake.writes() == []

@@ -36,14 +36,43 @@ def get_deployment(clients: AzureClients, name: str) -> Any | None:
         raise api_error("failed to get subscription deployment", err) from err
 
 
+RUNNING_STATES = frozenset({"accepted", "running", "creating", "updating", "deleting", "waiting", "ready"})
+"""Deployment provisioning states of an operation still in progress (ARM ProvisioningState)."""
+
+
+def deployment_state(deployment: Any) -> str:
+    """The deployment's ``provisioningState`` as text (``""`` when absent)."""
+    state = getattr(getattr(deployment, "properties", None), "provisioning_state", None)
+    return str(getattr(state, "value", state) or "")
+
+
+def provisioning_running_error(name: str, state: str) -> DriverError:
+    return DriverError(
+        f"a provisioning is still running (deployment {name} is {state}); wait for it to finish, then retry"
+    )
+
+
 def deployment_outputs(clients: AzureClients, name: str) -> dict[str, Any]:
-    """Upper-cased deployment outputs; the driver's only state store (§8.4)."""
+    """Upper-cased outputs of a **succeeded** deployment; the driver's only state store (§8.4).
+
+    ARM keeps outputs only for a completed deployment: a re-provision that is
+    still running, or that failed, replaced the record without them.  Those
+    states are errors here (never an empty output map).
+    """
     from azure.core.exceptions import HttpResponseError
 
     try:
         deployment = clients.deployments().deployments.get_at_subscription_scope(name)
     except HttpResponseError as err:
         raise api_error("failed to get subscription deployment", err) from err
+    state = deployment_state(deployment)
+    if state.lower() in RUNNING_STATES:
+        raise provisioning_running_error(name, state)
+    if state and state.lower() != "succeeded":
+        raise DriverError(
+            f"the last provisioning of the cluster {state.lower()} (deployment {name} is {state}); "
+            "run cluster provision again"
+        )
     properties = getattr(deployment, "properties", None)
     return outputs_from_properties(getattr(properties, "outputs", None))
 
@@ -101,6 +130,8 @@ def create_deployment(
     try:
         poller = client.deployments.begin_create_or_update_at_subscription_scope(name, body)
     except HttpResponseError as err:
+        if _code(err) == "DeploymentActive":
+            raise provisioning_running_error(name, "active") from err
         raise api_error("begin subscription deployment creation", err) from err
     try:
         wait_poller(poller, deadline, f"deployment {name}", progress)

@@ -68,8 +68,10 @@ def provision(ctx: AKSContext, cluster: Cluster, opts: ClusterProvisionOptions |
             cluster_settings=cluster.settings,
         )
         existing = azure_aks.get_deployment(ctx.clients, name)
-        state = getattr(getattr(existing, "properties", None), "provisioning_state", None)
-        if existing is not None and str(getattr(state, "value", state)).lower() == "succeeded" and not opts.force:
+        state = azure_aks.deployment_state(existing) if existing is not None else ""
+        if state.lower() in azure_aks.RUNNING_STATES:
+            raise azure_aks.provisioning_running_error(name, state)
+        if existing is not None and state.lower() == "succeeded" and not opts.force:
             log.info("aks cluster already provisioned", extra={"deployment": name})
             return
         azure_aks.check_location_offers_aks(ctx.clients, ctx.location)

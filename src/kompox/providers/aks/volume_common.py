@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from kompox.domain.errors import CapabilityNotImplementedError, DriverError, NotFoundError, ValidationError
+from kompox.domain.errors import CapabilityNotImplementedError, DriverError, NotFoundError
 from kompox.domain.model import App, Cluster, VolumeDisk
 from kompox.domain.naming import validate_optional_resource_name, validate_resource_name
 from kompox.providers.aks import azure_aks, azure_resources
 from kompox.providers.aks.azure_roles import ROLE_CONTRIBUTOR, ensure_role
 from kompox.providers.aks.clients import AzureClients
 from kompox.providers.aks.context import AKSContext
-from kompox.providers.aks.span import log, rewrap
+from kompox.providers.aks.span import rewrap
 
 # Upstream deadlines of the disk backend (§17); the files backend has none upstream,
 # the same values bound its calls here so that a hung ARM call cannot hang the CLI.
@@ -108,16 +108,21 @@ def not_found(kind: str, name: str, vol_name: str, existing: Iterable[str]) -> N
 
 
 def principal_id(ctx: AKSContext, clients: AzureClients, cluster: Cluster, output: str) -> str:
-    """A principal id from the cluster's deployment outputs, ``""`` when unavailable (upstream ignores errors)."""
+    """A principal id from the cluster's deployment outputs; required (never a disk without its role).
+
+    A running or failed provisioning (no outputs), an absent deployment or a
+    missing output is an error, raised before anything is created.
+    """
     try:
         outputs = azure_aks.deployment_outputs(clients, ctx.names.deployment_name(cluster))
-    except (DriverError, ValidationError) as err:
-        log.warning("cluster %s: deployment outputs unavailable, skipping role assignment: %s", cluster.name, err)
-        return ""
+    except DriverError as err:
+        raise rewrap(f"cluster {cluster.name}: read deployment outputs", err) from err
     value = outputs.get(output)
     if not isinstance(value, str) or not value:
-        log.warning("cluster %s: %s not in deployment outputs, skipping role assignment", cluster.name, output)
-        return ""
+        raise DriverError(
+            f"cluster {cluster.name}: {output} is missing from the deployment outputs "
+            "(run cluster provision to complete the cluster)"
+        )
     return value
 
 
@@ -126,8 +131,7 @@ def ensure_app_group(ctx: AKSContext, clients: AzureClients, app: App, principal
     rg = ctx.names.app_resource_group(app)
     try:
         group_id = azure_resources.ensure_resource_group(clients, rg, ctx.location, ctx.names.app_tags(app))
-        if principal:
-            ensure_role(clients, group_id, principal, ROLE_CONTRIBUTOR)
+        ensure_role(clients, group_id, principal, ROLE_CONTRIBUTOR)
     except DriverError as err:
         raise rewrap("ensure resource group", err) from err
     return rg
