@@ -103,7 +103,7 @@ def test_unknown_command_is_a_usage_error() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["secret", "env", "set"], ["box", "cp"]],
+    [["box", "cp"], ["box", "deploy"]],
 )
 def test_unbuilt_commands_fail_visibly(args: list[str]) -> None:
     proc = kompoxops(*args)

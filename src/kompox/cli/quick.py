@@ -38,7 +38,7 @@ ROOT_COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": ("kompox.cli.commands.config", "config_cmd", "Summarise a legacy kompoxops.yml."),
     "cluster": ("kompox.cli.commands.cluster", "build_cluster", "Provision and operate the Kubernetes cluster."),
     "app": ("kompox.cli.commands.app", "build_app", "Validate, deploy and operate the app."),
-    "secret": ("kompox.cli.commands.groups", "build_secret", "Manage env override and image pull Secrets."),
+    "secret": ("kompox.cli.commands.secret", "build_secret", "Manage env override and image pull Secrets."),
     "dns": ("kompox.cli.commands.dns", "build_dns", "Apply or remove the DNS records of the app."),
     "disk": ("kompox.cli.commands.disk", "build_disk", "Manage the cloud disks (or file shares) of volumes."),
     "snapshot": ("kompox.cli.commands.snapshot", "build_snapshot", "Manage snapshots of the app's volumes."),

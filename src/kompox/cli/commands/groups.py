@@ -10,17 +10,6 @@ from __future__ import annotations
 from kompox.cli.base import KompoxGroup, new_group, planned
 
 
-def build_secret() -> KompoxGroup:
-    secret = new_group("secret", "Manage per-service env override and image pull Secrets.")
-    env = new_group("env", "Per-service environment override Secret.")
-    pull = new_group("pull", "Image pull Secret.")
-    for sub in (env, pull):
-        planned(sub, "set", "Create or replace the Secret.", "a later issue")
-        planned(sub, "delete", "Delete the Secret.", "a later issue")
-        secret.add_command(sub)
-    return secret
-
-
 def build_box() -> KompoxGroup:
     box = new_group("box", "Maintenance box pods attached to the app.", aliases={"cp": "scp"})
     for verb, summary in (
