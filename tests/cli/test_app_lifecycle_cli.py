@@ -2,8 +2,9 @@
 
 A K3s project whose cluster setting ``KUBECONFIG`` (relative to the project
 root) points at the emulator on 127.0.0.1: the real driver, the real
-``kubernetes`` client, real HTTP.  The app has no volumes (K3s has no
-disks); the Gitea example, which has two, must be refused before any request.
+``kubernetes`` client, real HTTP.  The app has no volumes; the Gitea
+example, which has two without disks, must be refused before any write
+(the K3s disk walk-through is tests/examples/test_k3s_volumes_example.py).
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def test_deploy_status_redeploy_destroy(project: KubeProject) -> None:
     assert project.server.objects() == {}
 
 
-def test_gitea_with_volumes_on_k3s_is_refused_before_any_request(
+def test_gitea_without_disks_on_k3s_is_refused_before_any_write(
     project: KubeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gitea = tmp_path / "gitea"
@@ -100,8 +101,8 @@ def test_gitea_with_volumes_on_k3s_is_refused_before_any_request(
     result = project.run("app", "deploy")
 
     one_error(result, 3, "validation blocked (3 warnings, 0 errors)")
-    assert "volume data is unbound" in result.err  # the warnings say why
-    assert project.server.kube_requests() == []
+    assert "volume assignment missing (count=0) volume=data" in result.err  # the warnings say why
+    assert {r.method.upper() for r in project.server.kube_requests()} == {"GET"}  # disk records read, nothing written
 
 
 def test_unreachable_api_server_is_one_line(project: KubeProject) -> None:
@@ -172,9 +173,15 @@ def test_bootstrap_disks(project: KubeProject, tmp_path: Path, monkeypatch: pyte
 
     gitea = tmp_path / "gitea"
     shutil.copytree(ROOT / "examples" / "gitea", gitea, ignore=shutil.ignore_patterns("logs"))
+    (gitea / "kube").mkdir()
+    (gitea / "kube" / "config.yaml").write_bytes(project.server.kubeconfig)
+    cluster = gitea / ".kompox" / "kom" / "cluster.yml"
+    cluster.write_text(cluster.read_text() + "  settings:\n    KUBECONFIG: kube/config.yaml\n")
     monkeypatch.chdir(gitea)
-    seen = len(project.server.kube_requests())
-    one_error(
-        project.run("app", "deploy", "--bootstrap-disks"), 5, "VolumeDiskList is not implemented for k3s provider"
+    before = len(writes(project.server))
+    one_error(  # the fake cluster has no node labelled for the app's pool: nothing is created
+        project.run("app", "deploy", "--bootstrap-disks"),
+        4,
+        "no node carries kompox.dev/node-pool=user",
     )
-    assert len(project.server.kube_requests()) == seen
+    assert len(writes(project.server)) == before

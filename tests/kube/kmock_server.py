@@ -21,6 +21,10 @@ harness adds, explicitly, what the Kompox tests need from an API server:
 * **a fake Deployment controller** (``KMockThread.rollout``): ``"ready"``
   marks every changed Deployment rolled out and replaces its pods with
   running, ready ones; ``"stuck"`` leaves the new replica unavailable.
+* **pods that run** (:attr:`KMockThread.pod_runner`): when set, every created
+  Pod is handed to it; it returns the pod's final ``status`` and its log
+  text, stored at once (the log is served at ``pods/<name>/log``, honouring
+  ``tailLines``).  The K3s localpath tests use it to run helper pods' scripts.
 * Namespace paths: kmock 0.8 mis-parses ``/api/v1/namespaces[/<name>]``; the
   harness parses those paths itself (see ``_parse_path``).
 
@@ -76,6 +80,8 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
         self.rollout: str | None = None
         self._versions = itertools.count(1000)
         self._applied: dict[Key, dict[str, Any]] = {}
+        self.pod_runner: Callable[[dict[str, Any]], tuple[dict[str, Any], str]] | None = None
+        self.pod_logs: dict[tuple[str | None, str], str] = {}
 
     # --- request entry ----------------------------------------------------------
 
@@ -88,6 +94,13 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
                     raise ConnectionResetError("connection reset by the test")
                 body = status_body(fault.status, fault.reason or "Injected", "injected")
                 return aiohttp.web.json_response(body, status=fault.status, headers=fault.headers)
+        if (
+            request.resource is not None
+            and request.resource.plural == "pods"
+            and request.subresource == "log"
+            and (request.namespace, request.name) in self.pod_logs
+        ):
+            return self._pod_log(request)
         if request.resource is not None and request.subresource is None:
             method = request.method.upper()
             if method == "PATCH" and request.name is not None:
@@ -170,7 +183,21 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
                 return aiohttp.web.json_response(status_body(409, "AlreadyExists", text), status=409)
             stored = self._store(key, body, None)
             self._after_write(key, stored, None)
+            if request.resource.plural == "pods" and self.pod_runner is not None:
+                status, text = self.pod_runner(copy.deepcopy(stored))
+                self.pod_logs[key[1], key[2]] = text
+                self._store(key, {**copy.deepcopy(stored), "status": status}, stored)
         return aiohttp.web.json_response(stored, status=201)
+
+    def _pod_log(self, request: Any) -> aiohttp.web.StreamResponse:
+        text = self.pod_logs.get((request.namespace, request.name))
+        if text is None:
+            body = status_body(404, "NotFound", f'pods "{request.name}" not found')
+            return aiohttp.web.json_response(body, status=404)
+        tail = request.params.get("tailLines")
+        if tail:
+            text = "".join(text.splitlines(keepends=True)[-int(tail) :])
+        return aiohttp.web.Response(text=text, content_type="text/plain")
 
     async def _list(self, request: Any) -> aiohttp.web.StreamResponse:
         selector = request.params.get("labelSelector", "")
@@ -345,6 +372,17 @@ class KMockThread:
         """Answer the next ``times`` ``method`` requests (of ``plural``) with ``status``, or reset them."""
         fault = Fault(method.upper(), status, times, reason, plural, dict(headers or {}), reset)
         self.call(lambda: self.emulator.faults.append(fault))
+
+    @property
+    def pod_runner(self) -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]] | None:
+        return self.call(lambda: self.emulator.pod_runner)  # type: ignore[no-any-return]
+
+    @pod_runner.setter
+    def pod_runner(self, runner: Callable[[dict[str, Any]], tuple[dict[str, Any], str]] | None) -> None:
+        def set_runner() -> None:
+            self.emulator.pod_runner = runner
+
+        self.call(set_runner)
 
     def clear_faults(self) -> None:
         self.call(lambda: self.emulator.faults.clear())

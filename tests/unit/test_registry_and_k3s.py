@@ -53,7 +53,12 @@ def test_k3s_disabled_by_settings() -> None:
 
 
 CLUSTER = Cluster(id="/ws/w/prv/p/cls/c", name="c", provider_id="/ws/w/prv/p")
-APP = App(id="/ws/w/prv/p/cls/c/app/a", name="a", cluster_id=CLUSTER.id, volumes=[AppVolume(name="db", size=1)])
+APP = App(
+    id="/ws/w/prv/p/cls/c/app/a",
+    name="a",
+    cluster_id=CLUSTER.id,
+    volumes=[AppVolume(name="db", size=1), AppVolume(name="share", size=1, type="files")],
+)
 
 
 @pytest.mark.parametrize(
@@ -61,13 +66,6 @@ APP = App(id="/ws/w/prv/p/cls/c/app/a", name="a", cluster_id=CLUSTER.id, volumes
     [
         ("ClusterProvision", lambda d: d.cluster_provision(CLUSTER)),
         ("ClusterDeprovision", lambda d: d.cluster_deprovision(CLUSTER)),
-        ("VolumeDiskList", lambda d: d.volume_disk_list(CLUSTER, APP, "db")),
-        ("VolumeDiskCreate", lambda d: d.volume_disk_create(CLUSTER, APP, "db", "", "")),
-        ("VolumeDiskDelete", lambda d: d.volume_disk_delete(CLUSTER, APP, "db", "d1")),
-        ("VolumeDiskAssign", lambda d: d.volume_disk_assign(CLUSTER, APP, "db", "d1")),
-        ("VolumeSnapshotList", lambda d: d.volume_snapshot_list(CLUSTER, APP, "db")),
-        ("VolumeSnapshotCreate", lambda d: d.volume_snapshot_create(CLUSTER, APP, "db", "", "")),
-        ("VolumeSnapshotDelete", lambda d: d.volume_snapshot_delete(CLUSTER, APP, "db", "s1")),
         ("NodePoolList", lambda d: d.node_pool_list(CLUSTER)),
         ("NodePoolCreate", lambda d: d.node_pool_create(CLUSTER, NodePool(name="x"))),
         ("NodePoolUpdate", lambda d: d.node_pool_update(CLUSTER, NodePool(name="x"))),
@@ -83,10 +81,18 @@ def test_k3s_missing_capabilities_are_typed_and_named(method: str, call: object)
     assert isinstance(info.value, NotSupportedError)  # both categories match
 
 
-def test_k3s_dns_apply_is_a_noop_and_volume_class_has_no_opinion() -> None:
+def test_k3s_dns_apply_is_a_noop_and_volume_class_is_a_local_rwo_volume() -> None:
     driver = K3sDriver(None, Provider(name="p", driver="k3s"))
     assert driver.cluster_dns_apply(CLUSTER, DNSRecordSet(fqdn="a.example.com.", rdata=["1.2.3.4"])) is None
-    assert driver.volume_class(CLUSTER, APP, APP.volumes[0]) == VolumeClass()
+    assert driver.volume_class(CLUSTER, APP, APP.volumes[0]) == VolumeClass(
+        storage_class_name="kompox-localpath",
+        local=True,
+        access_modes=["ReadWriteOnce"],
+        reclaim_policy="Retain",
+        volume_mode="Filesystem",
+    )
+    with pytest.raises(NotSupportedError, match="files"):
+        driver.volume_class(CLUSTER, APP, APP.volumes[1])
 
 
 def _resolver(ws_items: dict[str, Workspace], prv_items: dict[str, Provider]) -> DriverResolver:
@@ -101,8 +107,8 @@ def test_ports_resolve_provider_and_workspace_and_delegate() -> None:
     driver = resolver.for_cluster(CLUSTER)
     assert driver.workspace_name() == "w"
     ClusterPortAdapter(resolver).dns_apply(CLUSTER, DNSRecordSet(fqdn="x.", rdata=[]))
-    with pytest.raises(CapabilityNotImplementedError, match="VolumeDiskList"):
-        VolumePortAdapter(resolver).disk_list(CLUSTER, APP, "db")
+    with pytest.raises(NotSupportedError, match="type files is not supported"):
+        VolumePortAdapter(resolver).disk_list(CLUSTER, APP, "share")
     with pytest.raises(CapabilityNotImplementedError, match="NodePoolList"):
         NodePoolPortAdapter(resolver).node_pool_list(CLUSTER)
 

@@ -21,6 +21,10 @@ class ExitCode(IntEnum):
     NOT_SUPPORTED = 5  # operation impossible for this provider / volume type
     PROVIDER = 6  # the cloud or Kubernetes API refused or failed
     PROTECTED = 7  # blocked by cluster protection policy
+    UNAVAILABLE = 8  # the node that must do the work is NotReady or cordoned
+    HELPER_FAILED = 9  # a helper pod failed, could not be scheduled, was evicted or timed out
+    CONFLICT = 10  # in use, or changed concurrently by someone else (a race lost)
+    DATA_CORRUPT = 11  # stored data failed its integrity check (snapshot checksum)
     INTERRUPTED = 130  # Ctrl-C
 
 
@@ -73,6 +77,15 @@ class ValidationError(KompoxError, ValueError):
 
 class ConfigError(ValidationError):
     """Invalid configuration file (KOM, ``kompoxops.yml``, ``.kompox/config.yml``, compose)."""
+
+
+class KubeconfigMissingError(ConfigError):
+    """No kubeconfig was configured or found for a cluster reached by kubeconfig (K3s driver).
+
+    ``app validate`` treats it as "cannot list disks" (the manifest is still
+    generated, volumes unbound, with a warning) so an app can be validated
+    without a cluster; every command that needs the cluster fails with it.
+    """
 
 
 class MultiValidationError(ValidationError):
@@ -145,6 +158,30 @@ class ProviderAPIError(DriverError):
         super().__init__(message)
         self.status_code = status_code
         self.error_code = error_code
+
+
+class UnavailableError(DriverError):
+    """The node that must do the work cannot take it (NotReady, cordoned)."""
+
+    exit_code = ExitCode.UNAVAILABLE
+
+
+class HelperFailedError(DriverError):
+    """A short-lived helper pod failed: its script exited non-zero, it was not scheduled, evicted or timed out."""
+
+    exit_code = ExitCode.HELPER_FAILED
+
+
+class ConflictError(DriverError):
+    """The resource is in use (e.g. mounted by a running pod) or was created concurrently by another run."""
+
+    exit_code = ExitCode.CONFLICT
+
+
+class DataCorruptError(DriverError):
+    """Stored data failed its integrity check (e.g. a snapshot archive whose SHA-256 differs from its record)."""
+
+    exit_code = ExitCode.DATA_CORRUPT
 
 
 class ProtectionError(KompoxError):

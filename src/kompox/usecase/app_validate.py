@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from kompox.compose.model import Project
-from kompox.domain.errors import KompoxError, NotSupportedError, ValidationError
+from kompox.domain.errors import KompoxError, KubeconfigMissingError, NotSupportedError, ValidationError
 from kompox.domain.model import App, AppVolume, Cluster, NodePool, Provider, VolumeClass, VolumeDisk, Workspace
 from kompox.kube.convert import Conversion, ConversionError, FileSource, VolumeBinding, convert, to_yaml
 from kompox.kube.convert.object_check import check_objects
@@ -153,6 +153,13 @@ def _binding(
             f"volume {vol.name} is unbound: the provider cannot list disks ({err})",
         )
         return unbound
+    except KubeconfigMissingError as err:
+        result.add(
+            Severity.WARN,
+            "volume_unbound",
+            f"volume {vol.name} is unbound: no cluster to list its disks ({err.message})",
+        )
+        return unbound
     except Exception as err:
         result.add(Severity.ERROR, "volume_disk_lookup_failed", f"volume disk lookup failed for {vol.name}: {err}")
         return unbound
@@ -179,7 +186,7 @@ def _binding(
     except Exception as err:
         result.add(Severity.WARN, "volume_class_resolve_failed", f"volume class resolve failed for {vol.name}: {err}")
         return VolumeBinding(vol.name, disk)
-    if not vclass.csi_driver.strip():
+    if not vclass.bindable:
         result.add(Severity.WARN, "volume_class_missing_driver", f"no CSIDriver for volume {vol.name}")
     return VolumeBinding(vol.name, disk, vclass)
 

@@ -1,7 +1,8 @@
 """The volume contract suite runs once per driver harness.
 
 ``reference`` is the in-memory reference driver; ``aks`` is the AKS driver
-over the fake ARM transport (``harness_aks.py``).  A harness that cannot be
+over the fake ARM transport (``harness_aks.py``); ``k3s-localpath`` is the
+K3s driver over kmock with helper pods run by ``sh`` (``harness_k3s.py``).  A harness that cannot be
 imported fails the suite loudly: it is never skipped.
 """
 
@@ -17,6 +18,7 @@ from .harness import DISK_VOLUME, FILES_VOLUME, VolumeHarness
 HARNESS_FACTORIES: dict[str, tuple[str, str]] = {
     "reference": ("contract.volume.harness_reference", "make_reference_harness"),
     "aks": ("contract.volume.harness_aks", "make_aks_harness"),
+    "k3s-localpath": ("contract.volume.harness_k3s", "make_k3s_harness"),
 }
 
 

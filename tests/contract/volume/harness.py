@@ -41,6 +41,10 @@ class VolumeHarness:
     """Optional: given the handle of a disk or snapshot, the provider-native id it was copied from
     (``""`` for an empty disk).  Lets the suite check which artefact a ``source`` resolved to;
     the rules that need it are skipped (with a reason) when it is None."""
+    default_zone: str | None = None
+    """The zone of a disk created without a zone override (None: the app's ``deployment.zone``)."""
+    zone_override: str = "2"
+    """A zone to pass as override; the disk must report it (on K3s zones are node names)."""
 
 
 def contract_clusters(provider_id: str) -> tuple[Cluster, Cluster]:

@@ -117,9 +117,12 @@ def test_disk_size_is_volume_size(harness: VolumeHarness) -> None:
 
 
 def test_disk_zone_follows_app_zone_or_override(harness: VolumeHarness) -> None:
-    assert create(harness, DISK_VOLUME, "d1").zone == harness.app.deployment.zone
-    assert create(harness, DISK_VOLUME, "d2", zone="2").zone == "2"
-    assert {d.name: d.zone for d in listed(harness, DISK_VOLUME)} == {"d1": harness.app.deployment.zone, "d2": "2"}
+    """Without an override the disk lands in the app's zone (K3s: a node of the app's pool); an override wins."""
+    default = harness.app.deployment.zone if harness.default_zone is None else harness.default_zone
+    override = harness.zone_override
+    assert create(harness, DISK_VOLUME, "d1").zone == default
+    assert create(harness, DISK_VOLUME, "d2", zone=override).zone == override
+    assert {d.name: d.zone for d in listed(harness, DISK_VOLUME)} == {"d1": default, "d2": override}
 
 
 def test_assign_marks_exactly_one(harness: VolumeHarness, vol_name: str) -> None:

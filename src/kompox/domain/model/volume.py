@@ -15,6 +15,8 @@ from typing import Any
 ACCESS_MODES: tuple[str, ...] = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
 RECLAIM_POLICIES: tuple[str, ...] = ("Retain", "Delete")
 VOLUME_MODES: tuple[str, ...] = ("Filesystem", "Block")
+DISK_OPTION_PATH = "path"
+DISK_OPTION_NODE_AFFINITY = "nodeAffinity"
 
 
 @dataclass
@@ -42,7 +44,14 @@ class VolumeSnapshot:
 
 @dataclass
 class VolumeClass:
-    """Provider opinion for PV/PVC generation; an empty field means "no opinion"."""
+    """Provider opinion for PV/PVC generation; an empty field means "no opinion".
+
+    ``local`` (K3s ``localpath``): the PV is a ``local`` volume instead of a
+    CSI one; the assigned disk supplies the directory (``options["path"]``)
+    and the required node affinity (``options["nodeAffinity"]``, a mapping
+    node label → value), see :data:`DISK_OPTION_PATH` and
+    :data:`DISK_OPTION_NODE_AFFINITY`.
+    """
 
     storage_class_name: str = ""
     csi_driver: str = ""
@@ -51,6 +60,12 @@ class VolumeClass:
     access_modes: list[str] = field(default_factory=list)
     reclaim_policy: str = ""
     volume_mode: str = ""
+    local: bool = False
+
+    @property
+    def bindable(self) -> bool:
+        """A PV can be generated: a CSI driver is named, or the volume is ``local``."""
+        return bool(self.csi_driver.strip()) or self.local
 
     def is_empty(self) -> bool:
         return self == VolumeClass()

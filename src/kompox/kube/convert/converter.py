@@ -217,7 +217,5 @@ def convert(
 
 
 def _has_bindable_parts(binding: VolumeBinding) -> bool:
-    """Disk present and a VolumeClass with a CSI driver (a blank handle is still an error)."""
-    return (
-        binding.disk is not None and binding.volume_class is not None and bool(binding.volume_class.csi_driver.strip())
-    )
+    """Disk present and a VolumeClass with a CSI driver or a local source (a blank handle is still an error)."""
+    return binding.disk is not None and binding.volume_class is not None and binding.volume_class.bindable

@@ -7,7 +7,7 @@ from typing import Any
 
 from kompox.compose.model import ServiceVolume
 from kompox.domain.model import AppVolume, VolumeClass, VolumeDisk
-from kompox.domain.model.volume import ACCESS_MODES
+from kompox.domain.model.volume import ACCESS_MODES, DISK_OPTION_NODE_AFFINITY, DISK_OPTION_PATH
 from kompox.kube.convert.errors import ConversionError
 from kompox.kube.convert.files import FileKind, FileSource
 from kompox.kube.convert.names import AppNames, object_meta
@@ -34,12 +34,12 @@ class VolumeBinding:
 
     @property
     def bindable(self) -> bool:
-        """Disk with a handle and a VolumeClass naming a CSI driver."""
+        """Disk with a handle and a VolumeClass naming a CSI driver (or a ``local`` one)."""
         return (
             self.disk is not None
             and bool(self.disk.handle.strip())
             and self.volume_class is not None
-            and bool(self.volume_class.csi_driver.strip())
+            and self.volume_class.bindable
         )
 
 
@@ -140,8 +140,29 @@ def check_bindable(binding: VolumeBinding) -> None:
         raise ConversionError(f"volume {name} has no handle in binding input")
     if binding.volume_class is None:
         raise ConversionError(f"no VolumeClass for volume {name}")
-    if not binding.volume_class.csi_driver.strip():
+    if not binding.volume_class.bindable:
         raise ConversionError(f"no CSIDriver for volume {name}")
+
+
+def local_source(binding: VolumeBinding) -> dict[str, Any]:
+    """``local`` + ``nodeAffinity`` of a PV on a node-local disk (K3s ``localpath``).
+
+    The disk supplies both (``options.path``, ``options.nodeAffinity``): the
+    directory on the node and the node labels that pin the PV there.
+    """
+    assert binding.disk is not None
+    options = binding.disk.options or {}
+    path = options.get(DISK_OPTION_PATH)
+    affinity = options.get(DISK_OPTION_NODE_AFFINITY)
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ConversionError(f"volume {binding.name}: local disk {binding.disk.name} has no absolute path option")
+    if not isinstance(affinity, dict) or not affinity:
+        raise ConversionError(f"volume {binding.name}: local disk {binding.disk.name} has no nodeAffinity option")
+    expressions = [{"key": str(k), "operator": "In", "values": [str(v)]} for k, v in sorted(affinity.items())]
+    return {
+        "local": {"path": path},
+        "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": expressions}]}},
+    }
 
 
 def persistent_volume_pair(
@@ -158,12 +179,6 @@ def persistent_volume_pair(
     access_modes = [m for m in vc.access_modes if m in ACCESS_MODES] or ["ReadWriteOnce"]
     reclaim = "Delete" if vc.reclaim_policy == "Delete" else "Retain"
     mode = "Block" if vc.volume_mode == "Block" else "Filesystem"
-    attributes = {k: v for k, v in vc.attributes.items() if v}
-    if vc.fs_type:
-        attributes["fsType"] = vc.fs_type
-    csi: dict[str, Any] = {"driver": vc.csi_driver, "volumeHandle": handle}
-    if attributes:
-        csi["volumeAttributes"] = attributes
     pv_spec: dict[str, Any] = {
         "accessModes": list(access_modes),
         "capacity": {"storage": storage},
@@ -179,7 +194,16 @@ def persistent_volume_pair(
     if vc.storage_class_name:
         pv_spec["storageClassName"] = vc.storage_class_name
         pvc_spec["storageClassName"] = vc.storage_class_name
-    pv_spec["csi"] = csi
+    if vc.local and not vc.csi_driver.strip():
+        pv_spec.update(local_source(binding))
+    else:
+        attributes = {k: v for k, v in vc.attributes.items() if v}
+        if vc.fs_type:
+            attributes["fsType"] = vc.fs_type
+        csi: dict[str, Any] = {"driver": vc.csi_driver, "volumeHandle": handle}
+        if attributes:
+            csi["volumeAttributes"] = attributes
+        pv_spec["csi"] = csi
     pv = {
         "apiVersion": "v1",
         "kind": "PersistentVolume",

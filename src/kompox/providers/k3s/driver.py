@@ -8,7 +8,10 @@
   a Traefik that already owns IngressClass ``traefik`` (K3s ships one in
   ``kube-system``) is adopted, never duplicated, and never uninstalled.
 * ``cluster_dns_apply`` is a no-op (K3s manages no DNS zone).
-* Provisioning, volumes and node pools raise
+* Volumes (``disk`` type) are directories on one node, managed by the
+  ``localpath`` backend (:mod:`kompox.providers.k3s.localpath_backend`,
+  docs/k3s-volumes.md); ``files`` volumes raise ``NotSupportedError``.
+* Provisioning and node pools raise
   :class:`~kompox.domain.errors.CapabilityNotImplementedError` naming the
   method (upstream wording ``<Method> is not implemented for k3s provider``).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn
 
 from kompox.domain.errors import CapabilityNotImplementedError, DriverConfigError, KompoxError
@@ -56,6 +60,7 @@ from kompox.domain.options import (
     VolumeSnapshotListOptions,
 )
 from kompox.providers.k3s.kubeconfig_source import KubeconfigEnv, cluster_kubeconfig
+from kompox.providers.k3s.localpath_backend import LocalPathBackend, app_names
 
 if TYPE_CHECKING:
     from kompox.kube.client import KubeClient
@@ -73,7 +78,11 @@ def _default_kube(kubeconfig: bytes) -> KubeClient:
 
 
 class K3sDriver:
-    """``env`` feeds kubeconfig resolution; ``kube`` builds the client; ``rollout_timeout`` bounds install."""
+    """``env`` feeds kubeconfig resolution; ``kube`` builds the client; ``rollout_timeout`` bounds install.
+
+    ``clock`` (creation times of disks/snapshots), ``sleep`` and ``monotonic``
+    (helper pod polling) are injectable for tests.
+    """
 
     def __init__(
         self,
@@ -84,6 +93,9 @@ class K3sDriver:
         kube: KubeFactory | None = None,
         progress: Callable[[str], None] | None = None,
         rollout_timeout: float | None = None,
+        clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self._workspace_name = workspace.name if workspace is not None else NIL_WORKSPACE
         self._provider = provider
@@ -91,6 +103,14 @@ class K3sDriver:
         self._kube_factory = kube or _default_kube
         self._progress = progress
         self._rollout_timeout = rollout_timeout
+        self._volumes = LocalPathBackend(
+            lambda cluster: self._kube_factory(self.cluster_kubeconfig(cluster)),
+            lambda app: app_names(self._workspace_name, provider.name, app),
+            clock=clock,
+            sleep=sleep,
+            monotonic=monotonic,
+            progress=progress,
+        )
 
     def _installer(self, kube: KubeClient) -> TraefikInstaller:
         from kompox.kube.ingress_install import ROLLOUT_TIMEOUT, TraefikInstaller
@@ -175,11 +195,11 @@ class K3sDriver:
     ) -> None:
         return None  # K3s manages no DNS zone: applying a record is a successful no-op.
 
-    # volumes
+    # volumes (localpath backend)
     def volume_disk_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeDiskListOptions | None = None
     ) -> list[VolumeDisk]:
-        self._missing("VolumeDiskList")
+        return self._volumes.disk_list(cluster, app, vol_name)
 
     def volume_disk_create(
         self,
@@ -190,22 +210,22 @@ class K3sDriver:
         source: str,
         opts: VolumeDiskCreateOptions | None = None,
     ) -> VolumeDisk:
-        self._missing("VolumeDiskCreate")
+        return self._volumes.disk_create(cluster, app, vol_name, disk_name, source, opts or VolumeDiskCreateOptions())
 
     def volume_disk_delete(
         self, cluster: Cluster, app: App, vol_name: str, disk_name: str, opts: VolumeDiskDeleteOptions | None = None
     ) -> None:
-        self._missing("VolumeDiskDelete")
+        self._volumes.disk_delete(cluster, app, vol_name, disk_name, force=bool(opts and opts.force))
 
     def volume_disk_assign(
         self, cluster: Cluster, app: App, vol_name: str, disk_name: str, opts: VolumeDiskAssignOptions | None = None
     ) -> None:
-        self._missing("VolumeDiskAssign")
+        self._volumes.disk_assign(cluster, app, vol_name, disk_name)
 
     def volume_snapshot_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeSnapshotListOptions | None = None
     ) -> list[VolumeSnapshot]:
-        self._missing("VolumeSnapshotList")
+        return self._volumes.snapshot_list(cluster, app, vol_name)
 
     def volume_snapshot_create(
         self,
@@ -216,7 +236,7 @@ class K3sDriver:
         source: str,
         opts: VolumeSnapshotCreateOptions | None = None,
     ) -> VolumeSnapshot:
-        self._missing("VolumeSnapshotCreate")
+        return self._volumes.snapshot_create(cluster, app, vol_name, snap_name, source)
 
     def volume_snapshot_delete(
         self,
@@ -226,10 +246,10 @@ class K3sDriver:
         snap_name: str,
         opts: VolumeSnapshotDeleteOptions | None = None,
     ) -> None:
-        self._missing("VolumeSnapshotDelete")
+        self._volumes.snapshot_delete(cluster, app, vol_name, snap_name)
 
     def volume_class(self, cluster: Cluster, app: App, vol: AppVolume) -> VolumeClass:
-        return VolumeClass()
+        return self._volumes.volume_class(cluster, app, vol)
 
     # node pools
     def node_pool_list(self, cluster: Cluster, opts: NodePoolListOptions | None = None) -> list[NodePool]:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kompox.domain.errors import ValidationError
+from kompox.domain.errors import KubeconfigMissingError, ValidationError
 from kompox.domain.model import Cluster
 from kompox.kube import kubeconfig_merge as kcm
 
@@ -117,7 +117,7 @@ def _standard(cluster: Cluster, env: KubeconfigEnv, read: Callable[[str], bytes]
             except OSError as exc:
                 raise ValidationError(f"cannot read kubeconfig file {path}: {exc.strerror}") from None
         if not docs:
-            raise ValidationError(
+            raise KubeconfigMissingError(
                 f"cluster {cluster.name!r}: no kubeconfig: spec.settings.KUBECONFIG is not set and none of the "
                 f"files in $KUBECONFIG exists ({env.kubeconfig})"
             )
@@ -126,7 +126,7 @@ def _standard(cluster: Cluster, env: KubeconfigEnv, read: Callable[[str], bytes]
     try:
         return _read_config(path, read)
     except FileNotFoundError:
-        raise ValidationError(
+        raise KubeconfigMissingError(
             f"cluster {cluster.name!r}: no kubeconfig: spec.settings.KUBECONFIG is not set, $KUBECONFIG is empty "
             f"and {path} does not exist"
         ) from None
