@@ -172,8 +172,8 @@ class HelperFailedError(DriverError):
     exit_code = ExitCode.HELPER_FAILED
 
 
-class ConflictError(DriverError):
-    """The resource is in use (e.g. mounted by a running pod) or was created concurrently by another run."""
+class VolumeConflictError(DriverError):
+    """A disk or snapshot is in use (e.g. mounted by a running pod) or was created concurrently by another run."""
 
     exit_code = ExitCode.CONFLICT
 

@@ -8,7 +8,7 @@ happened.  A pod that fails is reported with its phase, reason, exit code and
 the last lines of its log:
 
 * the script's exit code chooses the error type (checksum mismatch →
-  :class:`DataCorruptError`; target exists → :class:`ConflictError`; the rest
+  :class:`DataCorruptError`; target exists → :class:`VolumeConflictError`; the rest
   → :class:`HelperFailedError`);
 * a pod that stays unschedulable for :attr:`HelperSettings.schedule_grace`
   seconds, is evicted, or outlives its deadline → :class:`HelperFailedError`.
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kompox.domain.errors import ConflictError, DataCorruptError, HelperFailedError, KompoxError
+from kompox.domain.errors import DataCorruptError, HelperFailedError, KompoxError, VolumeConflictError
 from kompox.domain.naming import new_compact_id
 from kompox.providers.k3s.localpath_script import ScriptExit, command, parse_result
 
@@ -225,7 +225,7 @@ class HelperPods:
         if code == ScriptExit.CHECKSUM:
             return DataCorruptError(detail)
         if code == ScriptExit.EXISTS:
-            return ConflictError(detail)
+            return VolumeConflictError(detail)
         return HelperFailedError(detail)
 
     def _delete(self, name: str) -> None:

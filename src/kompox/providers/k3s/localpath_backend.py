@@ -22,11 +22,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kompox.domain.errors import (
-    ConflictError,
     DriverValidationError,
     KompoxError,
     NotFoundError,
     NotSupportedError,
+    VolumeConflictError,
 )
 from kompox.domain.model import (
     VOLUME_TYPE_DISK,
@@ -237,7 +237,7 @@ class LocalPathBackend:
 
     def _undo(self, ws: _Session, record: Record, err: BaseException) -> None:
         """Remove what a failed creation made: the directory/archive (unless someone else's) and the record."""
-        if not isinstance(err, ConflictError):
+        if not isinstance(err, VolumeConflictError):
             try:
                 ws.helpers.run(record.node, record.base, "delete", record.rel)
             except KompoxError as cleanup:
@@ -276,7 +276,7 @@ class LocalPathBackend:
             if not force:
                 users = pods_using(ws.kube, record.path)
                 if users:
-                    raise ConflictError(
+                    raise VolumeConflictError(
                         f"disk {disk_name} is in use by running pods ({', '.join(users)}); stop the app "
                         "(app destroy) or force the deletion"
                     )
@@ -394,7 +394,7 @@ def check_type(vol: AppVolume) -> None:
 
 def _ready(record: Record) -> Record:
     if record.state != STATE_READY:
-        raise ConflictError(f"{record.kind} {record.name!r} is still being created (state {record.state})")
+        raise VolumeConflictError(f"{record.kind} {record.name!r} is still being created (state {record.state})")
     return record
 
 
@@ -414,7 +414,7 @@ def _assigned(disks: list[Record], vol_name: str) -> Record:
             f'no assigned disk found for volume "{vol_name}" (disks: {listing}); assign one or name the source disk'
         )
     if len(assigned) > 1:
-        raise ConflictError(
+        raise VolumeConflictError(
             f'volume "{vol_name}" has {len(assigned)} assigned disks ({", ".join(r.name for r in assigned)}); '
             "run disk assign to choose one"
         )

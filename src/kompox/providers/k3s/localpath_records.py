@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kompox.domain.errors import ConflictError, KompoxError, ProviderAPIError
+from kompox.domain.errors import KompoxError, ProviderAPIError, VolumeConflictError
 from kompox.domain.model import VolumeDisk, VolumeSnapshot
 from kompox.domain.timefmt import rfc3339_nano
 from kompox.providers.k3s.localpath_nodes import HOSTNAME_LABEL
@@ -192,7 +192,7 @@ class RecordStore:
         return newest_first([r for r in (from_config_map(i) for i in items) if r is not None])
 
     def create(self, record: Record, what: str) -> None:
-        """Create the record; another run holding the same name is a :class:`ConflictError`."""
+        """Create the record; another run holding the same name is a :class:`VolumeConflictError`."""
         from kompox.kube import resources as res
 
         self._kube.ensure_namespace(self.namespace, {LABEL_MANAGED_BY: "kompox"})
@@ -200,7 +200,7 @@ class RecordStore:
             self._kube.create(res.CONFIG_MAP, to_config_map(record, self.namespace), self.namespace)
         except ProviderAPIError as err:
             if err.status_code == 409:
-                raise ConflictError(
+                raise VolumeConflictError(
                     f"{what} already exists or is being created by another run (record "
                     f"{self.namespace}/{record.object_name})"
                 ) from err
