@@ -62,3 +62,36 @@ def test_env_file_option_replaces_dotenv(project: KubeProject) -> None:
     assert "variable is not set" not in result.err
     missing = project.run("app", "validate", "--env-file", "nope.env")
     one_error(missing, 3, "env file nope.env not found")
+
+
+SELF_HOSTED = """\
+services:
+  web:
+    image: nginx:1.27
+    ports: ["8080:80"]
+    volumes:
+      - /mnt/docker-volumes/web/html:/usr/share/nginx/html
+      - web_logs:/var/log/nginx
+volumes:
+  web_logs:
+"""
+
+
+def test_app_host_paths_and_compose_volumes_from_the_kom_file(project: KubeProject) -> None:
+    (project.root / "compose.yml").write_text(SELF_HOSTED)
+    app = (project.root / "kompoxapp.yml").read_text()
+    app += (
+        "  volumes:\n    - {name: data, size: 1Gi}\n"
+        '  hostPaths:\n    "/mnt/docker-volumes/web": data/site\n'
+        "  composeVolumes:\n    web_logs: data/logs\n"
+    )
+    (project.root / "kompoxapp.yml").write_text(app)
+    result = project.ok("app", "validate", "--out-manifest", "-")
+    deployment = next(d for d in yaml.safe_load_all(result.out) if d and d["kind"] == "Deployment")
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] == [
+        {"name": "data", "mountPath": "/usr/share/nginx/html", "subPath": "site/html"},
+        {"name": "data", "mountPath": "/var/log/nginx", "subPath": "logs"},
+    ]
+    (project.root / "kompoxapp.yml").write_text(app.replace("data/logs", "logs"))
+    refused = project.run("app", "validate")
+    one_error(refused, 3, 'spec.composeVolumes.web_logs: app "web": composeVolumes: volume "logs"')

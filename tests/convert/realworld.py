@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kompox.compose import Project, load_project, local_file_reader
 from kompox.compose.dotenv import read_project_env
 from kompox.domain.model import App, AppVolume
-from kompox.kube.convert import Conversion, LocalFiles
+from kompox.kube.convert import Conversion, LocalFiles, convert
 
-from .helpers import GiB, run
+from .helpers import GiB, bind, context
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -43,5 +44,9 @@ def app_for(root: Path, volumes: list[str] | None = None, **kw: Any) -> App:
     )
 
 
-def convert_dir(root: Path, app: App, **kw: Any) -> Conversion:
-    return run(app, load(root), files=LocalFiles(cwd=str(root)), **kw)  # type: ignore[arg-type]
+def convert_dir(root: Path, app: App, *, allow: str = "", **kw: Any) -> Conversion:
+    """Convert the corpus project for ``app``; ``allow`` is the cluster's KOMPOX_COMPOSE_ALLOW setting."""
+    ws, prv, cls, _ = context(app)
+    if allow:
+        cls = replace(cls, settings={"KOMPOX_COMPOSE_ALLOW": allow})
+    return convert(ws, prv, cls, app, load(root), bind(app), files=LocalFiles(cwd=str(root)), **kw)

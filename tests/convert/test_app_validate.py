@@ -150,6 +150,7 @@ def test_conversion_failure_is_an_error_without_manifest() -> None:
     assert [(i.severity, i.code) for i in result.issues] == [(Severity.ERROR, "compose_conversion_failed")]
     assert result.issues[0].message == (
         "compose conversion failed: named volume 'nope' referenced by 'nope' is not defined in app volumes"
+        ' (add App volume "nope" to spec.volumes, or map "nope" in spec.composeVolumes)'
     )
     assert result.objects == []
 

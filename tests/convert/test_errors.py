@@ -188,8 +188,8 @@ CASES: list[tuple[str, Case, str]] = [
         "hostPort 8080 mapped to multiple container ports (80,81)",
     ),
     (
-        "anonymous volume",
-        lambda: conv(with_app(volumes=ONE_VOL), replace(WEB, volumes=[vol("volume", "", "/data")])),
+        "volume without target",
+        lambda: conv(with_app(volumes=ONE_VOL), replace(WEB, volumes=[vol("volume", "data", "")])),
         "volume with empty source/target not supported",
     ),
     (
@@ -207,7 +207,8 @@ CASES: list[tuple[str, Case, str]] = [
     (
         "absolute bind",
         lambda: conv(with_app(volumes=ONE_VOL), replace(WEB, volumes=[vol("bind", "/srv", "/d")])),
-        "absolute bind volume not supported: /srv",
+        "absolute bind volume not supported: /srv (service web); map a host path prefix to an App volume in "
+        'the App: spec.hostPaths: {"/srv": <volume>}',
     ),
     (
         "bind of a single file",
@@ -227,12 +228,13 @@ CASES: list[tuple[str, Case, str]] = [
     (
         "undefined named volume",
         lambda: conv(with_app(volumes=ONE_VOL), replace(WEB, volumes=[vol("volume", "db/data", "/d")])),
-        "named volume 'db' referenced by 'db/data' is not defined in app volumes",
+        "named volume 'db' referenced by 'db/data' is not defined in app volumes"
+        ' (add App volume "db" to spec.volumes, or map "db" in spec.composeVolumes)',
     ),
     (
         "unknown volume type",
-        lambda: conv(with_app(volumes=ONE_VOL), replace(WEB, volumes=[vol("tmpfs", "x", "/t")])),
-        "unsupported volume type: tmpfs (source=x target=/t)",
+        lambda: conv(with_app(volumes=ONE_VOL), replace(WEB, volumes=[vol("npipe", "x", "/t")])),
+        "unsupported volume type: npipe (source=x target=/t)",
     ),
     (
         "invalid ingress name",

@@ -60,3 +60,166 @@ def test_dotenv_duplicates_and_indented_env_file_comments(tmp_path: Path) -> Non
     ]
     base = next(o for o in objects if o["kind"] == "Secret" and o["metadata"]["name"] == "app1-app-app-base")
     assert sorted(base["data"]) == ["DB_HOST", "DB_PORT"]
+
+
+def _pod(objects: list[dict]) -> dict:  # type: ignore[type-arg]
+    return next(o for o in objects if o["kind"] == "Deployment")["spec"]["template"]["spec"]  # type: ignore[no-any-return]
+
+
+def test_anonymous_tmpfs_and_shm_volumes_become_empty_dirs(tmp_path: Path) -> None:
+    root = corpus_dir("node-scratch-volumes", tmp_path)
+    conversion = convert_dir(root, app_for(root, ["data"]))
+    k8s_validate(conversion.objects)
+    pod = _pod(conversion.objects)
+    assert pod["volumes"][1:] == [
+        {"name": "anon-1", "emptyDir": {}},
+        {"name": "tmpfs-1", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}},
+        {"name": "tmpfs-2", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}},
+        {"name": "shm-1", "emptyDir": {"medium": "Memory", "sizeLimit": "256Mi"}},
+    ]
+    assert pod["containers"][0]["volumeMounts"] == [
+        {"name": "data", "mountPath": "/app/src", "subPath": "src"},
+        {"name": "anon-1", "mountPath": "/app/node_modules"},
+        {"name": "tmpfs-1", "mountPath": "/app/.cache"},
+        {"name": "tmpfs-2", "mountPath": "/tmp"},
+        {"name": "shm-1", "mountPath": "/dev/shm"},
+    ]
+    assert pod["initContainers"][0]["command"][2] == "mkdir -m 1777 -p /work/data/src"
+    assert conversion.warnings == [
+        "service web: anonymous volume /app/node_modules becomes an emptyDir; its content is not kept when "
+        "the pod is replaced (declare a named volume to keep it)"
+    ]
+
+
+def test_snake_case_named_volumes_map_by_normalisation_or_explicitly(tmp_path: Path) -> None:
+    root = corpus_dir("named-volumes", tmp_path)
+    volumes = ["db-data", "prom-data", "monitoring"]
+    app = app_for(root, volumes, compose_volumes={"grafana_storage": "monitoring/grafana"})
+    objects = convert_dir(root, app).objects
+    k8s_validate(objects)
+    mounts = {c["name"]: c["volumeMounts"] for c in _pod(objects)["containers"]}
+    assert mounts == {
+        "db": [{"name": "db-data", "mountPath": "/var/lib/postgresql/data"}],
+        "grafana": [{"name": "monitoring", "mountPath": "/var/lib/grafana", "subPath": "grafana"}],
+        "prometheus": [{"name": "prom-data", "mountPath": "/prometheus"}],
+    }
+
+
+def test_named_volume_not_in_app_names_what_to_add(tmp_path: Path) -> None:
+    root = corpus_dir("named-volumes", tmp_path)
+    with pytest.raises(ConversionError) as info:
+        convert_dir(root, app_for(root, ["db-data", "prom-data"]))
+    assert info.value.message == (
+        "named volume 'grafana_storage' referenced by 'grafana_storage' is not defined in app volumes "
+        '(add App volume "grafana-storage" to spec.volumes, or map "grafana_storage" in spec.composeVolumes)'
+    )
+
+
+def test_two_compose_volume_names_normalising_to_one_are_an_error(tmp_path: Path) -> None:
+    root = corpus_dir("named-volumes", tmp_path)
+    text = (root / "compose.yml").read_text().replace("prom_data:/prometheus", "db-data:/prometheus")
+    (root / "compose.yml").write_text(text + "  db-data:\n")
+    with pytest.raises(ConversionError, match='compose volumes "db-data" and "db_data" both normalise to "db-data"'):
+        convert_dir(root, app_for(root, ["db-data", "prom-data", "grafana-storage"]))
+    app = app_for(root, ["db-data", "db2", "grafana-storage"], compose_volumes={"db_data": "db2"})
+    k8s_validate(convert_dir(root, app).objects)  # an explicit mapping resolves it
+
+
+def test_single_file_binds_become_read_only_configmap_and_secret_files(tmp_path: Path) -> None:
+    from kompox.kube.podhash import hash_index, pod_content_hash
+
+    root = corpus_dir("single-file-binds", tmp_path)
+    objects = convert_dir(root, app_for(root, ["default"])).objects
+    k8s_validate(objects)
+    by_kind = {(o["kind"], o["metadata"]["name"]): o for o in objects}
+    config_maps = [n for k, n in by_kind if k == "ConfigMap"]
+    secrets = [n for k, n in by_kind if k == "Secret" and "--sec-bind-" in n]
+    assert len(config_maps) == 1 and config_maps[0].startswith("app1-app--cfg-bind-nginx-nginx-conf-")
+    assert len(secrets) == 1 and secrets[0].startswith("app1-app--sec-bind-secrets-htpasswd-")
+    conf = by_kind[("ConfigMap", config_maps[0])]
+    assert conf["data"] == {"nginx.conf": (root / "nginx" / "nginx.conf").read_text()}
+    assert "kompox.dev/compose-content-hash" in conf["metadata"]["annotations"]
+    pod = _pod(objects)
+    mounts = {c["name"]: c["volumeMounts"] for c in pod["containers"]}
+    cfg_volume = "cfg-" + config_maps[0].split("--cfg-")[1]
+    assert mounts["proxy"][0] == {
+        "name": cfg_volume, "mountPath": "/etc/nginx/nginx.conf", "subPath": "nginx.conf", "readOnly": True,
+    }
+    assert mounts["proxy"][1]["subPath"] == "htpasswd" and mounts["proxy"][1]["readOnly"] is True
+    assert mounts["proxy"][2] == {"name": "default", "mountPath": "/usr/share/nginx/html", "subPath": "html"}
+    assert mounts["probe"] == [dict(mounts["proxy"][0], mountPath="/probe/nginx.conf")]  # one object, two mounts
+    # the pod content hash covers the file: a change rolls the pod
+    before = pod_content_hash(pod, hash_index([o for o in objects if o["kind"] == "Secret"], [conf]))
+    (root / "nginx" / "nginx.conf").write_text("events {}\n")
+    changed = convert_dir(root, app_for(root, ["default"])).objects
+    conf2 = next(o for o in changed if o["kind"] == "ConfigMap")
+    after = pod_content_hash(_pod(changed), hash_index([o for o in changed if o["kind"] == "Secret"], [conf2]))
+    assert before and after and before != after
+
+
+def test_single_file_bind_over_one_mebibyte_is_a_clear_error(tmp_path: Path) -> None:
+    root = corpus_dir("single-file-binds", tmp_path)
+    (root / "nginx" / "nginx.conf").write_bytes(b"#" * (1024 * 1024 + 1))
+    with pytest.raises(ConversionError) as info:
+        convert_dir(root, app_for(root, ["default"]))
+    assert info.value.message == (
+        "service probe: bind mount ./nginx/nginx.conf:/probe/nginx.conf: file size 1048577 exceeds limit 1048576 "
+        "(1 MiB): nginx/nginx.conf (a ConfigMap/Secret holds at most 1 MiB; put larger files into the image or "
+        "onto an App volume)"
+    )
+
+
+def test_absolute_binds_map_through_host_paths_and_time_files_warn(tmp_path: Path) -> None:
+    root = corpus_dir("self-hosting-binds", tmp_path)
+    app = app_for(root, ["data"], host_paths={"/mnt/docker-volumes/answer": "data"})
+    conversion = convert_dir(root, app)
+    k8s_validate(conversion.objects)
+    pod = _pod(conversion.objects)
+    mounts = {c["name"]: c["volumeMounts"] for c in pod["containers"]}
+    assert mounts == {
+        "answer": [{"name": "data", "mountPath": "/data", "subPath": "data"}],
+        "mysql": [{"name": "data", "mountPath": "/var/lib/mysql", "subPath": "db"}],
+    }
+    assert pod["initContainers"][0]["command"][2] == "mkdir -m 1777 -p /work/data/data\nmkdir -m 1777 -p /work/data/db"
+    assert conversion.warnings == [
+        "service answer: host /etc/localtime is not mounted (pods do not share the node's time zone); "
+        "TZ=Europe/Berlin from its environment applies; a cluster with KOMPOX_COMPOSE_ALLOW: host-timezone "
+        "mounts it read-only instead",
+        "service mysql: host /etc/timezone is not mounted (pods do not share the node's time zone); "
+        "set TZ in its environment (e.g. TZ: Europe/Berlin); a cluster with KOMPOX_COMPOSE_ALLOW: host-timezone "
+        "mounts it read-only instead",
+    ]
+
+
+def test_time_files_mount_read_only_where_the_cluster_allows(tmp_path: Path) -> None:
+    root = corpus_dir("self-hosting-binds", tmp_path)
+    app = app_for(root, ["data"], host_paths={"/mnt/docker-volumes/answer": "data"})
+    conversion = convert_dir(root, app, allow="host-timezone")
+    k8s_validate(conversion.objects)
+    pod = _pod(conversion.objects)
+    assert {"name": "host-etc-localtime", "hostPath": {"path": "/etc/localtime", "type": "File"}} in pod["volumes"]
+    answer = next(c for c in pod["containers"] if c["name"] == "answer")
+    assert answer["volumeMounts"][1] == {
+        "name": "host-etc-localtime", "mountPath": "/etc/localtime", "readOnly": True,
+    }
+    assert conversion.warnings == []
+
+
+def test_unmapped_absolute_bind_names_the_mapping_to_add(tmp_path: Path) -> None:
+    root = corpus_dir("self-hosting-binds", tmp_path)
+    with pytest.raises(ConversionError) as info:
+        convert_dir(root, app_for(root, ["data"]))
+    assert info.value.message == (
+        "absolute bind volume not supported: /mnt/docker-volumes/answer/data (service answer); map a host path "
+        'prefix to an App volume in the App: spec.hostPaths: {"/mnt/docker-volumes/answer": <volume>}'
+    )
+
+
+def test_docker_socket_is_refused_with_the_reason(tmp_path: Path) -> None:
+    root = corpus_dir("docker-socket", tmp_path)
+    with pytest.raises(ConversionError) as info:
+        convert_dir(root, app_for(root, ["dashboard-data"], host_paths={"/var/run": "dashboard-data"}))
+    assert info.value.message == (
+        "service dashboard: bind mount /var/run/docker.sock:/var/run/docker.sock refused: the Docker socket "
+        "controls the node's containers (and nodes run no Docker); a pod must not control its node"
+    )

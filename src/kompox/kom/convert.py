@@ -37,6 +37,7 @@ from kompox.kom.fs import clean_join, dir_of
 from kompox.kom.quantity import QuantityError, quantity_to_int64
 from kompox.kom.resource_id import parent_id, quote
 from kompox.kom.scalar import go_type_name
+from kompox.kom.volume_maps import compose_volume_key_problem, host_path_key_problem, target_problem
 from kompox.kom.yaml_stream import Path
 
 PROTECTION_LEVELS = ("none", "cannotDelete", "readOnly")
@@ -259,6 +260,17 @@ class _Converter:
             except ValidationError as exc:
                 self.fail(doc, exc.message, (*at, "type"))
             app.volumes.append(volume)
+        volume_names = [v.name for v in app.volumes]
+        for field_name, key_problem, attr in (
+            ("composeVolumes", compose_volume_key_problem, app.compose_volumes),
+            ("hostPaths", host_path_key_problem, app.host_paths),
+        ):
+            for key, value in (spec.get(field_name) or {}).items():
+                problem = key_problem(key) or target_problem(value, volume_names)
+                if problem:
+                    self.fail(doc, f"{owner}: {field_name}: {problem}", ("spec", field_name, key))
+                else:
+                    attr[key] = value
         if "deployment" in spec:
             raw = spec["deployment"]
             dep = AppDeployment(

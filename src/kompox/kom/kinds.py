@@ -250,6 +250,8 @@ APP_SPEC = Obj(
             "AppIngress",
         ),
         "volumes": ListOf(Obj({"name": "str", "size": "any", "type": "str", "options": "{any}"}, "AppVolume")),
+        "composeVolumes": "{str}",
+        "hostPaths": "{str}",
         "deployment": Obj(
             {"pool": "str", "pools": "[str]", "zone": "str", "zones": "[str]", "selectors": "{str}"},
             "AppDeployment",

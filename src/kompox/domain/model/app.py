@@ -105,6 +105,9 @@ class App:
     ingress: AppIngress = field(default_factory=AppIngress)
     volumes: list[AppVolume] = field(default_factory=list)
     deployment: AppDeployment = field(default_factory=AppDeployment)
+    # compose named volume → "<volume>[/<sub/path>]" and absolute host path prefix → the same (issue #20)
+    compose_volumes: dict[str, str] = field(default_factory=dict)
+    host_paths: dict[str, str] = field(default_factory=dict)
     network_policy: NetworkPolicy = field(default_factory=NetworkPolicy)
     resources: dict[str, str] | None = None
     settings: dict[str, str] | None = None

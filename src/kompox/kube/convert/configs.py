@@ -111,6 +111,11 @@ def _read_file(path: str, is_secret: bool, ref_base: str, working_dir: str | Non
     return data
 
 
+def read_bind_file(path: str, ref_base: str, working_dir: str | None, files: FileSource) -> bytes:
+    """A single-file bind source with the config/secret file checks (any content; 1 MiB at most)."""
+    return _read_file(path, True, ref_base, working_dir, files)
+
+
 def config_map(names: AppNames, obj: FileObject) -> dict[str, Any]:
     text = obj.content.decode("utf-8")
     meta = object_meta(names.config_map_name(obj.key), names.component_labels(), names.namespace)

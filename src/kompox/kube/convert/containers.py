@@ -67,7 +67,7 @@ def container(
     app_volumes: list[AppVolume],
 ) -> ContainerParts:
     """Build the container of one service."""
-    sub_paths = {(m.volume, m.sub_path) for m in volume_mounts if m.sub_path}
+    sub_paths = {(m.volume, m.sub_path) for m in volume_mounts if m.sub_path and m.persistent}
     kept, warnings = resolve_target_conflicts(service.name, volume_mounts, files, app_volumes)
     out: dict[str, Any] = {"name": service.name, "image": container_image(service)}
     if service.entrypoint:

@@ -28,6 +28,8 @@ from kompox.domain.model import App, Cluster, Provider, Workspace
 from kompox.domain.model.cluster import DEFAULT_INGRESS_NAMESPACE
 from kompox.kube.convert import configs as cfg
 from kompox.kube.convert import rbac
+from kompox.kube.convert.cluster_allow import cluster_allowances
+from kompox.kube.convert.compose_volumes import VolumePlanner
 from kompox.kube.convert.containers import container
 from kompox.kube.convert.deployment import deployment
 from kompox.kube.convert.env_files import merge_env_files
@@ -43,7 +45,6 @@ from kompox.kube.convert.volumes import (
     check_bindings,
     init_container,
     persistent_volume_pair,
-    volume_mount,
 )
 
 
@@ -129,19 +130,22 @@ def convert(
 
     # Step 5–6: containers, then the init container.
     ports = PortMap()
+    planner = VolumePlanner(app, project, names, fs, cluster_allowances(cluster))
     file_volumes = cfg.FileVolumes()
     containers: list[dict[str, Any]] = []
     sub_paths: set[tuple[str, str]] = set()
     for svc_name in service_names:
         svc = project.services[svc_name]
         container_ports = ports.add_service(svc_name, svc.ports)
-        mounts = [volume_mount(v, app.volumes, ref_base, fs) for v in svc.volumes]
+        mounts = planner.service_mounts(svc)
         file_mounts = cfg.service_file_mounts(svc_name, svc.configs, svc.secrets, resolved, names, file_volumes)
         parts = container(names, svc, container_ports, mounts, file_mounts, app.volumes)
         containers.append(parts.container)
         sub_paths |= parts.sub_paths
         result.warnings.extend(parts.warnings)
     init = init_container(sub_paths)
+    result.warnings.extend(planner.warnings)
+    file_objects.extend(planner.objects)
 
     # Step 7: namespace-level objects.
     head = [
@@ -201,6 +205,7 @@ def convert(
             raise ConversionError(f"no claim name bound for volume {vol.name}")
         pod_volumes.append({"name": vol.name, "persistentVolumeClaim": {"claimName": claim}})
     pod_volumes.extend(file_volumes.pod_volumes())
+    pod_volumes.extend(planner.pod_volumes)
     workload = deployment(names, containers, init, pod_volumes, app.deployment, result.unbound_volumes)
 
     result.objects = [

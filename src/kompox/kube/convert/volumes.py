@@ -60,15 +60,25 @@ def quantity(size: int) -> str:
 
 @dataclass(frozen=True)
 class Mount:
+    """One container mount of a pod volume.
+
+    ``persistent`` mounts are App volumes (their sub-paths are created by the
+    init container); others are ConfigMap/Secret files, emptyDirs or hostPaths.
+    """
+
     volume: str
     target: str
     sub_path: str
     source_label: str  # "volume:<src>" for target-conflict messages
+    read_only: bool = False
+    persistent: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.volume, "mountPath": self.target}
         if self.sub_path:
             out["subPath"] = self.sub_path
+        if self.read_only:
+            out["readOnly"] = True
         return out
 
 
