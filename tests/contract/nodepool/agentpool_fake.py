@@ -5,8 +5,9 @@ an in-memory store the way ARM does it: PUT answers 201/200 with an
 ``Azure-AsyncOperation`` header whose status is ``InProgress`` for
 ``running`` polls and then ``Succeeded`` (the stored pool then reads
 ``provisioningState: Succeeded``); DELETE answers 202 with ``Location`` and
-removes the pool when the operation finishes; an unknown pool is a 404, and
-an unknown cluster makes every agent-pool call a 404.  Other paths fall
+removes the pool when the operation finishes; deleting an unknown pool is 204
+(ARM rule agentpool-delete-absent-204), reading one is 404 ``NotFound``, and an
+unknown cluster makes every agent-pool call a 404 ``ResourceNotFound``.  Other paths fall
 through to the route/queue behaviour of :class:`FakeARM` (deployment outputs).
 Every request is recorded by the base class.
 """
@@ -21,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from providers.aks.arm_rules import ARM_RULES, enforced_by_default
 from providers.aks.fake_arm import BASE, FakeARM, Reply, Seen, error
 
 SUB = "00000000-0000-0000-0000-000000000000"
@@ -94,8 +96,10 @@ def agent_pool(
 class AgentPoolARM(FakeARM):
     """FakeARM plus a stateful agent-pool collection for one AKS cluster."""
 
-    def __init__(self, *, running: int = 1, cluster_exists: bool = True) -> None:
+    def __init__(self, *, running: int = 1, cluster_exists: bool = True, enforce: set[str] | None = None) -> None:
         super().__init__()
+        self.enforce = enforced_by_default() if enforce is None else set(enforce)
+        assert self.enforce <= set(ARM_RULES), self.enforce - set(ARM_RULES)
         self.pools: dict[str, dict[str, Any]] = {}
         self.running = running
         self.cluster_exists = cluster_exists
@@ -166,6 +170,10 @@ class AgentPoolARM(FakeARM):
             return self._put(name, body or {})
         if method == "DELETE":
             if name not in self.pools:
+                if "agentpool-delete-absent-204" in self.enforce:
+                    # ARM rule agentpool-delete-absent-204: AgentPools_Delete answers 204 NoContent for a pool
+                    # that does not exist (aks/stable/2024-09-01/managedClusters.json, responses 202/204).
+                    return Reply(204)
                 return error(404, "NotFound", f"agent pool {name} not found")
             self.pools[name]["properties"]["provisioningState"] = "Deleting"
             loc = self._new_op(lambda: self.pools.pop(name, None), delete=True)

@@ -17,6 +17,11 @@ from __future__ import annotations
 STORAGE_FILE = "specification/storage/resource-manager/Microsoft.Storage/stable/2023-05-01/file.json"
 INCREMENTAL_DOCS = "docs: https://learn.microsoft.com/azure/virtual-machines/disks-incremental-snapshots"
 RESOURCES = "specification/resources/resource-manager/Microsoft.Resources/stable/2024-03-01/resources.json"
+AKS_SPEC = (
+    "specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2024-09-01/"
+    "managedClusters.json"
+)
+ERRORS_DOCS = "docs: https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors"
 COMPUTE_DISK = "specification/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2024-03-02/disk.json"
 
 ARM_RULES: dict[str, str] = {
@@ -50,9 +55,42 @@ ARM_RULES: dict[str, str] = {
         "docs: https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors "
         "(DeploymentActive: a deployment of the same name is still running; 409 until it completes)"
     ),
+    "disk-delete-attached": (
+        f"{COMPUTE_DISK}: DiskProperties.managedBy ('the ID of the VM that has the disk attached') and diskState "
+        "Attached; deleting an attached managed disk is refused with 409 OperationNotAllowed "
+        "(docs: https://learn.microsoft.com/azure/virtual-machines/windows/find-unattached-disks)"
+    ),
+    "agentpool-delete-absent-204": (
+        f"{AKS_SPEC}: AgentPools_Delete responses 202 and 204 (NoContent: the pool does not exist); "
+        "azure-mgmt-containerservice accepts exactly [202, 204]"
+    ),
+    "share-being-deleted": (
+        "docs: https://learn.microsoft.com/rest/api/storageservices/file-service-error-codes (ShareBeingDeleted, "
+        "409: the specified share is being deleted; a share of the same name cannot be created meanwhile)"
+    ),
+    "rg-location-conflict": (
+        f"{RESOURCES}: ResourceGroups_CreateOrUpdate; {ERRORS_DOCS} (InvalidResourceGroupLocation, 409: the "
+        "resource group already exists in another location; a group's location cannot change)"
+    ),
+    "rg-put-replaces-tags": (
+        f"{RESOURCES}: ResourceGroups_CreateOrUpdate is a PUT of the whole group: tags not sent are removed "
+        "(ResourceGroups_Update/PATCH or Tags_CreateOrUpdateAtScope merge)"
+    ),
+    "not-found-codes": (
+        "docs: https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-not-found "
+        "(404 ResourceNotFound, ResourceGroupNotFound, ParentResourceNotFound; resource providers answer NotFound, "
+        f"ShareNotFound, DeploymentNotFound) and {ERRORS_DOCS} (404 SubscriptionNotFound: the subscription, "
+        "not the resource, is unknown)"
+    ),
 }
 
-PENDING: set[str] = set()
+PENDING: set[str] = {
+    "disk-delete-attached",
+    "agentpool-delete-absent-204",
+    "share-being-deleted",
+    "rg-location-conflict",
+    "not-found-codes",
+}
 
 
 def enforced_by_default() -> set[str]:

@@ -72,6 +72,9 @@ class FakeVolumeARM(FakeARM):
         self.upper_rg_ids = upper_rg_ids
         self.running_polls = running_polls
         self.copy_step = 50.0
+        self.subscriptions: set[str] = set()  # lower-cased known subscriptions; empty = any subscription exists
+        self.share_delete_seconds = 30.0  # how long a deleted share name stays "being deleted"
+        self._deleted_shares: dict[tuple[str, str, str, str], datetime] = {}
         self.deployments: dict[str, dict[str, str]] = dict(deployments or {})
         self.deployment_states: dict[str, str] = {}  # name → provisioningState (default Succeeded)
         self.now = START
@@ -108,6 +111,13 @@ class FakeVolumeARM(FakeARM):
         m = re.fullmatch(rf"{_COMPUTE}/{_SEG}", resource_id.rstrip("/"), re.IGNORECASE)
         return self.items.get(tuple(p.lower() for p in m.groups())) if m else None  # type: ignore[arg-type]
 
+    def attach(self, disk_name: str, vm_id: str) -> None:
+        """Mark the disk attached to ``vm_id`` (what the Azure Disk CSI driver does when a pod mounts it)."""
+        item = self.disk(disk_name)
+        assert item is not None, disk_name
+        item["managedBy"] = vm_id
+        item["properties"]["diskState"] = "Attached"
+
     def source_of(self, handle: str) -> str:
         item = self.by_id(handle)
         if item is None:
@@ -132,6 +142,12 @@ class FakeVolumeARM(FakeARM):
         return self._response(request, self._handle(method, parts.path, query, body))
 
     def _handle(self, method: str, path: str, query: dict[str, str], body: Any) -> Reply:
+        sub = re.match(r"/subscriptions/([^/]+)", path, re.IGNORECASE)
+        unknown = sub is not None and bool(self.subscriptions) and sub.group(1).lower() not in self.subscriptions
+        if sub is not None and unknown and self.rule("not-found-codes"):
+            # ARM rule not-found-codes: an unknown subscription is 404 SubscriptionNotFound, which says
+            # nothing about the resource (docs: troubleshooting/common-deployment-errors, error-not-found).
+            return error(404, "SubscriptionNotFound", f"The subscription '{sub.group(1)}' could not be found.")
         table: list[tuple[str, Any]] = [
             (r"/fakevolops/(\d+)", self._op),
             (r"/subscriptions/([^/]+)/providers/microsoft\.resources/deployments/([^/]+)", self._deployment),
@@ -172,6 +188,18 @@ class FakeVolumeARM(FakeARM):
         key = rg.lower()
         if method == "PUT":
             created = key not in self.groups
+            existing = self.groups.get(key)
+            if existing is not None and existing["location"] != body["location"] and self.rule("rg-location-conflict"):
+                # ARM rule rg-location-conflict: a group's location never changes; PUT with another one is 409
+                # InvalidResourceGroupLocation (resources.json ResourceGroups_CreateOrUpdate; common errors).
+                return error(
+                    409,
+                    "InvalidResourceGroupLocation",
+                    f"Invalid resource group location '{body['location']}'. The Resource group already exists in "
+                    f"location '{existing['location']}'.",
+                )
+            # ARM rule rg-put-replaces-tags: the PUT body is the whole group, so tags not sent are removed
+            # (resources.json ResourceGroups_CreateOrUpdate vs ResourceGroups_Update).
             self.groups[key] = {
                 "id": f"/subscriptions/{sub}/resourceGroups/{rg}",
                 "name": rg,
@@ -266,6 +294,11 @@ class FakeVolumeARM(FakeARM):
         if method == "DELETE":
             if item is None:
                 return Reply(204)
+            holder = item.get("managedBy")
+            if holder and self.rule("disk-delete-attached"):
+                # ARM rule disk-delete-attached: a disk with managedBy (diskState Attached) cannot be deleted,
+                # 409 OperationNotAllowed (DiskRP/stable/2024-03-02/disk.json DiskProperties.managedBy).
+                return error(409, "OperationNotAllowed", f"Disk {item['name']} is attached to VM {holder}.")
             del self.items[key]
             return self._lro(202, None, location=True)
         if method == "PATCH":
@@ -427,6 +460,7 @@ class FakeVolumeARM(FakeARM):
             if share is None:
                 return Reply(204)
             del self.shares[key]
+            self._deleted_shares[key] = self.now
             return Reply(200)
         props = dict((body or {}).get("properties") or {})
         bad = [k for k in props.get("metadata") or {} if not _METADATA_KEY.match(k)]
@@ -445,6 +479,12 @@ class FakeVolumeARM(FakeARM):
     def _put_share(self, key: Any, akey: Any, name: str, props: dict[str, Any]) -> Reply:
         if key in self.shares:
             return error(409, "ShareAlreadyExists", "The specified share already exists.")
+        deleted = self._deleted_shares.get(key)
+        recent = deleted is not None and self.now - deleted < timedelta(seconds=self.share_delete_seconds)
+        if recent and self.rule("share-being-deleted"):
+            # ARM rule share-being-deleted: the name of a just-deleted share is 409 ShareBeingDeleted until
+            # the service finished deleting it (docs: storageservices/file-service-error-codes).
+            return error(409, "ShareBeingDeleted", "The specified share is being deleted. Try operation later.")
         if not _SHARE_NAME.match(name):
             return error(400, "InvalidResourceName", f"share name {name} is invalid")
         account = self.accounts[akey]

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import pytest
 
-from contract.volume.harness_aks import make_aks_driver
+from contract.nodepool.agentpool_fake import AgentPoolARM
+from contract.nodepool.harness_aks import SETTINGS as NODEPOOL_SETTINGS
+from contract.volume.harness_aks import SUBSCRIPTION, make_aks_driver
 from kompox.domain.errors import DriverError, DriverValidationError
-from kompox.domain.model import App, AppVolume, Cluster
+from kompox.domain.model import App, AppVolume, Cluster, Provider, Workspace
 from kompox.domain.options import ClusterProvisionOptions
 from kompox.providers.aks import AKSDriver, volume_backend_disk
 
 from . import volume_fixtures
 from .arm_rules import ARM_RULES
 from .conftest import CLUSTER_RG
+from .fake_arm import FakeCredential, client_kwargs
 from .fake_arm_volumes import FakeVolumeARM
 from .volume_fixtures import GIB, SHARES
 
@@ -138,3 +141,85 @@ def test_provision_during_a_running_deployment_says_a_provisioning_is_running(
 
     with pytest.raises(DriverError, match="a provisioning is still running"):
         driver.cluster_provision(cluster, ClusterProvisionOptions(force=True))
+
+
+# point 5: disks in use, absent agent pools, deleted shares, resource groups, not-found codes -------------
+
+VMSS_VM = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/MC_k4x_cluster1_japaneast/providers/"
+    "Microsoft.Compute/virtualMachineScaleSets/aks-npuser1-12345678-vmss/virtualMachines/3"
+)
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 5: the driver deletes attached disks blindly")
+def test_deleting_an_attached_disk_is_refused_naming_the_node(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    driver.volume_disk_create(cluster, app, "db", "d1", "")
+    fake.attach(DISK_D1, VMSS_VM)
+
+    with pytest.raises(DriverError, match=r"d1 is attached to node aks-npuser1-12345678-vmss000003 \(VM .*/3\)"):
+        driver.volume_disk_delete(cluster, app, "db", "d1")
+    assert fake.seen("DELETE") == [] and fake.disk(DISK_D1) is not None
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 5: a 204 for an absent pool is reported as 'deleted'")
+def test_deleting_an_absent_node_pool_says_it_does_not_exist(cluster: Cluster) -> None:
+    arm = AgentPoolARM(enforce=set(ARM_RULES)).provisioned()
+    lines: list[str] = []
+    driver = AKSDriver(
+        Workspace(name="ws1"),
+        Provider(name="aks1", driver="aks", settings=dict(NODEPOOL_SETTINGS)),
+        credential=FakeCredential(),
+        client_kwargs=client_kwargs(arm),
+        progress=lines.append,
+    )
+    driver.node_pool_delete(cluster, "gone")
+    assert lines[-1] == "node pool gone does not exist"
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 5: ShareBeingDeleted is passed through raw")
+def test_recreating_a_just_deleted_share_says_it_is_still_being_deleted(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    driver.volume_disk_create(cluster, app, "files", "d1", "")
+    driver.volume_disk_delete(cluster, app, "files", "d1")
+
+    with pytest.raises(DriverError, match=r"share files-d1 is still being deleted by Azure; retry in a minute"):
+        driver.volume_disk_create(cluster, app, "files", "d1", "")
+    fake.advance(60)
+    assert driver.volume_disk_create(cluster, app, "files", "d1", "").name == "d1"
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 5: the group's location is overwritten, tags replaced")
+def test_resource_group_location_conflict_names_both_and_user_tags_are_kept(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    rg = volume_fixtures.RG
+    fake.groups[rg.lower()] = {
+        "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}",
+        "name": rg,
+        "location": "japaneast",
+        "tags": {"owner": "alice", "cost-center": "42"},
+        "properties": {"provisioningState": "Succeeded"},
+    }
+    driver.volume_disk_create(cluster, app, "db", "d1", "")
+    assert fake.groups[rg.lower()]["tags"]["owner"] == "alice"  # the user's tags survive
+    assert fake.groups[rg.lower()]["tags"]["kompox-app-name"] == "app1"
+
+    fake.groups[rg.lower()]["location"] = "eastus"
+    with pytest.raises(DriverError, match=r"eastus.*japaneast|japaneast.*eastus"):
+        driver.volume_disk_create(cluster, app, "db", "d2", "")
+    assert fake.disk("k4x-b3wold_disk_db_d2_5z5nb0") is None
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 5: any 404 counts as 'absent'")
+def test_subscription_not_found_is_an_error_not_an_empty_list(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    fake.subscriptions = {"11111111-1111-1111-1111-111111111111"}  # the driver's subscription is unknown
+
+    with pytest.raises(DriverError, match="SubscriptionNotFound"):
+        driver.volume_disk_list(cluster, app, "db")
+    with pytest.raises(DriverError, match="SubscriptionNotFound"):
+        driver.volume_disk_list(cluster, app, "files")
