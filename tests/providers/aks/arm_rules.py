@@ -84,13 +84,7 @@ ARM_RULES: dict[str, str] = {
     ),
 }
 
-PENDING: set[str] = {
-    "disk-delete-attached",
-    "agentpool-delete-absent-204",
-    "share-being-deleted",
-    "rg-location-conflict",
-    "not-found-codes",
-}
+PENDING: set[str] = set()
 
 
 def enforced_by_default() -> set[str]:

@@ -151,7 +151,6 @@ VMSS_VM = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 5: the driver deletes attached disks blindly")
 def test_deleting_an_attached_disk_is_refused_naming_the_node(
     driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
 ) -> None:
@@ -163,7 +162,6 @@ def test_deleting_an_attached_disk_is_refused_naming_the_node(
     assert fake.seen("DELETE") == [] and fake.disk(DISK_D1) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 5: a 204 for an absent pool is reported as 'deleted'")
 def test_deleting_an_absent_node_pool_says_it_does_not_exist(cluster: Cluster) -> None:
     arm = AgentPoolARM(enforce=set(ARM_RULES)).provisioned()
     lines: list[str] = []
@@ -178,7 +176,6 @@ def test_deleting_an_absent_node_pool_says_it_does_not_exist(cluster: Cluster) -
     assert lines[-1] == "node pool gone does not exist"
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 5: ShareBeingDeleted is passed through raw")
 def test_recreating_a_just_deleted_share_says_it_is_still_being_deleted(
     driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
 ) -> None:
@@ -191,7 +188,6 @@ def test_recreating_a_just_deleted_share_says_it_is_still_being_deleted(
     assert driver.volume_disk_create(cluster, app, "files", "d1", "").name == "d1"
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 5: the group's location is overwritten, tags replaced")
 def test_resource_group_location_conflict_names_both_and_user_tags_are_kept(
     driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
 ) -> None:
@@ -213,7 +209,6 @@ def test_resource_group_location_conflict_names_both_and_user_tags_are_kept(
     assert fake.disk("k4x-b3wold_disk_db_d2_5z5nb0") is None
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 5: any 404 counts as 'absent'")
 def test_subscription_not_found_is_an_error_not_an_empty_list(
     driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
 ) -> None:

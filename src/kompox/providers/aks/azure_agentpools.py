@@ -42,6 +42,18 @@ def get_agent_pool(clients: AzureClients, resource_group: str, cluster_name: str
         raise api_error("get existing agent pool", err) from err
 
 
+def find_agent_pool(clients: AzureClients, resource_group: str, cluster_name: str, name: str) -> Any | None:
+    """The agent pool, or ``None`` when it (or the cluster) does not exist."""
+    from azure.core.exceptions import HttpResponseError
+
+    try:
+        return clients.container_service().agent_pools.get(resource_group, cluster_name, name)
+    except HttpResponseError as err:
+        if is_not_found(err):
+            return None
+        raise api_error("get agent pool", err) from err
+
+
 def put_agent_pool(
     clients: AzureClients,
     resource_group: str,
@@ -78,9 +90,16 @@ def delete_agent_pool(
     deadline: Deadline,
     progress: Progress | None,
 ) -> bool:
-    """``begin_delete`` and wait; ``False`` when the pool (or cluster) was already absent (404)."""
+    """``begin_delete`` and wait; ``False`` when the pool (or cluster) was already absent.
+
+    AgentPools_Delete answers 204 (not 404) for an absent pool, which the SDK
+    reports as a finished deletion; the pool is therefore read first.
+    """
     from azure.core.exceptions import HttpResponseError
 
+    if find_agent_pool(clients, resource_group, cluster_name, name) is None:
+        log.info("agent pool not found, nothing to delete", extra={"attrs": {"pool": name}})
+        return False
     try:
         poller = clients.container_service().agent_pools.begin_delete(resource_group, cluster_name, name)
     except HttpResponseError as err:

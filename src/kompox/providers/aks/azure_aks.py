@@ -15,6 +15,7 @@ from kompox.providers.aks.span import (
     api_error,
     describe_azure_error,
     is_auth_error,
+    is_not_found,
     log,
     wait_poller,
 )
@@ -31,7 +32,7 @@ def get_deployment(clients: AzureClients, name: str) -> Any | None:
     try:
         return clients.deployments().deployments.get_at_subscription_scope(name)
     except HttpResponseError as err:
-        if err.status_code == 404:
+        if is_not_found(err):
             return None
         raise api_error("failed to get subscription deployment", err) from err
 

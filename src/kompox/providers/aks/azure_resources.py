@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from kompox.domain.errors import DriverError
 from kompox.providers.aks.clients import AzureClients
 from kompox.providers.aks.span import (
     Deadline,
     Progress,
     api_error,
     describe_azure_error,
+    error_code,
     is_auth_error,
+    is_not_found,
     log,
     wait_poller,
 )
@@ -70,12 +75,49 @@ def purge_deleted_vaults(clients: AzureClients, names: list[str], location: str)
 
 
 def ensure_resource_group(clients: AzureClients, name: str, location: str, tags: dict[str, str]) -> str:
-    """Create or update the group (tags replaced on every call); returns its id as ARM reports it."""
+    """Create the group, or add ``tags`` to an existing one keeping its other (user) tags; returns its id.
+
+    A group's location never changes: an existing group elsewhere is an error
+    naming both locations (ARM would answer 409 InvalidResourceGroupLocation).
+    The group is written only when a tag is missing or different (PUT replaces
+    the whole tag map, so the existing tags are sent along).
+    """
     from azure.core.exceptions import HttpResponseError
 
+    ops = clients.resources().resource_groups
+    existing: Any = None
     try:
-        group = clients.resources().resource_groups.create_or_update(name, {"location": location, "tags": tags})
+        existing = ops.get(name)
     except HttpResponseError as err:
+        if not is_not_found(err):
+            raise api_error(f"get resource group {name}", err) from err
+    if existing is not None:
+        have = str(getattr(existing, "location", "") or "")
+        if have and have.replace(" ", "").lower() != location.replace(" ", "").lower():
+            raise location_conflict(name, have, location)
+        current = dict(getattr(existing, "tags", None) or {})
+        merged = {**current, **tags}
+        if merged == current:
+            return _group_id(clients, existing, name)
+        body = {"location": have or location, "tags": merged}
+    else:
+        body = {"location": location, "tags": dict(tags)}
+    try:
+        group = ops.create_or_update(name, body)
+    except HttpResponseError as err:
+        if error_code(err) == "InvalidResourceGroupLocation":
+            raise location_conflict(name, "another location", location) from err
         raise api_error(f"create resource group {name}", err) from err
+    return _group_id(clients, group, name)
+
+
+def location_conflict(name: str, have: str, wanted: str) -> DriverError:
+    return DriverError(
+        f"resource group {name} already exists in {have}, but the provider's AZURE_LOCATION is {wanted} "
+        "(a resource group cannot move: use the original location or another resource group name)"
+    )
+
+
+def _group_id(clients: AzureClients, group: Any, name: str) -> str:
     group_id = getattr(group, "id", None)
     return str(group_id) if group_id else f"/subscriptions/{clients.subscription_id}/resourceGroups/{name}"

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from kompox.domain.errors import ProviderAPIError
 from kompox.providers.aks.clients import AzureClients
-from kompox.providers.aks.span import Deadline, Progress, api_error, is_not_found, log, wait_poller
+from kompox.providers.aks.span import (
+    Deadline,
+    Progress,
+    api_error,
+    error_code,
+    is_not_found,
+    log,
+    status_code,
+    wait_poller,
+)
 
 DEFAULT_SKU = "Standard_LRS"
 ACCOUNT_SKUS: tuple[str, ...] = (
@@ -134,6 +144,12 @@ def create_share(
     try:
         clients.storage().file_shares.create(resource_group, account, share, body)
     except AzureError as err:
+        if error_code(err) == "ShareBeingDeleted":
+            raise ProviderAPIError(
+                f"create share: share {share} is still being deleted by Azure; retry in a minute",
+                status_code=status_code(err),
+                error_code="ShareBeingDeleted",
+            ) from err
         raise api_error("create share", err) from err
 
 

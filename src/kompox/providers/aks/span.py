@@ -93,8 +93,30 @@ def error_code(err: BaseException) -> str | None:
     return code if isinstance(code, str) else None
 
 
+NOT_FOUND_CODES = frozenset(
+    {
+        "resourcenotfound",
+        "resourcegroupnotfound",
+        "parentresourcenotfound",
+        "notfound",
+        "sharenotfound",
+        "deploymentnotfound",
+    }
+)
+"""Error codes of a 404 that mean "this resource (or its group/parent) does not exist"."""
+
+
 def is_not_found(err: BaseException) -> bool:
-    return status_code(err) == 404
+    """A 404 whose error code says the resource is absent.
+
+    Decided by the code, not the status alone: ``SubscriptionNotFound`` (or any
+    other code) is a real error, never "absent".  A 404 without an error body
+    (some long-running-operation polls) counts as absent.
+    """
+    if status_code(err) != 404:
+        return False
+    code = error_code(err)
+    return code is None or code.lower() in NOT_FOUND_CODES
 
 
 def api_error(prefix: str, err: BaseException) -> ProviderAPIError:

@@ -129,6 +129,32 @@ def wait_for_copy(ctx: AKSContext, clients: AzureClients, rg: str, source: Any, 
     return source
 
 
+def node_of_vm(vm_id: str) -> str:
+    """The Kubernetes node name of an AKS VM id.
+
+    A scale-set instance ``…/virtualMachineScaleSets/<vmss>/virtualMachines/<n>``
+    is node ``<vmss>`` + ``<n>`` in base 36, six digits (AKS computer names);
+    any other VM id gives its last segment.
+    """
+    parts = vm_id.strip("/").split("/")
+    lowered = [p.lower() for p in parts]
+    if "virtualmachinescalesets" in lowered and len(parts) >= 2 and lowered[-2] == "virtualmachines":
+        vmss = parts[lowered.index("virtualmachinescalesets") + 1]
+        if parts[-1].isdigit():
+            return f"{vmss}{_base36(int(parts[-1])).rjust(6, '0')}"
+    return parts[-1] if parts else vm_id
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if number == 0:
+            return out
+
+
 def _group_of(resource_id: str) -> str:
     parts = resource_id.strip("/").split("/")
     for i, part in enumerate(parts[:-1]):
@@ -343,6 +369,16 @@ class DiskBackend(BoundBackend):
         resource = _resource_name(ctx, app, vol_name, kind, name)
         clients = ctx.clients.bounded(WRITE_TIMEOUT)
         rg = ctx.names.app_resource_group(app)
+        if kind == "disk":
+            current = azure_compute.get_item(clients, kind, rg, resource)
+            if current is None:
+                return  # absent disk (or group): nothing to delete
+            holder = text(getattr(current, "managed_by", None))
+            if holder:
+                raise DriverError(
+                    f"disk {name} is attached to node {node_of_vm(holder)} (VM {holder}); Azure refuses to delete "
+                    f"an attached disk: stop the app using volume {vol_name} first (kompoxops app destroy)"
+                )
         azure_compute.delete_item(clients, kind, rg, resource, Deadline(WRITE_TIMEOUT, f"{kind} delete"), ctx.progress)
 
     def volume_class(self, cluster: Cluster, app: App, vol: AppVolume) -> VolumeClass:
