@@ -258,11 +258,12 @@ def test_help_has_examples(project: KubeProject) -> None:
 
 def test_progress_lines_from_drivers_skip_span_symbols(capsys: pytest.CaptureFixture[str]) -> None:
     import logging
+    import sys
 
     from kompox.cli.cluster_support import progress_to_stderr
 
     aks = logging.getLogger("kompox.providers.aks")
-    with progress_to_stderr():
+    with progress_to_stderr(sys.stderr):
         aks.info("AKS:ClusterProvision/S")
         aks.info("deploying ARM template k4x-x in japaneast (this takes several minutes)")
         aks.debug("not shown")

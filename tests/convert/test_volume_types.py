@@ -143,29 +143,11 @@ def test_switching_the_assigned_disk_switches_pv_and_pvc_names() -> None:
     assert objects() == before  # switching back restores the same manifest
 
 
-class _Port:
-    """The driver seen through the VolumePort method names (what the use cases call)."""
-
-    def __init__(self, driver: ReferenceDriver) -> None:
-        self.d = driver
-
-    def disk_list(self, cluster: Cluster, app: App, vol_name: str, opts: Any = None) -> list[VolumeDisk]:
-        return self.d.volume_disk_list(cluster, app, vol_name, opts)
-
-    def disk_create(
-        self, cluster: Cluster, app: App, vol_name: str, name: str, source: str, opts: Any = None
-    ) -> VolumeDisk:
-        return self.d.volume_disk_create(cluster, app, vol_name, name, source, opts)
-
-    def disk_assign(self, cluster: Cluster, app: App, vol_name: str, name: str, opts: Any = None) -> None:
-        self.d.volume_disk_assign(cluster, app, vol_name, name, opts)
-
-
 def test_validate_binds_each_volume_to_its_assigned_disk() -> None:
     """End to end through the use cases: bootstrap, validate, create+assign another disk, validate again."""
     ws, prv, cls, app = context(two_type_app(), domain="")
     driver = ReferenceDriver(ReferenceCloud(), ws, prv)
-    port = _Port(driver)
+    port = driver
 
     def run_validate() -> AppValidation:
         return validate_app(

@@ -12,10 +12,9 @@ from kompox.domain.errors import (
     ValidationError,
 )
 from kompox.domain.model import App, AppVolume, Cluster, DNSRecordSet, NodePool, Provider, VolumeClass, Workspace
-from kompox.domain.ports import Driver
+from kompox.domain.ports import ClusterPort, Driver, NodePoolPort, VolumePort
 from kompox.providers import registry
 from kompox.providers.k3s import K3sDriver, new_k3s_driver
-from kompox.providers.ports import ClusterPortAdapter, DriverResolver, NodePoolPortAdapter, VolumePortAdapter
 from kompox.store.inmem import InMemoryRepository
 
 
@@ -95,31 +94,39 @@ def test_k3s_dns_apply_is_a_noop_and_volume_class_is_a_local_rwo_volume() -> Non
         driver.volume_class(CLUSTER, APP, APP.volumes[1])
 
 
-def _resolver(ws_items: dict[str, Workspace], prv_items: dict[str, Provider]) -> DriverResolver:
-    return DriverResolver(
-        InMemoryRepository("workspace", ws_items.values()), InMemoryRepository("provider", prv_items.values())
-    )
+class _Repos:
+    def __init__(self, ws_items: dict[str, Workspace], prv_items: dict[str, Provider]) -> None:
+        self.workspaces = InMemoryRepository("workspace", ws_items.values())
+        self.providers = InMemoryRepository("provider", prv_items.values())
+
+
+def _driver_for(ws_items: dict[str, Workspace], prv_items: dict[str, Provider]) -> Driver:
+    from kompox.cli.session import provider_of
+
+    workspace, provider = provider_of(_Repos(ws_items, prv_items), CLUSTER)  # type: ignore[arg-type]
+    return registry.new_driver(workspace, provider)
 
 
 def test_ports_resolve_provider_and_workspace_and_delegate() -> None:
     provider = Provider(id="/ws/w/prv/p", name="p", workspace_id="/ws/w", driver="k3s")
-    resolver = _resolver({"/ws/w": Workspace(id="/ws/w", name="w")}, {provider.id: provider})
-    driver = resolver.for_cluster(CLUSTER)
+    driver = _driver_for({"/ws/w": Workspace(id="/ws/w", name="w")}, {provider.id: provider})
     assert driver.workspace_name() == "w"
-    ClusterPortAdapter(resolver).dns_apply(CLUSTER, DNSRecordSet(fqdn="x.", rdata=[]))
+    clusters: ClusterPort = driver
+    volumes: VolumePort = driver
+    pools: NodePoolPort = driver
+    clusters.cluster_dns_apply(CLUSTER, DNSRecordSet(fqdn="x.", rdata=[]))
     with pytest.raises(NotSupportedError, match="type files is not supported"):
-        VolumePortAdapter(resolver).disk_list(CLUSTER, APP, "share")
+        volumes.volume_disk_list(CLUSTER, APP, "share")
     with pytest.raises(CapabilityNotImplementedError, match="NodePoolList"):
-        NodePoolPortAdapter(resolver).node_pool_list(CLUSTER)
+        pools.node_pool_list(CLUSTER)
 
 
 def test_port_refuses_a_missing_workspace_instead_of_hashing_nil() -> None:
     provider = Provider(id="/ws/w/prv/p", name="p", workspace_id="/ws/w", driver="k3s")
-    resolver = _resolver({}, {provider.id: provider})
     with pytest.raises(NotFoundError, match="failed to get workspace /ws/w of provider p"):
-        resolver.for_cluster(CLUSTER)
+        _driver_for({}, {provider.id: provider})
 
 
 def test_port_reports_missing_provider() -> None:
     with pytest.raises(NotFoundError, match="failed to get provider /ws/w/prv/p"):
-        _resolver({}, {}).for_cluster(CLUSTER)
+        _driver_for({}, {})

@@ -24,8 +24,6 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from kompox.cli.app_run import target_of
-from kompox.cli.context import require_driver, resolve_app
 from kompox.cli.private_file import write_private
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import ValidationError
@@ -71,16 +69,17 @@ def run_kubectl(rt: Runtime, app_id: str, app_name: str, args: Sequence[str], *,
 
     if not args:
         raise ValidationError("kubectl arguments are required after --")
-    ctx = resolve_app(rt, app_id, app_name)
-    names = target_of(ctx).names()
+    session = rt.session()
+    ctx = session.app(app_id, app_name)
+    names = ctx.names()
     context = kubectl_context(names.app, names.hashes.app_instance)
     assert rt.project is not None  # prerun resolved the project
     path = rt.project.dir / KUBECONFIG_FILE
     if refresh or needs_refresh(path, context, names.namespace):
-        driver = require_driver(ctx)
+        driver = session.app_driver(ctx)
         assert ctx.cluster is not None
         refresh_kubeconfig(path, driver.cluster_kubeconfig(ctx.cluster), context, names.namespace)
         log.debug("CMD:app.kubectl", extra={"attrs": {"desc": f"refreshed context {context} in {path}"}})
     kubectl = find_program("kubectl")
     log.debug("CMD:app.kubectl", extra={"attrs": {"desc": f"run {kubectl} --context {context}"}})
-    return run_child([kubectl, "--context", context, *args], {"KUBECONFIG": str(path)})
+    return run_child([kubectl, "--context", context, *args], {"KUBECONFIG": str(path)}, errors=rt.stderr)

@@ -15,8 +15,8 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TextIO
 
 from kompox.domain.errors import NotFoundError
 
@@ -31,7 +31,7 @@ def exit_with(code: int) -> None:
         raise SystemExit(code)
 
 
-def run_child(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int:
+def run_child(argv: Sequence[str], env: Mapping[str, str] | None, *, errors: TextIO) -> int:
     """Run ``argv`` with inherited stdio plus ``env``; its exit code (1 if it cannot start).
 
     SIGINT is ignored here while the child runs, so Ctrl-C reaches only the
@@ -40,7 +40,7 @@ def run_child(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int:
     try:
         child = subprocess.Popen(list(argv), env={**os.environ, **(env or {})})
     except OSError as err:
-        sys.stderr.write(f"Error: cannot run {argv[0]}: {err.strerror or err}\n")
+        errors.write(f"Error: cannot run {argv[0]}: {err.strerror or err}\n")
         return 1
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

@@ -12,10 +12,10 @@ atomically; nothing else is ever written.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from kompox.cli.argv import UsageError
 from kompox.cli.private_file import write_private
@@ -53,7 +53,7 @@ def merge_target(explicit: str, env: Mapping[str, str]) -> Path:
     return Path(home) / ".kube" / "config"
 
 
-def _load_target(path: Path) -> kcm.Doc:
+def _load_target(path: Path, errors: TextIO) -> kcm.Doc:
     """The merge target; missing or unparsable → start empty (upstream behaviour, cli.md §10.4.6 step 4)."""
     try:
         data = path.read_bytes()
@@ -62,21 +62,28 @@ def _load_target(path: Path) -> kcm.Doc:
     try:
         return kcm.parse(data, str(path))
     except ValidationError:
-        sys.stderr.write(f"Warning: {path} is not a valid kubeconfig; starting from an empty one\n")
+        errors.write(f"Warning: {path} is not a valid kubeconfig; starting from an empty one\n")
         return {}
 
 
 def emit_kubeconfig(
-    data: bytes, cluster_name: str, req: KubeconfigRequest, env: Mapping[str, str], namespace: str = ""
+    data: bytes,
+    cluster_name: str,
+    req: KubeconfigRequest,
+    env: Mapping[str, str],
+    namespace: str = "",
+    *,
+    out: TextIO,
+    errors: TextIO,
 ) -> str:
     """Do what ``req`` asks with the driver's kubeconfig ``data``; returns a one-line summary for stderr."""
     name = req.context or f"kompoxops-{cluster_name}"
     entry = kcm.normalize(data, name, namespace=req.namespace or namespace)
     if req.merge:
         path = merge_target(req.kubeconfig, env)
-        result = kcm.merge_entry(_load_target(path), entry, force=req.force, set_current=req.set_current)
+        result = kcm.merge_entry(_load_target(path, errors), entry, force=req.force, set_current=req.set_current)
         if req.dry_run:
-            sys.stdout.write(result.summary() + "\n")
+            out.write(result.summary() + "\n")
             return ""
         write_private(path, kcm.dump_yaml(result.doc).encode("utf-8"))
         current = " (current)" if result.current else ""
@@ -85,5 +92,5 @@ def emit_kubeconfig(
     if req.out and req.out != "-":
         write_private(Path(req.out), kcm.dump_yaml(entry).encode("utf-8"))
         return f"wrote kubeconfig for context {name} to {req.out}"
-    sys.stdout.write(text)
+    out.write(text)
     return ""

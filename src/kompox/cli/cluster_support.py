@@ -1,11 +1,12 @@
 """Composition for ``kompoxops cluster`` and ``kompoxops dns``: target, ports, kube access, progress.
 
-* :func:`cluster_target` — the cluster with its provider/workspace lookups and
-  the production :class:`ClusterPort` (a fresh driver per call).
+* :func:`cluster_target` — the cluster and the command's session (store,
+  cached driver: the :class:`ClusterPort` of the use cases, kube client).
 * :class:`ClusterKube` — the kube client plus the Traefik installer, shaped
   as the protocols the cluster-logs and DNS use cases declare.
 * :func:`progress_to_stderr` — progress lines of long operations (the
-  ``kompox.progress`` logger and non-symbol driver messages) on stderr.
+  ``kompox.progress`` logger and non-symbol driver messages) on the
+  runtime's stderr.
 * :func:`failed` — ``<what failed>: <cause>`` keeping the cause's exit code
   and, for cluster setting errors, naming the KOM file of the cluster.
 """
@@ -13,21 +14,20 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import click
 
-from kompox.cli.context import resolve_cluster
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import KompoxError, ValidationError
 from kompox.domain.model import Cluster
 from kompox.domain.ports import ClusterPort, Driver
 
 if TYPE_CHECKING:
+    from kompox.cli.session import Session
     from kompox.kube.client import KubeClient
     from kompox.kube.ingress_install import TraefikInstaller
     from kompox.store.inmem import InMemoryRepositories
@@ -52,22 +52,32 @@ def cluster_options(func: Any) -> Any:
 @dataclass
 class ClusterTarget:
     cluster: Cluster
-    repos: InMemoryRepositories
-    port: ClusterPort
-    default_app: str = ""  # the store's default app (id in KOM mode, name in single-file mode)
+    session: Session
+
+    @property
+    def port(self) -> ClusterPort:
+        """The cluster's driver, built on first use (a build failure is raised here)."""
+        return self.session.driver_for(self.cluster)
+
+    @property
+    def repos(self) -> InMemoryRepositories:
+        return self.session.store.repos
+
+    @property
+    def default_app(self) -> str:
+        """The store's default app (id in KOM mode, name in single-file mode)."""
+        return self.session.store.default_app
 
     def driver(self) -> Driver:
-        from kompox.providers.ports import DriverResolver
+        return self.session.driver_for(self.cluster)
 
-        return DriverResolver(self.repos.workspaces, self.repos.providers).for_cluster(self.cluster)
+    def kube(self) -> ClusterKube:
+        return ClusterKube(self.session.kube(self.cluster))
 
 
 def cluster_target(rt: Runtime, cluster_id: str, cluster_name: str) -> ClusterTarget:
-    from kompox.providers.ports import ClusterPortAdapter, DriverResolver
-
-    store, cluster = resolve_cluster(rt, cluster_id, cluster_name)
-    port = ClusterPortAdapter(DriverResolver(store.repos.workspaces, store.repos.providers))
-    return ClusterTarget(cluster, store.repos, port, store.default_app)
+    session = rt.session()
+    return ClusterTarget(session.cluster(cluster_id, cluster_name), session)
 
 
 def legacy_app_namespace(rt: Runtime, target: ClusterTarget) -> str:
@@ -121,22 +131,26 @@ def failed(rt: Runtime, what: str, err: KompoxError, cluster: Cluster | None = N
 class _StderrLines(logging.Handler):
     """Plain message lines on stderr; driver messages only when they are not span symbols."""
 
+    def __init__(self, stream: TextIO, level: int) -> None:
+        super().__init__(level=level)
+        self.stream = stream
+
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
             if record.name.startswith(DRIVER_LOGGER) and is_symbol(message):
                 return
             prefix = "Warning: " if record.levelno >= logging.WARNING else ""
-            sys.stderr.write(f"{prefix}{message}\n")
-            sys.stderr.flush()
+            self.stream.write(f"{prefix}{message}\n")
+            self.stream.flush()
         except Exception:  # pragma: no cover - a broken stderr must not fail the command
             self.handleError(record)
 
 
 @contextmanager
-def progress_to_stderr() -> Iterator[None]:
-    """Show progress lines on stderr while the block runs (they still reach the run log)."""
-    handler = _StderrLines(level=logging.INFO)
+def progress_to_stderr(stream: TextIO) -> Iterator[None]:
+    """Show progress lines on ``stream`` (the runtime's stderr) while the block runs (they still reach the run log)."""
+    handler = _StderrLines(stream, level=logging.INFO)
     loggers = [logging.getLogger(PROGRESS_LOGGER), logging.getLogger(DRIVER_LOGGER)]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
@@ -158,21 +172,6 @@ class ClusterKube:
 
         self.kube = kube
         self.installer: TraefikInstaller = TraefikInstaller(kube)
-
-    @classmethod
-    def connect(cls, driver: Driver, cluster: Cluster) -> ClusterKube:
-        from kompox.kube.client import KubeClient
-
-        return cls(KubeClient(driver.cluster_kubeconfig(cluster)))
-
-    def close(self) -> None:
-        self.kube.close()
-
-    def __enter__(self) -> ClusterKube:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def controller_namespace(self, namespace: str) -> str:
         return self.installer.controller_namespace(namespace)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 import click
 
@@ -118,22 +119,39 @@ def _print_traceback() -> None:
     traceback.print_exc()
 
 
-def _hint(rt: Runtime | None) -> None:
+def _hint(rt: Runtime | None, errors: TextIO) -> None:
     if rt is not None and rt.log_path is not None:
-        sys.stderr.write(f"See log file for details: {rt.log_path}\n")
+        errors.write(f"See log file for details: {rt.log_path}\n")
 
 
-def run(argv: Sequence[str]) -> int:
-    """Run ``kompoxops`` with ``argv`` (without the program name); returns the exit code."""
+def run(
+    argv: Sequence[str],
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run ``kompoxops`` with ``argv`` (without the program name); returns the exit code.
+
+    The streams default to the process's; tests pass their own buffers.
+    """
     rt: Runtime | None = None
     flags = GlobalFlags()
     code: int = ExitCode.OK
+    errors = stderr or sys.stderr
     try:
         flags, rest = extract_global_flags(argv)
         root = build_root()
         view = routing_group(rest)
         _, ordered = reorder_command_words(rest, command_tree(view), frozenset(boolean_flags(view)))
-        rt = Runtime(flags=flags, argv=list(argv), env=os.environ)
+        rt = Runtime(
+            flags=flags,
+            argv=list(argv),
+            env=os.environ,
+            stdin=stdin or sys.stdin,
+            stdout=stdout or sys.stdout,
+            stderr=errors,
+        )
         try:
             root.main(args=ordered, prog_name="kompoxops", standalone_mode=False, obj=rt)
         except click.exceptions.Exit as done:
@@ -141,28 +159,28 @@ def run(argv: Sequence[str]) -> int:
         except SystemExit as done:  # a propagated child or remote exit code (app exec, app kubectl)
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else ExitCode.FAILURE)
     except click.exceptions.Abort:
-        sys.stderr.write("Error: interrupted\n")
+        errors.write("Error: interrupted\n")
         code = ExitCode.INTERRUPTED
     except click.ClickException as err:
-        sys.stderr.write(f"Error: {err.format_message()}\n")
+        errors.write(f"Error: {err.format_message()}\n")
         code = ExitCode.USAGE
     except KeyboardInterrupt:
-        sys.stderr.write("Error: interrupted\n")
+        errors.write("Error: interrupted\n")
         code = ExitCode.INTERRUPTED
     except (KompoxError, UsageError) as err:
         if flags.debug:
             _print_traceback()
         text = err.located() if isinstance(err, ValidationError) else str(err)
-        sys.stderr.write(f"Error: {' '.join(text.splitlines())}\n")
+        errors.write(f"Error: {' '.join(text.splitlines())}\n")
         code = err.exit_code
-        _hint(rt)
+        _hint(rt, errors)
     except Exception as err:  # the last line of defence: still one line, no traceback
         if flags.debug:
             _print_traceback()
-        sys.stderr.write(f"Error: internal error: {type(err).__name__}: {' '.join(str(err).splitlines())}\n")
-        sys.stderr.write("Run again with --debug for the traceback.\n")
+        errors.write(f"Error: internal error: {type(err).__name__}: {' '.join(str(err).splitlines())}\n")
+        errors.write("Run again with --debug for the traceback.\n")
         code = ExitCode.FAILURE
-        _hint(rt)
+        _hint(rt, errors)
     finally:
         if rt is not None:
             rt.finish(int(code))

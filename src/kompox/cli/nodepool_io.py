@@ -16,11 +16,10 @@ upstream's order (unset → ``null``); ``--format table`` a plain table.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kompox.cli.output import print_json, print_table
 from kompox.domain.errors import ValidationError
@@ -53,12 +52,12 @@ class SpecError(ValidationError):
 # --- spec file -------------------------------------------------------------------
 
 
-def read_spec_file(path: str) -> tuple[NodePool, list[str]]:
+def read_spec_file(path: str, stdin: TextIO) -> tuple[NodePool, list[str]]:
     """The NodePool of a YAML/JSON spec file (``-`` = stdin) and warnings for ignored keys."""
     from kompox.compose.yaml_dialect import load_documents
 
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        text = stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise SpecError(f"failed to read file: {err.strerror or err}", file=path) from err
     try:
@@ -272,7 +271,7 @@ def _size(p: NodePool) -> str:
     return f"fixed {auto.desired}" if auto.desired is not None else "fixed"
 
 
-def print_pools(pools: Sequence[NodePool], output_format: str) -> None:
+def print_pools(out: TextIO, pools: Sequence[NodePool], output_format: str) -> None:
     if output_format == "table":
         rows = [
             (
@@ -287,13 +286,13 @@ def print_pools(pools: Sequence[NodePool], output_format: str) -> None:
             )
             for p in pools
         ]
-        print_table(("NAME", "MODE", "INSTANCE TYPE", "PRIORITY", "ZONES", "SIZE", "NODES", "STATE"), rows)
+        print_table(out, ("NAME", "MODE", "INSTANCE TYPE", "PRIORITY", "ZONES", "SIZE", "NODES", "STATE"), rows)
         return
-    print_json([pool_json(p) for p in pools])
+    print_json(out, [pool_json(p) for p in pools])
 
 
-def print_pool(pool: NodePool, output_format: str) -> None:
+def print_pool(out: TextIO, pool: NodePool, output_format: str) -> None:
     if output_format == "table":
-        print_pools([pool], output_format)
+        print_pools(out, [pool], output_format)
         return
-    print_json(pool_json(pool))
+    print_json(out, pool_json(pool))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -33,16 +32,16 @@ def go_json(value: Any, *, pretty: bool = True) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def print_json(value: Any, *, pretty: bool = True) -> None:
-    sys.stdout.write(go_json(value, pretty=pretty) + "\n")
+def print_json(out: TextIO, value: Any, *, pretty: bool = True) -> None:
+    out.write(go_json(value, pretty=pretty) + "\n")
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def print_table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """A left-aligned plain-text table (no colours: safe for pipes and logs)."""
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     for row in cells:
-        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
 
 def format_option(func: Any) -> Any:

@@ -1,8 +1,14 @@
-"""The per-invocation runtime: the pre-run hook and the run envelope (cli.md §2 step 4).
+"""The per-invocation runtime: streams, the pre-run hook and the run envelope (cli.md §2 step 4).
 
 ``Runtime.prerun()`` applies ``-C``, discovers the project, loads the KOM,
-opens the run log and writes the start record; :meth:`Runtime.finish` writes
-the end record.  Commands receive the runtime through click's context object.
+opens the run log and writes the start record; :meth:`Runtime.finish` closes
+the command's :class:`~kompox.cli.session.Session` and writes the end record.
+Commands receive the runtime through click's context object.
+
+The three standard streams live here (``stdin``/``stdout``/``stderr`` and
+whether each is a terminal): every command writes results to ``stdout`` and
+progress, warnings and errors to ``stderr`` through them, so tests pass their
+own buffers to :func:`kompox.cli.main.run`.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import os
 import sys
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from kompox.cli.argv import GlobalFlags
 from kompox.domain.errors import ConfigError, KompoxError
@@ -20,6 +26,7 @@ if TYPE_CHECKING:
     import logging
     from pathlib import Path
 
+    from kompox.cli.session import Session
     from kompox.kom.loader import KomState
     from kompox.kom.project import ProjectEnv
     from kompox.logging import LogSettings, RunLog
@@ -34,6 +41,53 @@ class Runtime:
     kom: KomState | None = None
     run_log: RunLog | None = None
     started: bool = False
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    _session: Session | None = field(default=None, repr=False)
+
+    # --- streams ------------------------------------------------------------
+
+    @property
+    def stdin_isatty(self) -> bool:
+        return _isatty(self.stdin)
+
+    @property
+    def stdout_isatty(self) -> bool:
+        return _isatty(self.stdout)
+
+    @property
+    def stderr_isatty(self) -> bool:
+        return _isatty(self.stderr)
+
+    def say(self, text: str) -> None:
+        """One progress or information line on stderr (flushed: it may precede a long wait)."""
+        self.stderr.write(text + "\n")
+        self.stderr.flush()
+
+    def warn(self, text: str) -> None:
+        """``Warning: <text>`` on stderr."""
+        self.say(f"Warning: {text}")
+
+    def out(self, text: str) -> None:
+        """Result text on stdout, as given (no newline added)."""
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def binary(self, stream: TextIO) -> BinaryIO:
+        """The byte stream under a text stream (raw log or exec output must not be re-encoded)."""
+        stream.flush()
+        return stream.buffer
+
+    # --- the command's session ----------------------------------------------
+
+    def session(self) -> Session:
+        """The command's :class:`~kompox.cli.session.Session`, built on first use (after :meth:`prerun`)."""
+        if self._session is None:
+            from kompox.cli.session import Session
+
+            self._session = Session(self)
+        return self._session
 
     # --- pre-run hook -----------------------------------------------------
 
@@ -69,13 +123,13 @@ class Runtime:
         try:
             cleanup_old_logs(settings.dir, settings.retention_days)
         except OSError as err:  # pragma: no cover - best effort
-            sys.stderr.write(f"Warning: failed to cleanup old log files: {err}\n")
+            self.warn(f"failed to cleanup old log files: {err}")
         self.run_log = setup_run_logging(settings)
         self.logger.info("CMD", extra={"attrs": {"args": self.argv}})
         self.started = True
         for warning in self.kom.warnings:
             self.logger.warning(warning, extra={"attrs": {"code": "kom_warning"}})
-            sys.stderr.write(f"Warning: {warning}\n")
+            self.warn(warning)
 
     def _log_settings(self) -> LogSettings:
         from kompox.logging import resolve_log_settings
@@ -100,6 +154,8 @@ class Runtime:
         return self.run_log.path if self.run_log else None
 
     def finish(self, exit_code: int) -> None:
+        if self._session is not None:
+            self._session.close()
         if self.started:
             self.logger.info("CMD", extra={"attrs": {"exitCode": exit_code}})
         if self.run_log is not None:
@@ -123,3 +179,10 @@ def project_log_defaults(project: ProjectEnv) -> LogSettings:
         dir=Path(project.log_dir),
         retention_days=project.retention_days,
     )
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a closed or foreign stream is no terminal
+        return False

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
-from kompox.cli.context import resolve_app, try_driver
 from kompox.cli.runtime import Runtime
 from kompox.compose import load_project, local_file_reader, resolve_compose_source
 from kompox.compose.dotenv import read_project_env
@@ -50,9 +48,10 @@ def run_validate(rt: Runtime, app_id: str, app_name: str, env_files: tuple[str, 
 
 def collect_validation(rt: Runtime, app_id: str, app_name: str, env_files: tuple[str, ...] = ()) -> AppValidation:
     """Validate and report every issue, without raising on ERRORs (see :func:`raise_on_errors`)."""
-    ctx = resolve_app(rt, app_id, app_name)
+    session = rt.session()
+    ctx = session.app(app_id, app_name)
     app, cluster = ctx.app, ctx.cluster
-    driver = try_driver(ctx)
+    driver = session.try_app_driver(ctx)
 
     def list_disks(vol: AppVolume) -> list[VolumeDisk]:
         assert driver is not None and cluster is not None
@@ -77,7 +76,7 @@ def collect_validation(rt: Runtime, app_id: str, app_name: str, env_files: tuple
         volume_class=volume_class if usable else None,
         list_node_pools=list_node_pools if usable else None,
     )
-    report(result)
+    report(rt, result)
     return result
 
 
@@ -93,24 +92,24 @@ def raise_on_errors(result: AppValidation) -> None:
         )
 
 
-def report(result: AppValidation) -> None:
+def report(rt: Runtime, result: AppValidation) -> None:
     """Log every issue; print warnings, and one ``Invalid:`` line per error when there are several, to stderr.
 
     (Upstream only logs.)  A single error is printed by the final ``Error:`` line alone.
     """
     for warning in result.project.warnings if result.project else []:
         log.warning(warning, extra={"attrs": {"app": result.app.name, "code": "compose_feature_ignored"}})
-        sys.stderr.write(f"Warning: {warning}\n")
+        rt.warn(warning)
     several = len(result.errors) > 1
     for issue in result.issues:
         attrs = {"attrs": {"app": result.app.name, "code": issue.code}}
         if issue.severity is Severity.ERROR:
             log.error(issue.message, extra=attrs)
             if several:
-                sys.stderr.write(f"Invalid: {' '.join(issue.message.splitlines())}\n")
+                rt.say(f"Invalid: {' '.join(issue.message.splitlines())}")
             continue
         log.warning(issue.message, extra=attrs)
-        sys.stderr.write(f"Warning: {issue.message}\n")
+        rt.warn(issue.message)
 
 
 def normalised_compose_yaml(result: AppValidation) -> str:

@@ -1,8 +1,9 @@
 """Shared parts of ``kompoxops disk`` and ``kompoxops snapshot``: flags, target, output.
 
-The volume port is the production port adapter (a fresh driver per call,
-resolved from the app's cluster → provider → workspace; a missing workspace is
-an error, never a silent ``(nil)`` that would change every derived name).
+The volume port is the cluster's driver, built once per command by the
+session (resolved from the app's cluster → provider → workspace; a missing
+workspace is an error, never a silent ``(nil)`` that would change every
+derived name).
 
 Output: ``--format json`` (default) prints upstream's JSON objects with the
 wire field order (cli.md §10.8, §10.10); ``--format table`` a plain table.
@@ -14,13 +15,12 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
 from kompox.cli.argv import UsageError
 from kompox.cli.base import runtime
-from kompox.cli.context import open_store, resolve_app
 from kompox.cli.output import format_option, print_json, print_table
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import NotFoundError, ValidationError
@@ -55,9 +55,14 @@ def parse_options_json(text: str) -> dict[str, Any] | None:
 
 @dataclass
 class VolumeTarget:
+    rt: Runtime
     app: App
     cluster: Cluster
-    volumes: VolumePort
+
+    @property
+    def volumes(self) -> VolumePort:
+        """The cluster's driver, built on first use (once per command)."""
+        return self.rt.session().driver_for(self.cluster)
 
     def resource(self, volume: str, kind: str, name: str) -> str:
         """Span resource id: ``<appID>/vol:<vol>/<kind>:<name>``."""
@@ -65,13 +70,11 @@ class VolumeTarget:
 
 
 def volume_target(rt: Runtime, app_id: str, app_name: str) -> VolumeTarget:
-    from kompox.providers.ports import DriverResolver, VolumePortAdapter
-
-    ctx = resolve_app(rt, app_id, app_name)
+    session = rt.session()
+    ctx = session.app(app_id, app_name)
     if ctx.cluster is None:
         raise NotFoundError(f"cluster not found: {ctx.app.cluster_id or '(none)'} (cluster of app {ctx.app.name})")
-    repos = open_store(rt).repos
-    return VolumeTarget(ctx.app, ctx.cluster, VolumePortAdapter(DriverResolver(repos.workspaces, repos.providers)))
+    return VolumeTarget(rt, ctx.app, ctx.cluster)
 
 
 @dataclass(frozen=True)
@@ -145,33 +148,33 @@ def _size(value: int) -> str:
     return quantity(value)
 
 
-def print_disks(disks: Sequence[VolumeDisk], output_format: str) -> None:
+def print_disks(out: TextIO, disks: Sequence[VolumeDisk], output_format: str) -> None:
     if output_format == "table":
         rows = [
             (d.name, "yes" if d.assigned else "", _size(d.size), d.zone, _time(d.created_at), d.handle) for d in disks
         ]
-        print_table(("NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE"), rows)
+        print_table(out, ("NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE"), rows)
         return
-    print_json([disk_json(d) for d in disks])
+    print_json(out, [disk_json(d) for d in disks])
 
 
-def print_snapshots(snaps: Sequence[VolumeSnapshot], output_format: str) -> None:
+def print_snapshots(out: TextIO, snaps: Sequence[VolumeSnapshot], output_format: str) -> None:
     if output_format == "table":
         rows = [(s.name, _size(s.size), _time(s.created_at), s.handle) for s in snaps]
-        print_table(("NAME", "SIZE", "CREATED", "HANDLE"), rows)
+        print_table(out, ("NAME", "SIZE", "CREATED", "HANDLE"), rows)
         return
-    print_json([snapshot_json(s) for s in snaps])
+    print_json(out, [snapshot_json(s) for s in snaps])
 
 
-def print_disk(disk: VolumeDisk, output_format: str) -> None:
+def print_disk(out: TextIO, disk: VolumeDisk, output_format: str) -> None:
     if output_format == "table":
-        print_disks([disk], output_format)
+        print_disks(out, [disk], output_format)
     else:
-        print_json(disk_json(disk))
+        print_json(out, disk_json(disk))
 
 
-def print_snapshot(snap: VolumeSnapshot, output_format: str) -> None:
+def print_snapshot(out: TextIO, snap: VolumeSnapshot, output_format: str) -> None:
     if output_format == "table":
-        print_snapshots([snap], output_format)
+        print_snapshots(out, [snap], output_format)
     else:
-        print_json(snapshot_json(snap))
+        print_json(out, snapshot_json(snap))

@@ -1,8 +1,11 @@
 """Ports: the interfaces use cases depend on, implemented by adapters.
 
-``Driver`` is the provider-driver contract (drivers.md §3, seeds 000 and 003).
-The three port protocols expose the subset use cases call through the port
-adapters; the repositories give use cases read access to the resources.
+``Driver`` is the provider-driver contract (drivers.md §3, seeds 000 and 003),
+composed of the three narrower ports the use cases take (``ClusterPort``,
+``VolumePort``, ``NodePoolPort``) with the same method names, so a driver is
+passed to a use case as it is: a new driver method is declared here once and
+implemented by the drivers.  The repositories give use cases read access to
+the resources.
 """
 
 from __future__ import annotations
@@ -47,27 +50,22 @@ from kompox.domain.options import (
 )
 
 
-@runtime_checkable
-class Driver(Protocol):
-    """The provider-driver contract: 22 methods, one instance per operation."""
+class ClusterPort(Protocol):
+    """The cluster lifecycle and DNS methods of :class:`Driver` (what the cluster use cases call)."""
 
-    # identity
-    def id(self) -> str: ...
-    def workspace_name(self) -> str: ...
-    def provider_name(self) -> str: ...
-
-    # cluster
     def cluster_provision(self, cluster: Cluster, opts: ClusterProvisionOptions | None = None) -> None: ...
     def cluster_deprovision(self, cluster: Cluster, opts: ClusterDeprovisionOptions | None = None) -> None: ...
     def cluster_status(self, cluster: Cluster) -> ClusterStatus: ...
     def cluster_install(self, cluster: Cluster, opts: ClusterInstallOptions | None = None) -> None: ...
     def cluster_uninstall(self, cluster: Cluster, opts: ClusterUninstallOptions | None = None) -> None: ...
-    def cluster_kubeconfig(self, cluster: Cluster) -> bytes: ...
     def cluster_dns_apply(
         self, cluster: Cluster, rset: DNSRecordSet, opts: ClusterDNSApplyOptions | None = None
     ) -> None: ...
 
-    # volumes
+
+class VolumePort(Protocol):
+    """The disk and snapshot methods of :class:`Driver` (what the volume use cases call)."""
+
     def volume_disk_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeDiskListOptions | None = None
     ) -> list[VolumeDisk]: ...
@@ -106,9 +104,11 @@ class Driver(Protocol):
         snap_name: str,
         opts: VolumeSnapshotDeleteOptions | None = None,
     ) -> None: ...
-    def volume_class(self, cluster: Cluster, app: App, vol: AppVolume) -> VolumeClass: ...
 
-    # node pools
+
+class NodePoolPort(Protocol):
+    """The node-pool methods of :class:`Driver`."""
+
     def node_pool_list(self, cluster: Cluster, opts: NodePoolListOptions | None = None) -> list[NodePool]: ...
     def node_pool_create(
         self, cluster: Cluster, pool: NodePool, opts: NodePoolCreateOptions | None = None
@@ -117,71 +117,28 @@ class Driver(Protocol):
         self, cluster: Cluster, pool: NodePool, opts: NodePoolUpdateOptions | None = None
     ) -> NodePool: ...
     def node_pool_delete(self, cluster: Cluster, pool_name: str, opts: NodePoolDeleteOptions | None = None) -> None: ...
+
+
+@runtime_checkable
+class Driver(ClusterPort, VolumePort, NodePoolPort, Protocol):
+    """The provider-driver contract: 22 methods, one instance per provider and command.
+
+    Every method is declared once: the lifecycle, volume and node-pool groups
+    above are the narrower ports use cases take (a driver satisfies each);
+    the identity, kubeconfig and volume-class methods are declared here.
+    """
+
+    # identity
+    def id(self) -> str: ...
+    def workspace_name(self) -> str: ...
+    def provider_name(self) -> str: ...
+
+    def cluster_kubeconfig(self, cluster: Cluster) -> bytes: ...
+    def volume_class(self, cluster: Cluster, app: App, vol: AppVolume) -> VolumeClass: ...
 
 
 DriverFactory = Callable[[Workspace | None, Provider], Driver]
 """``factory(workspace, provider) -> Driver``: validates settings, makes no network call."""
-
-
-class ClusterPort(Protocol):
-    def status(self, cluster: Cluster) -> ClusterStatus: ...
-    def provision(self, cluster: Cluster, opts: ClusterProvisionOptions | None = None) -> None: ...
-    def deprovision(self, cluster: Cluster, opts: ClusterDeprovisionOptions | None = None) -> None: ...
-    def install(self, cluster: Cluster, opts: ClusterInstallOptions | None = None) -> None: ...
-    def uninstall(self, cluster: Cluster, opts: ClusterUninstallOptions | None = None) -> None: ...
-    def dns_apply(self, cluster: Cluster, rset: DNSRecordSet, opts: ClusterDNSApplyOptions | None = None) -> None: ...
-
-
-class VolumePort(Protocol):
-    def disk_list(
-        self, cluster: Cluster, app: App, vol_name: str, opts: VolumeDiskListOptions | None = None
-    ) -> list[VolumeDisk]: ...
-    def disk_create(
-        self,
-        cluster: Cluster,
-        app: App,
-        vol_name: str,
-        disk_name: str,
-        source: str,
-        opts: VolumeDiskCreateOptions | None = None,
-    ) -> VolumeDisk: ...
-    def disk_delete(
-        self, cluster: Cluster, app: App, vol_name: str, disk_name: str, opts: VolumeDiskDeleteOptions | None = None
-    ) -> None: ...
-    def disk_assign(
-        self, cluster: Cluster, app: App, vol_name: str, disk_name: str, opts: VolumeDiskAssignOptions | None = None
-    ) -> None: ...
-    def snapshot_list(
-        self, cluster: Cluster, app: App, vol_name: str, opts: VolumeSnapshotListOptions | None = None
-    ) -> list[VolumeSnapshot]: ...
-    def snapshot_create(
-        self,
-        cluster: Cluster,
-        app: App,
-        vol_name: str,
-        snap_name: str,
-        source: str,
-        opts: VolumeSnapshotCreateOptions | None = None,
-    ) -> VolumeSnapshot: ...
-    def snapshot_delete(
-        self,
-        cluster: Cluster,
-        app: App,
-        vol_name: str,
-        snap_name: str,
-        opts: VolumeSnapshotDeleteOptions | None = None,
-    ) -> None: ...
-
-
-class NodePoolPort(Protocol):
-    def node_pool_list(self, cluster: Cluster, opts: NodePoolListOptions | None = None) -> list[NodePool]: ...
-    def node_pool_create(
-        self, cluster: Cluster, pool: NodePool, opts: NodePoolCreateOptions | None = None
-    ) -> NodePool: ...
-    def node_pool_update(
-        self, cluster: Cluster, pool: NodePool, opts: NodePoolUpdateOptions | None = None
-    ) -> NodePool: ...
-    def node_pool_delete(self, cluster: Cluster, pool_name: str, opts: NodePoolDeleteOptions | None = None) -> None: ...
 
 
 class WorkspaceRepository(Protocol):

@@ -51,7 +51,7 @@ def _operation(port: ClusterPort, cluster: Cluster, scope: ProtectionScope) -> C
         return None
 
     def exists() -> bool:
-        status = port.status(cluster)
+        status = port.cluster_status(cluster)
         return bool(status.provisioned if scope is ProtectionScope.PROVISIONING else status.installed)
 
     return create_or_update(exists)
@@ -102,7 +102,7 @@ def cluster_provision(
     if cluster.existing and not force:
         return _skip_existing(cluster, "provision", progress)
     options = ClusterProvisionOptions(force=force)
-    return _PROVISION.run(port, cluster, progress, lambda: port.provision(cluster, options))
+    return _PROVISION.run(port, cluster, progress, lambda: port.cluster_provision(cluster, options))
 
 
 def cluster_deprovision(
@@ -112,7 +112,7 @@ def cluster_deprovision(
     if cluster.existing and not force:
         return _skip_existing(cluster, "deprovision", progress)
     options = ClusterDeprovisionOptions(force=force)
-    return _DEPROVISION.run(port, cluster, progress, lambda: port.deprovision(cluster, options))
+    return _DEPROVISION.run(port, cluster, progress, lambda: port.cluster_deprovision(cluster, options))
 
 
 def cluster_install(
@@ -120,7 +120,7 @@ def cluster_install(
 ) -> ClusterOpResult:
     """Install the in-cluster resources (ingress controller …); runs for ``existing`` clusters too."""
     options = ClusterInstallOptions(force=force)
-    return _INSTALL.run(port, cluster, progress, lambda: port.install(cluster, options))
+    return _INSTALL.run(port, cluster, progress, lambda: port.cluster_install(cluster, options))
 
 
 def cluster_uninstall(
@@ -128,7 +128,7 @@ def cluster_uninstall(
 ) -> ClusterOpResult:
     """Remove the in-cluster resources install added; protection applies, ``force`` is passed on."""
     options = ClusterUninstallOptions(force=force)
-    return _UNINSTALL.run(port, cluster, progress, lambda: port.uninstall(cluster, options))
+    return _UNINSTALL.run(port, cluster, progress, lambda: port.cluster_uninstall(cluster, options))
 
 
 @dataclass(frozen=True)
@@ -143,4 +143,4 @@ class ClusterStatusResult:
 
 
 def cluster_status(port: ClusterPort, cluster: Cluster) -> ClusterStatusResult:
-    return ClusterStatusResult(cluster.id, cluster.name, port.status(cluster))
+    return ClusterStatusResult(cluster.id, cluster.name, port.cluster_status(cluster))

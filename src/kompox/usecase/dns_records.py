@@ -135,7 +135,7 @@ class _RecordWriter:
         """Apply ``rset``; record ``planned`` (dry run), ``done`` = (action, message), or the failure."""
         rtype = rset.type.value
         try:
-            self.clusters.dns_apply(self.cluster, rset, _apply_options(self.options))
+            self.clusters.cluster_dns_apply(self.cluster, rset, _apply_options(self.options))
         except ValidationError:
             raise
         except KompoxError as err:

@@ -60,7 +60,7 @@ class _VolumeState:
 
 def _state(volumes: VolumePort, cluster: Cluster, app: App, vol_name: str) -> _VolumeState:
     try:
-        disks = volumes.disk_list(cluster, app, vol_name)
+        disks = volumes.volume_disk_list(cluster, app, vol_name)
     except KompoxError as err:
         raise BootstrapError(f"volume disk lookup failed for {vol_name}: {err}", cause=err) from err
     return _VolumeState(vol_name, sum(1 for d in disks if d.assigned), len(disks))
@@ -97,11 +97,11 @@ def bootstrap_disks(
         if _state(volumes, cluster, app, vol.name).assigned != 0:
             raise BootstrapError(f"bootstrap aborted: concurrent assignment detected for volume {vol.name}")
         try:
-            disk = volumes.disk_create(cluster, app, vol.name, "", "", create_opts)
+            disk = volumes.volume_disk_create(cluster, app, vol.name, "", "", create_opts)
         except KompoxError as err:
             raise BootstrapError(f"disk create failed for volume {vol.name}: {err}", cause=err) from err
         try:
-            volumes.disk_assign(cluster, app, vol.name, disk.name)
+            volumes.volume_disk_assign(cluster, app, vol.name, disk.name)
         except KompoxError as err:
             raise BootstrapError(f"disk assign failed for volume {vol.name}: {err}", cause=err) from err
         created.append(dataclasses.replace(disk, assigned=True))

@@ -35,7 +35,7 @@ def list_disks(volumes: VolumePort, cluster: Cluster, app: App, volume_name: str
     """The volume's disks, newest first (the driver's order)."""
     check_names(volume_name)
     declared_volume(app, volume_name)
-    return volumes.disk_list(cluster, app, volume_name)
+    return volumes.volume_disk_list(cluster, app, volume_name)
 
 
 def create_disk(
@@ -57,9 +57,9 @@ def create_disk(
     check_names(volume_name, disk=disk_name)
     declared_volume(app, volume_name)
     if disk_name:
-        refuse_existing(volumes.disk_list(cluster, app, volume_name), "disk", volume_name, disk_name)
+        refuse_existing(volumes.volume_disk_list(cluster, app, volume_name), "disk", volume_name, disk_name)
     opts = VolumeDiskCreateOptions(zone=zone, options=dict(options) if options is not None else None)
-    return volumes.disk_create(cluster, app, volume_name, disk_name, source, opts)
+    return volumes.volume_disk_create(cluster, app, volume_name, disk_name, source, opts)
 
 
 def assign_disk(volumes: VolumePort, cluster: Cluster, app: App, volume_name: str, disk_name: str) -> VolumeDisk:
@@ -67,8 +67,8 @@ def assign_disk(volumes: VolumePort, cluster: Cluster, app: App, volume_name: st
     check_names(volume_name, disk=disk_name)
     require(disk_name, "disk name")
     declared_volume(app, volume_name)
-    disk = find_named(volumes.disk_list(cluster, app, volume_name), "disk", volume_name, disk_name)
-    volumes.disk_assign(cluster, app, volume_name, disk_name)
+    disk = find_named(volumes.volume_disk_list(cluster, app, volume_name), "disk", volume_name, disk_name)
+    volumes.volume_disk_assign(cluster, app, volume_name, disk_name)
     disk.assigned = True
     return disk
 
@@ -80,10 +80,10 @@ def delete_disk(
     check_names(volume_name, disk=disk_name)
     require(disk_name, "disk name")
     declared_volume(app, volume_name)
-    disk = find_named(volumes.disk_list(cluster, app, volume_name), "disk", volume_name, disk_name)
+    disk = find_named(volumes.volume_disk_list(cluster, app, volume_name), "disk", volume_name, disk_name)
     if disk.assigned and not force:
         raise AssignedDiskError(
             f"disk {disk_name} is assigned; assign another disk first before deletion (or force the deletion)"
         )
-    volumes.disk_delete(cluster, app, volume_name, disk_name, VolumeDiskDeleteOptions(force=force))
+    volumes.volume_disk_delete(cluster, app, volume_name, disk_name, VolumeDiskDeleteOptions(force=force))
     return disk

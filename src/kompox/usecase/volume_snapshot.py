@@ -22,7 +22,7 @@ def list_snapshots(volumes: VolumePort, cluster: Cluster, app: App, volume_name:
     """The volume's snapshots, newest first (the driver's order)."""
     check_names(volume_name)
     declared_volume(app, volume_name)
-    return volumes.snapshot_list(cluster, app, volume_name)
+    return volumes.volume_snapshot_list(cluster, app, volume_name)
 
 
 def create_snapshot(
@@ -38,8 +38,8 @@ def create_snapshot(
     check_names(volume_name, snapshot=snapshot_name)
     declared_volume(app, volume_name)
     if snapshot_name:
-        refuse_existing(volumes.snapshot_list(cluster, app, volume_name), "snapshot", volume_name, snapshot_name)
-    return volumes.snapshot_create(cluster, app, volume_name, snapshot_name, source)
+        refuse_existing(volumes.volume_snapshot_list(cluster, app, volume_name), "snapshot", volume_name, snapshot_name)
+    return volumes.volume_snapshot_create(cluster, app, volume_name, snapshot_name, source)
 
 
 def delete_snapshot(
@@ -49,6 +49,6 @@ def delete_snapshot(
     check_names(volume_name, snapshot=snapshot_name)
     require(snapshot_name, "snapshot name")
     declared_volume(app, volume_name)
-    snap = find_named(volumes.snapshot_list(cluster, app, volume_name), "snapshot", volume_name, snapshot_name)
-    volumes.snapshot_delete(cluster, app, volume_name, snapshot_name)
+    snap = find_named(volumes.volume_snapshot_list(cluster, app, volume_name), "snapshot", volume_name, snapshot_name)
+    volumes.volume_snapshot_delete(cluster, app, volume_name, snapshot_name)
     return snap

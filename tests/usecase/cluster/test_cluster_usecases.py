@@ -27,25 +27,25 @@ class FakePort:
     status_error: KompoxError | None = None
     calls: list[tuple[str, Any]] = field(default_factory=list)
 
-    def status(self, cluster: Cluster) -> ClusterStatus:
+    def cluster_status(self, cluster: Cluster) -> ClusterStatus:
         self.calls.append(("status", cluster.name))
         if self.status_error is not None:
             raise self.status_error
         return self.status_result or ClusterStatus(existing=cluster.existing)
 
-    def provision(self, cluster: Cluster, opts: Any = None) -> None:
+    def cluster_provision(self, cluster: Cluster, opts: Any = None) -> None:
         self.calls.append(("provision", opts))
 
-    def deprovision(self, cluster: Cluster, opts: Any = None) -> None:
+    def cluster_deprovision(self, cluster: Cluster, opts: Any = None) -> None:
         self.calls.append(("deprovision", opts))
 
-    def install(self, cluster: Cluster, opts: Any = None) -> None:
+    def cluster_install(self, cluster: Cluster, opts: Any = None) -> None:
         self.calls.append(("install", opts))
 
-    def uninstall(self, cluster: Cluster, opts: Any = None) -> None:
+    def cluster_uninstall(self, cluster: Cluster, opts: Any = None) -> None:
         self.calls.append(("uninstall", opts))
 
-    def dns_apply(self, cluster: Cluster, rset: Any, opts: Any = None) -> None:
+    def cluster_dns_apply(self, cluster: Cluster, rset: Any, opts: Any = None) -> None:
         self.calls.append(("dns_apply", rset))
 
     def names(self) -> list[str]:

@@ -119,16 +119,14 @@ def test_untyped_port_errors_are_wrapped(uc: NodePoolUseCases, port: RecordingPo
         uc.delete(CLUSTER.id, "np1")
 
 
-def test_through_the_port_adapter_k3s_is_not_implemented() -> None:
-    from kompox.providers.ports import DriverResolver, NodePoolPortAdapter
+def test_through_the_k3s_driver_node_pools_are_not_implemented() -> None:
+    from kompox.providers.registry import new_driver
 
     workspace = Workspace(id="/ws/w1", name="w1")
     provider = Provider(id="/ws/w1/prv/p1", name="p1", driver="k3s", workspace_id="/ws/w1")
     uc = NodePoolUseCases(
         clusters=InMemoryRepository("cluster", [CLUSTER]),
-        pools=NodePoolPortAdapter(
-            DriverResolver(InMemoryRepository("workspace", [workspace]), InMemoryRepository("provider", [provider]))
-        ),
+        pools=new_driver(workspace, provider),
     )
     with pytest.raises(CapabilityNotImplementedError, match=r"^NodePoolList is not implemented for k3s provider$"):
         uc.list(CLUSTER.id)

@@ -1,4 +1,4 @@
-"""Volume use cases over the production port adapter, backed by the reference driver."""
+"""Volume use cases over the reference driver (built through the registry, as the CLI builds it)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import pytest
 from contract.volume.reference_cloud import ReferenceCloud
 from contract.volume.reference_driver import reference_factory
 from kompox.domain.model import App, AppDeployment, AppVolume, Cluster, Provider, Workspace
+from kompox.domain.ports import Driver
 from kompox.providers import registry
-from kompox.providers.ports import DriverResolver, VolumePortAdapter
-from kompox.store.inmem import InMemoryRepository
 
 DRIVER_ID = "reference-usecase-test"
 GIB = 1 << 30
@@ -21,7 +20,7 @@ GIB = 1 << 30
 @dataclass
 class World:
     cloud: ReferenceCloud
-    port: VolumePortAdapter
+    port: Driver
     cluster: Cluster
     app: App
 
@@ -43,9 +42,7 @@ def world() -> Iterator[World]:
         volumes=[AppVolume("db", 10 * GIB, options={"sku": "Premium_LRS"}), AppVolume("share", GIB, type="files")],
         deployment=AppDeployment(zone="1"),
     )
-    port = VolumePortAdapter(
-        DriverResolver(InMemoryRepository("workspace", [ws]), InMemoryRepository("provider", [prv]))
-    )
+    port = registry.new_driver(ws, prv)
     try:
         yield World(cloud, port, cluster, app)
     finally:

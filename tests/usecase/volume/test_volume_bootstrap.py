@@ -74,13 +74,13 @@ class RacingPort:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.world.port, name)
 
-    def disk_list(
+    def volume_disk_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeDiskListOptions | None = None
     ) -> list[VolumeDisk]:
         self.lists += 1
         if self.lists == len(app.volumes) + 2:  # the re-check of the second volume
-            self.world.port.disk_create(cluster, app, vol_name, "intruder", "")
-        return self.world.port.disk_list(cluster, app, vol_name, opts)
+            self.world.port.volume_disk_create(cluster, app, vol_name, "intruder", "")
+        return self.world.port.volume_disk_list(cluster, app, vol_name, opts)
 
 
 def test_concurrent_assignment_aborts(world: World) -> None:
@@ -90,7 +90,7 @@ def test_concurrent_assignment_aborts(world: World) -> None:
 
 
 class BrokenCreatePort(RacingPort):
-    def disk_create(
+    def volume_disk_create(
         self,
         cluster: Cluster,
         app: App,
@@ -101,10 +101,10 @@ class BrokenCreatePort(RacingPort):
     ) -> VolumeDisk:
         raise CapabilityNotImplementedError("VolumeDiskCreate", "broken")
 
-    def disk_list(
+    def volume_disk_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeDiskListOptions | None = None
     ) -> list[VolumeDisk]:
-        return self.world.port.disk_list(cluster, app, vol_name, opts)
+        return self.world.port.volume_disk_list(cluster, app, vol_name, opts)
 
 
 def test_failed_step_names_the_volume_and_keeps_the_category(world: World) -> None:

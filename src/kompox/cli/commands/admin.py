@@ -7,7 +7,6 @@ bytes as given and ``get -o yaml`` prints them back unchanged.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -74,19 +73,21 @@ def _print_rows(rows: list[StoredResource], output: str, *, single: bool) -> Non
     from kompox.cli.output import go_json
     from kompox.usecase.admin_resources import model_of
 
+    rt = runtime(click.get_current_context())
     if output == "yaml":
-        sys.stdout.buffer.write(yaml_stream([r.document for r in rows]))
-        sys.stdout.flush()
+        out = rt.binary(rt.stdout)
+        out.write(yaml_stream([r.document for r in rows]))
+        out.flush()
         return
     for row in rows:
-        sys.stdout.write(go_json(go_fields(model_of(row)), pretty=single) + "\n")
+        rt.out(go_json(go_fields(model_of(row)), pretty=single) + "\n")
 
 
 def _read_spec(path: str) -> tuple[str, bytes]:
     if not path:
         raise ConfigError("spec file required (-f)", field="--file")
     if path == "-":
-        return "<stdin>", sys.stdin.buffer.read()
+        return "<stdin>", runtime(click.get_current_context()).stdin.buffer.read()
     try:
         with open(path, "rb") as handle:
             return path, handle.read()
@@ -170,8 +171,9 @@ def build_kind(name: str, kind: str) -> KompoxGroup:
             result = uc.delete(kind, resource_id, cascade=cascade)
         finally:
             store.close()
+        rt = runtime(click.get_current_context())
         for deleted in result.deleted:
-            sys.stdout.write(f"deleted {deleted}\n")
+            rt.out(f"deleted {deleted}\n")
 
     if kind == "Cluster":
         _add_lifecycle(group)
@@ -192,8 +194,9 @@ def _add_lifecycle(group: KompoxGroup) -> None:
 
 def _lifecycle(verb: str, resource_id: str) -> None:
     from kompox.cli.cluster_support import failed, progress_to_stderr
+    from kompox.cli.session import provider_of
     from kompox.logging import span
-    from kompox.providers.ports import ClusterPortAdapter, DriverResolver
+    from kompox.providers import registry
     from kompox.store.inmem import InMemoryRepositories
     from kompox.usecase import cluster_lifecycle as lc
     from kompox.usecase.admin_resources import resources_from_rows
@@ -205,15 +208,14 @@ def _lifecycle(verb: str, resource_id: str) -> None:
     finally:
         store.close()
     cluster = repos.clusters.get(resource_id)
-    port = ClusterPortAdapter(DriverResolver(repos.workspaces, repos.providers))
     run = lc.cluster_provision if verb == "provision" else lc.cluster_deprovision
     rt = runtime(click.get_current_context())
     try:
-        with progress_to_stderr(), span(f"CMD:admin.cluster.{verb}", cluster.id):
-            run(port, cluster)
+        with progress_to_stderr(rt.stderr), span(f"CMD:admin.cluster.{verb}", cluster.id):
+            run(registry.new_driver(*provider_of(repos, cluster)), cluster)
     except KompoxError as err:
         raise failed(rt, f"failed to {verb} cluster {cluster.name}", err, cluster) from err
-    sys.stdout.write(f"{verb}ed {resource_id}\n")
+    rt.out(f"{verb}ed {resource_id}\n")
 
 
 def build_admin() -> KompoxGroup:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from kompox.cli.base import KompoxCommand, KompoxGroup, bare_group_callback, runtime
+from kompox.cli.runtime import Runtime
 
 APP_TARGET_HELP = "App Resource ID (or name) to act on; default: the app of ./kompoxapp.yml."
 
@@ -28,10 +28,9 @@ def env_file_option(func: Any) -> Any:
     )(func)
 
 
-def _write(path: str, text: str) -> None:
+def _write(rt: Runtime, path: str, text: str) -> None:
     if path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        rt.out(text)
         return
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -70,10 +69,10 @@ def validate_cmd(app_id: str, app_name: str, out_compose: str, out_manifest: str
     if out_compose:
         text = normalised_compose_yaml(result)
         if text:
-            _write(out_compose, text if text.startswith("---\n") else "---\n" + text)
+            _write(rt, out_compose, text if text.startswith("---\n") else "---\n" + text)
     raise_on_errors(result)
     if out_manifest and result.objects:
-        _write(out_manifest, result.manifest())
+        _write(rt, out_manifest, result.manifest())
 
 
 PASSTHROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False}
@@ -185,7 +184,7 @@ def status_cmd(app_id: str, app_name: str) -> None:
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    print_json(run_status(rt, app_id, app_name).to_json())
+    print_json(rt.stdout, run_status(rt, app_id, app_name).to_json())
 
 
 @click.command("logs", cls=KompoxCommand)

@@ -7,7 +7,6 @@ and the protection policy (ADR-013, exit 7, ``--force`` does not bypass it).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -45,7 +44,7 @@ def _lifecycle(verb: str, cluster_id: str, cluster_name: str, force: bool) -> No
     rt.prerun()
     t = cluster_target(rt, cluster_id, cluster_name)
     try:
-        with progress_to_stderr(), span(f"CMD:cluster.{verb}", t.cluster.id):
+        with progress_to_stderr(rt.stderr), span(f"CMD:cluster.{verb}", t.cluster.id):
             use_case(t.port, t.cluster, force=force)
     except KompoxError as err:
         raise failed(rt, LIFECYCLE_FAILURE[verb].format(name=t.cluster.name), err, t.cluster) from err
@@ -136,11 +135,12 @@ def status_cmd(cluster_id: str, cluster_name: str) -> None:
     rt.prerun()
     t = cluster_target(rt, cluster_id, cluster_name)
     try:
-        with progress_to_stderr():  # a driver's warning (e.g. unreachable API server) explains "provisioned": false
+        # a driver's warning (e.g. unreachable API server) explains "provisioned": false
+        with progress_to_stderr(rt.stderr):
             result = cluster_status(t.port, t.cluster)
     except KompoxError as err:
         raise failed(rt, "failed to get cluster status", err, t.cluster) from err
-    print_json(result.to_json())
+    print_json(rt.stdout, result.to_json())
 
 
 @click.command("kubeconfig", cls=KompoxCommand)
@@ -198,9 +198,9 @@ def kubeconfig_cmd(
     except KompoxError as err:
         raise failed(rt, "failed to get cluster kubeconfig", err, t.cluster) from err
     namespace = "" if namespace else legacy_app_namespace(rt, t)
-    summary = emit_kubeconfig(data, t.cluster.name, request, rt.env, namespace)
+    summary = emit_kubeconfig(data, t.cluster.name, request, rt.env, namespace, out=rt.stdout, errors=rt.stderr)
     if summary:
-        sys.stderr.write(summary + "\n")
+        rt.say(summary)
 
 
 @click.command("logs", cls=KompoxCommand)
@@ -216,15 +216,13 @@ def logs_cmd(cluster_id: str, cluster_name: str, follow: bool, tail: int, contai
       kompoxops cluster logs
       kompoxops cluster logs -f --tail 20
     """
-    from kompox.cli.cluster_support import ClusterKube
     from kompox.usecase.cluster_logs import cluster_logs
 
     rt = runtime(click.get_current_context())
     rt.prerun()
     t = cluster_target(rt, cluster_id, cluster_name)
     try:
-        with ClusterKube.connect(t.driver(), t.cluster) as kube:
-            cluster_logs(kube, t.cluster, sys.stdout.buffer, container=container, follow=follow, tail_lines=tail)
+        cluster_logs(t.kube(), t.cluster, rt.binary(rt.stdout), container=container, follow=follow, tail_lines=tail)
     except KompoxError as err:
         raise failed(rt, "", err, t.cluster) from err
     except KeyboardInterrupt:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kompox.cli.base import KompoxCommand
+from kompox.cli.base import KompoxCommand, runtime
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -26,4 +26,4 @@ def completion_cmd(ctx: click.Context, shell: str) -> None:
     cls = get_completion_class(shell)
     if cls is None:  # pragma: no cover - Choice guards this
         raise click.BadParameter(f"unsupported shell {shell}")
-    click.echo(cls(root, {}, "kompoxops", "_KOMPOXOPS_COMPLETE").source())
+    runtime(ctx).out(cls(root, {}, "kompoxops", "_KOMPOXOPS_COMPLETE").source() + "\n")

@@ -20,4 +20,4 @@ def config_cmd(file_: str) -> None:
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    click.echo(config_summary_line(load_legacy_file(file_, rt.require_kom().cwd)))
+    rt.out(config_summary_line(load_legacy_file(file_, rt.require_kom().cwd)) + "\n")

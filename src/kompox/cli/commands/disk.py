@@ -7,7 +7,6 @@ Restore from a snapshot is ``disk create -S snapshot:<name>`` followed by
 from __future__ import annotations
 
 import logging
-import sys
 
 import click
 
@@ -41,7 +40,7 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
     from kompox.usecase.volume_disk import list_disks
 
     t = disk.target(app_id, app_name, vol_name)
-    print_disks(list_disks(t.volumes, t.cluster, t.app, vol_name), output_format)
+    print_disks(t.rt.stdout, list_disks(t.volumes, t.cluster, t.app, vol_name), output_format)
 
 
 @click.command("create", cls=KompoxCommand)
@@ -99,14 +98,14 @@ def create_cmd(
         with span("CMD:disk.create", f"{t.app.id}/disk:*"):
             result = bootstrap_disks(t.volumes, t.cluster, t.app, zone=zone, options=options)
         if result.skipped:
-            sys.stderr.write(f"bootstrap skipped: {result.reason}\n")
-        print_disks(result.created, output_format)
+            rt.say(f"bootstrap skipped: {result.reason}")
+        print_disks(rt.stdout, result.created, output_format)
         return
     with span("CMD:disk.create", t.resource(vol_name, "disk", name)):
         created = create_disk(
             t.volumes, t.cluster, t.app, vol_name, disk_name=name, source=source, zone=zone, options=options
         )
-    print_disk(created, output_format)
+    print_disk(rt.stdout, created, output_format)
 
 
 @click.command("assign", cls=KompoxCommand)
@@ -125,7 +124,7 @@ def assign_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     t = disk.target(app_id, app_name, vol_name, required_name=name)
     assign_disk(t.volumes, t.cluster, t.app, vol_name, name)
     log.info("assign volume disk", extra={"attrs": {"app": t.app.name, "volume": vol_name, "disk": name}})
-    sys.stderr.write(f"assigned disk {name} to volume {vol_name}\n")
+    t.rt.say(f"assigned disk {name} to volume {vol_name}")
 
 
 @click.command("delete", cls=KompoxCommand)
@@ -143,7 +142,7 @@ def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     t = disk.target(app_id, app_name, vol_name, required_name=name)
     with span("CMD:disk.delete", t.resource(vol_name, "disk", name)):
         delete_disk(t.volumes, t.cluster, t.app, vol_name, name, force=force)
-    sys.stderr.write(f"deleted disk {name} of volume {vol_name}\n")
+    t.rt.say(f"deleted disk {name} of volume {vol_name}")
 
 
 def build_disk() -> KompoxGroup:

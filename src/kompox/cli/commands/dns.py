@@ -32,36 +32,31 @@ def _dns_options(func: Any) -> Any:
 
 def _run(verb: str, app_id: str, app_name: str, **opts: Any) -> None:
     from kompox.cli.cluster_support import ClusterKube, failed
-    from kompox.cli.context import open_store, resolve_app
     from kompox.cli.output import print_json
     from kompox.logging import span
-    from kompox.providers.ports import ClusterPortAdapter, DriverResolver
     from kompox.usecase.dns_records import DNSOptions, app_namespace, dns_deploy, dns_destroy
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    ctx = resolve_app(rt, app_id, app_name)
+    session = rt.session()
+    ctx = session.app(app_id, app_name)
     what = f"failed to {verb} DNS"
     if ctx.cluster is None:
         raise failed(
             rt, what, NotFoundError(f"cluster {ctx.app.cluster_id or '(none)'} of app {ctx.app.name} not found")
         )
-    store = open_store(rt)
-    resolver = DriverResolver(store.repos.workspaces, store.repos.providers)
     options = DNSOptions(**opts)
     use_case = dns_deploy if verb == "deploy" else dns_destroy
     try:
         namespace = app_namespace(ctx.workspace, ctx.provider, ctx.cluster, ctx.app)
-        with (
-            span(f"CMD:dns.{verb}", ctx.app.id),
-            ClusterKube.connect(resolver.for_cluster(ctx.cluster), ctx.cluster) as kube,
-        ):
+        with span(f"CMD:dns.{verb}", ctx.app.id):
+            kube = ClusterKube(session.kube(ctx.cluster))
             result = use_case(
-                ClusterPortAdapter(resolver), kube, ctx.cluster, ctx.app, namespace=namespace, options=options
+                session.driver_for(ctx.cluster), kube, ctx.cluster, ctx.app, namespace=namespace, options=options
             )
     except KompoxError as err:
         raise failed(rt, what, err, ctx.cluster) from err
-    print_json(result.to_json("applied" if verb == "deploy" else "deleted"))
+    print_json(rt.stdout, result.to_json("applied" if verb == "deploy" else "deleted"))
 
 
 @click.command("deploy", cls=KompoxCommand)

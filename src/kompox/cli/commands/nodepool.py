@@ -9,7 +9,6 @@ support (k3s) fail with their "not implemented" error (exit code 5).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
 from kompox.cli.cluster_support import ClusterTarget, cluster_options, cluster_target, progress_to_stderr
 from kompox.cli.nodepool_io import PoolFlags, apply_flags, print_pool, print_pools, read_spec_file
 from kompox.cli.output import format_option
+from kompox.cli.runtime import Runtime
 from kompox.domain.model import NodePool
 
 if TYPE_CHECKING:
@@ -54,21 +54,19 @@ def _pool_options(func: Any) -> Any:
 
 
 def _use_cases(t: ClusterTarget) -> NodePoolUseCases:
-    from kompox.providers.ports import DriverResolver, NodePoolPortAdapter
     from kompox.usecase.nodepool import NodePoolUseCases
 
-    resolver = DriverResolver(t.repos.workspaces, t.repos.providers)
-    return NodePoolUseCases(clusters=t.repos.clusters, pools=NodePoolPortAdapter(resolver))
+    return NodePoolUseCases(clusters=t.repos.clusters, pools=t.driver())
 
 
-def _pool_from_input(spec_file: str, flags: PoolFlags) -> NodePool:
+def _pool_from_input(rt: Runtime, spec_file: str, flags: PoolFlags) -> NodePool:
     if not spec_file and not flags.given():
         raise UsageError("--file or pool flags (at least --name) are required")
     pool = NodePool()
     if spec_file:
-        pool, warnings = read_spec_file(spec_file)
+        pool, warnings = read_spec_file(spec_file, rt.stdin)
         for warning in warnings:
-            sys.stderr.write(f"Warning: {warning}\n")
+            rt.warn(warning)
     pool = apply_flags(pool, flags)
     if not pool.name:
         where = "in the specification file or with --name" if spec_file else "(--name)"
@@ -92,7 +90,7 @@ def list_cmd(cluster_id: str, cluster_name: str, name: str, output_format: str) 
     rt = runtime(click.get_current_context())
     rt.prerun()
     t = cluster_target(rt, cluster_id, cluster_name)
-    print_pools(_use_cases(t).list(t.cluster.id, name), output_format)
+    print_pools(rt.stdout, _use_cases(t).list(t.cluster.id, name), output_format)
 
 
 def _write_cmd(op: str) -> Callable[..., None]:
@@ -103,12 +101,12 @@ def _write_cmd(op: str) -> Callable[..., None]:
         rt.prerun()
         t = cluster_target(rt, cluster_id, cluster_name)
         flags = PoolFlags(**kw)  # the remaining options are named after the PoolFlags fields
-        pool = _pool_from_input(spec_file, flags)
+        pool = _pool_from_input(rt, spec_file, flags)
         uc = _use_cases(t)
         action = uc.create if op == "create" else uc.update
-        with progress_to_stderr(), span(f"CMD:nodepool.{op}", f"{t.cluster.id}/nodepool:{pool.name}"):
+        with progress_to_stderr(rt.stderr), span(f"CMD:nodepool.{op}", f"{t.cluster.id}/nodepool:{pool.name}"):
             result = action(t.cluster.id, pool, force=force)
-        print_pool(result, output_format)
+        print_pool(rt.stdout, result, output_format)
 
     return run
 
@@ -169,7 +167,7 @@ def delete_cmd(cluster_id: str, cluster_name: str, name: str, force: bool) -> No
     t = cluster_target(rt, cluster_id, cluster_name)
     if not name:
         raise UsageError("--name is required")
-    with progress_to_stderr(), span("CMD:nodepool.delete", f"{t.cluster.id}/nodepool:{name}"):
+    with progress_to_stderr(rt.stderr), span("CMD:nodepool.delete", f"{t.cluster.id}/nodepool:{name}"):
         _use_cases(t).delete(t.cluster.id, name, force=force)
 
 

@@ -41,10 +41,8 @@ def init_cmd(force: bool) -> None:
     if not gitignore.exists():
         gitignore.write_text(GITIGNORE, encoding="utf-8")
         created.append(str(gitignore))
-    click.echo(f"Initialized Kompox CLI Env in {kdir}")
-    click.echo("Created:")
-    for path in created:
-        click.echo(f"  - {path}")
+    lines = [f"Initialized Kompox CLI Env in {kdir}", "Created:", *(f"  - {path}" for path in created)]
+    rt.out("".join(line + "\n" for line in lines))
 
 
 @click.command("version", cls=KompoxCommand)
@@ -53,4 +51,4 @@ def version_cmd() -> None:
 
     Unlike upstream, this works outside a Kompox project.
     """
-    click.echo(version_text(), nl=False)
+    runtime(click.get_current_context()).out(version_text())

@@ -6,13 +6,13 @@ a log line or an error message (the output lists key names and the content hash 
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
 from kompox.cli.commands.app import app_target_options
+from kompox.cli.runtime import Runtime
 from kompox.domain.errors import ValidationError
 
 SECRET_HELP = """Manage the per-service env override Secret and the image pull Secret of an app.
@@ -32,11 +32,11 @@ def _common(func: Any) -> Any:
     return app_target_options(func)
 
 
-def _read_input(path: str) -> tuple[str, bytes]:
+def _read_input(rt: Runtime, path: str) -> tuple[str, bytes]:
     from kompox.usecase.secret_override import MAX_SECRET_FILE
 
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_SECRET_FILE + 1)
+        data = rt.stdin.buffer.read(MAX_SECRET_FILE + 1)
         return "<stdin>", data
     try:
         with open(path, "rb") as handle:
@@ -46,8 +46,6 @@ def _read_input(path: str) -> tuple[str, bytes]:
 
 
 def _run(kind: str, verb: str, app_id: str, app_name: str, component: str, dry_run: bool, **kw: str) -> None:
-    from kompox.cli.app_run import connect, target_of
-    from kompox.cli.context import resolve_app
     from kompox.cli.output import print_json
     from kompox.cli.secret_kube import secret_port
     from kompox.logging import span
@@ -55,9 +53,10 @@ def _run(kind: str, verb: str, app_id: str, app_name: str, component: str, dry_r
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    ctx = resolve_app(rt, app_id, app_name)
+    session = rt.session()
+    ctx = session.app(app_id, app_name)
     component = component or "app"
-    names = target_of(ctx).names(component)
+    names = ctx.names(component)
     service = kw.get("service", "")
     if kind == "env":
         if not service:
@@ -71,7 +70,7 @@ def _run(kind: str, verb: str, app_id: str, app_name: str, component: str, dry_r
         resource = f"{ctx.app.id}/component:{component}"
     data = None
     if verb == "set":
-        source, content = _read_input(kw["path"])
+        source, content = _read_input(rt, kw["path"])
         data = uc.parse_env_input(source, content) if kind == "env" else uc.parse_pull_input(source, content)
     always = kind == "pull"  # upstream patches the Deployment after every pull set/delete, even a noop
     secret_type = uc.TYPE_OPAQUE if kind == "env" else uc.TYPE_DOCKER
@@ -83,17 +82,16 @@ def _run(kind: str, verb: str, app_id: str, app_name: str, component: str, dry_r
             else:
                 result = uc.delete_secret(no_kube, names, name, dry_run=True)
         else:
-            with connect(ctx) as kube:
-                port = secret_port(kube)
-                if data is not None:
-                    result = uc.set_secret(port, names, name, secret_type, data, always_refresh=always)
-                else:
-                    result = uc.delete_secret(port, names, name, always_refresh=always)
+            port = secret_port(session.app_kube(ctx))
+            if data is not None:
+                result = uc.set_secret(port, names, name, secret_type, data, always_refresh=always)
+            else:
+                result = uc.delete_secret(port, names, name, always_refresh=always)
     if kind == "pull":
         result.keys_field = "Auths"
         if verb == "delete":
             result.keys = None
-    print_json(result.to_json())
+    print_json(rt.stdout, result.to_json())
 
 
 class _NoKube:

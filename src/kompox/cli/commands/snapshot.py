@@ -6,8 +6,6 @@ then ``disk assign`` and ``app deploy``.
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group
@@ -30,7 +28,7 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
     from kompox.usecase.volume_snapshot import list_snapshots
 
     t = snapshot.target(app_id, app_name, vol_name)
-    print_snapshots(list_snapshots(t.volumes, t.cluster, t.app, vol_name), output_format)
+    print_snapshots(t.rt.stdout, list_snapshots(t.volumes, t.cluster, t.app, vol_name), output_format)
 
 
 @click.command("create", cls=KompoxCommand)
@@ -56,7 +54,7 @@ def create_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     t = snapshot.target(app_id, app_name, vol_name)
     with span("CMD:snapshot.create", t.resource(vol_name, "snapshot", name)):
         snap = create_snapshot(t.volumes, t.cluster, t.app, vol_name, snapshot_name=name, source=source)
-    print_snapshot(snap, output_format)
+    print_snapshot(t.rt.stdout, snap, output_format)
 
 
 @click.command("delete", cls=KompoxCommand)
@@ -73,7 +71,7 @@ def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     t = snapshot.target(app_id, app_name, vol_name, required_name=name)
     with span("CMD:snapshot.delete", t.resource(vol_name, "snapshot", name)):
         delete_snapshot(t.volumes, t.cluster, t.app, vol_name, name)
-    sys.stderr.write(f"deleted snapshot {name} of volume {vol_name}\n")
+    t.rt.say(f"deleted snapshot {name} of volume {vol_name}")
 
 
 def build_snapshot() -> KompoxGroup:
