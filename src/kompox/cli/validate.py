@@ -65,6 +65,8 @@ def collect_validation(rt: Runtime, app_id: str, app_name: str, env_files: tuple
         assert driver is not None and cluster is not None
         return driver.node_pool_list(cluster)
 
+    from kompox.providers.registry import registered_ids
+
     usable = driver is not None and cluster is not None
     result = validate_app(
         app=app,
@@ -75,6 +77,7 @@ def collect_validation(rt: Runtime, app_id: str, app_name: str, env_files: tuple
         list_disks=list_disks if usable else None,
         volume_class=volume_class if usable else None,
         list_node_pools=list_node_pools if usable else None,
+        known_drivers=registered_ids(),
     )
     report(rt, result)
     return result

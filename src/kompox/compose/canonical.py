@@ -279,12 +279,19 @@ def canonical_service(service: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def canonical_document(document: dict[str, Any]) -> dict[str, Any]:
-    """Canonical forms for every service of one document."""
+def canonical_document(document: dict[str, Any], file: str | None = None) -> dict[str, Any]:
+    """Canonical forms for every service of one document; errors name ``file`` and the service."""
     services = document.get("services")
     if not isinstance(services, dict):
         return document
     result = dict(document)
-    result["services"] = {
-        name: canonical_service(svc) if isinstance(svc, dict) else svc for name, svc in services.items()}
+    canonical: dict[str, Any] = {}
+    for name, svc in services.items():
+        try:
+            canonical[name] = canonical_service(svc) if isinstance(svc, dict) else svc
+        except ConfigError as err:
+            if err.field is not None:
+                raise
+            raise ConfigError(err.message, file=err.file or file, field=f"services.{name}") from None
+    result["services"] = canonical
     return result

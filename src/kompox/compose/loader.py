@@ -85,7 +85,7 @@ class _Loader:
         """Interpolate, validate and canonicalise one document."""
         interpolated = interpolate_tree(document, self.variables, file=file)
         validate_schema(interpolated, file=file)
-        return canonical_document(interpolated)
+        return canonical_document(interpolated, file)
 
     def process(self, document: dict[str, Any], file: str) -> dict[str, Any]:
         """:meth:`prepare` one document, then resolve its ``extends``."""

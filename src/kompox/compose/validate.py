@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import best_match
 
+from kompox.compose.service_checks import check_service_values
 from kompox.compose.yaml_dialect import Override, Reset
 from kompox.domain.errors import ConfigError
 
@@ -111,6 +112,7 @@ def check_semantics(project: dict[str, Any], *, file: str = "app.compose") -> No
     volumes = project.get("volumes") or {}
     for name in sorted(services):
         service = services[name]
+        check_service_values(name, service, file=file)
         for port in service.get("ports") or []:
             host_ip = port.get("host_ip")
             if host_ip:

@@ -32,6 +32,7 @@ from kompox.domain.model import (
     Workspace,
     normalize_volume_type,
 )
+from kompox.domain.naming import validate_resource_name
 from kompox.kom.document import KomDocument
 from kompox.kom.fs import clean_join, dir_of
 from kompox.kom.quantity import QuantityError, quantity_to_int64
@@ -80,6 +81,11 @@ def volume_size_bytes(volume_name: str, value: Any) -> int:
     if size is None:
         raise VolumeSizeError(f"{prefix}quantity {quote(value)} is too large for int64")
     return size
+
+
+def shown_size(value: Any, size: int) -> str:
+    """The size as written (quantity text) or, for numbers, in bytes."""
+    return value if isinstance(value, str) else f"{size} bytes"
 
 
 class _Converter:
@@ -247,14 +253,20 @@ class _Converter:
                     for r in raw.get("rules", [])
                 ],
             )
+        first_index: dict[str, int] = {}
         for i, vol in enumerate(spec.get("volumes", [])):
             name = vol.get("name", "")
             at: Path = ("spec", "volumes", i)
             volume = AppVolume(name=name, options=vol.get("options"))
+            self.volume_name(doc, owner, name, first_index, at)
             try:
                 volume.size = volume_size_bytes(name, vol.get("size"))
             except VolumeSizeError as exc:
                 self.fail(doc, str(exc), (*at, "size"))
+            if volume.size < 0:
+                shown = shown_size(vol.get("size"), volume.size)
+                message = f"invalid volume size for volume {quote(name)}: {shown} is negative"
+                self.fail(doc, f"{message} (a size in bytes or a quantity such as 32Gi)", (*at, "size"))
             try:
                 volume.type = normalize_volume_type(name, vol.get("type", ""))
             except ValidationError as exc:
@@ -292,6 +304,19 @@ class _Converter:
         if policy is not None:
             app.network_policy = policy
         return app
+
+    def volume_name(self, doc: KomDocument, owner: str, name: Any, first: dict[str, int], at: Path) -> None:
+        """Volume names follow the contract (1..16 chars, DNS-1123 label) and are unique per app."""
+        try:
+            validate_resource_name("volume", name if isinstance(name, str) else str(name))
+        except ValidationError as exc:
+            self.fail(doc, f"{owner}: {exc.message}", (*at, "name"))
+            return
+        if name in first:
+            self.fail(doc, f"{owner}: duplicate volume name {quote(name)} (first at spec.volumes[{first[name]}])",
+                      (*at, "name"))
+            return
+        first[name] = int(at[-1])
 
     def box(self, doc: KomDocument) -> Box:
         spec = doc.spec

@@ -19,7 +19,7 @@ assigned disks and blank handles stay ERRORs and produce no manifest.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -223,12 +223,14 @@ def validate_app(
     files: FileSource | None = None,
     component: str = "app",
     list_node_pools: NodePoolLister | None = None,
+    known_drivers: Collection[str] | None = None,
 ) -> AppValidation:
     """Validate the app and generate its manifest (objects in apply order).
 
     ``files`` reads env/config/secret files (default: the local file system).
     ``list_node_pools`` (optional) lists the cluster's node pools for the
-    scheduling check (:func:`_check_scheduling`).
+    scheduling check (:func:`_check_scheduling`).  ``known_drivers`` (optional)
+    lists the provider driver ids; any other ``driver`` is an ERROR.
     """
     result = AppValidation(app=app)
     loaded = _load(project, result)
@@ -240,6 +242,13 @@ def validate_app(
             result.add(Severity.WARN, f"{thing}_not_found", f"{thing} not found for app {app.name}")
     if provider is not None and not provider.driver:
         result.add(Severity.WARN, "provider_driver_missing", f"provider {provider.name} has no driver")
+    elif provider is not None and known_drivers is not None and provider.driver not in known_drivers:
+        result.add(
+            Severity.ERROR,
+            "provider_driver_unknown",
+            f'Provider/{provider.name}: spec.driver: unknown provider driver "{provider.driver}" '
+            f"(known drivers: {', '.join(sorted(known_drivers))})",
+        )
     _check_scheduling(app, list_node_pools, result)
     bindings = [_binding(vol, list_disks, volume_class, result) for vol in app.volumes]
     if result.errors:
