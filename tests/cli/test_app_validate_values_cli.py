@@ -7,10 +7,11 @@ in docker compose, and the image reference it leaves behind is an error.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from cli_project import CliProject, isolate_env, k3s_kom, one_error, write_project
+from cli_project import KubeProject, k3s_kom, kube_project, one_error
 
 APP = """\
 apiVersion: ops.kompox.dev/v1alpha1
@@ -53,19 +54,18 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *,
-             values: dict[str, str], compose: str | None = None, driver: str = "k3s") -> CliProject:
-    root = tmp_path / "proj"
-    kom = k3s_kom("domain: home.example.com").format(kubeconfig="kube/config.yaml", protection="")
-    kom = kom.replace("driver: k3s", f"driver: {driver}")
-    write_project(root, kom=kom, app=_fill(APP, values), compose=compose or _fill(COMPOSE, values))
-    isolate_env(monkeypatch, home=tmp_path / "home")
-    monkeypatch.chdir(root)
-    return CliProject(root, capsys)
+             values: dict[str, str], compose: str | None = None,
+             driver: str = "k3s") -> AbstractContextManager[KubeProject]:
+    """The project against a kmock API server (the k3s driver lists volume disks through it)."""
+    kom = k3s_kom("domain: home.example.com").replace("driver: k3s", f"driver: {driver}")
+    return kube_project(tmp_path, monkeypatch, capsys, kom=kom, app=_fill(APP, values),
+                        compose=compose or _fill(COMPOSE, values))
 
 
 def test_the_baseline_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
-    r = _project(tmp_path, monkeypatch, capsys, values={}).run("app", "validate")
+    with _project(tmp_path, monkeypatch, capsys, values={}) as cli:
+        r = cli.run("app", "validate")
     assert r.code == 0, r.err
 
 
@@ -88,7 +88,8 @@ CASES = {
 def test_point10_refused_values(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     values, expected = CASES[case]
-    r = _project(tmp_path, monkeypatch, capsys, values=values).run("app", "validate", "--out-manifest", "m.yaml")
+    with _project(tmp_path, monkeypatch, capsys, values=values) as cli:
+        r = cli.run("app", "validate", "--out-manifest", "m.yaml")
     one_error(r, 3, expected)
     assert not (tmp_path / "proj" / "m.yaml").exists()
 
@@ -96,14 +97,16 @@ def test_point10_refused_values(case: str, tmp_path: Path, monkeypatch: pytest.M
 def test_point10_service_without_image_or_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     compose = 'services:\n  web:\n    ports: ["8080:80"]\n'
-    r = _project(tmp_path, monkeypatch, capsys, values={}, compose=compose).run("app", "validate")
+    with _project(tmp_path, monkeypatch, capsys, values={}, compose=compose) as cli:
+        r = cli.run("app", "validate")
     one_error(r, 3, 'compose.yml: services.web: service "web" has neither an image nor a build context specified')
 
 
 def test_point10_expose_negative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     compose = 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n    expose: ["-5"]\n'
-    r = _project(tmp_path, monkeypatch, capsys, values={}, compose=compose).run("app", "validate")
+    with _project(tmp_path, monkeypatch, capsys, values={}, compose=compose) as cli:
+        r = cli.run("app", "validate")
     one_error(r, 3, 'compose.yml: services.web.expose.0: service web: invalid expose port "-5"')
 
 
@@ -111,7 +114,8 @@ def test_point10_unset_variable_warns_and_the_empty_tag_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("TAG", raising=False)
-    r = _project(tmp_path, monkeypatch, capsys, values={"<image>": '"nginx:${TAG}"'}).run("app", "validate")
+    with _project(tmp_path, monkeypatch, capsys, values={"<image>": '"nginx:${TAG}"'}) as cli:
+        r = cli.run("app", "validate")
     assert 'Warning: The "TAG" variable is not set. Defaulting to a blank string.' in r.err
     line = one_error(r, 3, 'compose.yml: services.web.image: service web image is refused by Kubernetes')
     assert '"nginx:"' in line and "invalid reference format" in line
@@ -119,14 +123,16 @@ def test_point10_unset_variable_warns_and_the_empty_tag_is_refused(
 
 def test_point10_unknown_provider_driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    r = _project(tmp_path, monkeypatch, capsys, values={}, driver="gke").run("app", "validate")
+    with _project(tmp_path, monkeypatch, capsys, values={}, driver="gke") as cli:
+        r = cli.run("app", "validate")
     one_error(r, 3, 'Provider/k3s1: spec.driver: unknown provider driver "gke" (known drivers: aks, k3s)')
 
 
 def test_point10_bind_mount_climbing_out_of_the_volume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     compose = _fill(COMPOSE, {}) + "      - ../../etc:/host-etc\n"
-    r = _project(tmp_path, monkeypatch, capsys, values={}, compose=compose).run(
+    with _project(tmp_path, monkeypatch, capsys, values={}, compose=compose) as cli:
+        r = cli.run(
         "app", "validate", "--out-manifest", "m.yaml")
     line = one_error(r, 3, "compose.yml: services.web.volumes: ")
     assert 'subPath: "../../etc": must be a valid relative path: must not contain \'..\'' in line
