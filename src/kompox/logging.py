@@ -11,13 +11,15 @@ any string registered with :func:`register_secret` are masked.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
 import re
+import stat
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +60,48 @@ def mask_value(key: str, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [mask_value(key, v) for v in value]
     return value
+
+
+_SECRET_FLAG = re.compile(r"^--?[\w-]*(password|passwd|secret|token|credential|apikey|api-key|private)", re.I)
+_URL_FLAGS = ("--db-url",)
+_URL_PASSWORD = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*:)[^/]*@")
+
+
+def _redact_flag_value(value: str, is_url: bool) -> str:
+    return _URL_PASSWORD.sub(rf"\1{MASK}@", value) if is_url else MASK
+
+
+def redact_argv(argv: Sequence[str]) -> list[str]:
+    """``argv`` as it may appear in a log: no secret flag values, nothing after ``--``.
+
+    Everything after the first ``--`` (a remote command such as ``PGPASSWORD=… psql``)
+    becomes :data:`MASK`, one per word; so does the value of every flag whose name
+    says it holds a secret (``--token X``, ``--password=X``); a URL flag keeps
+    everything but the password of its ``user:password@`` part.
+    """
+    out: list[str] = []
+    words = list(argv)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            out.append(word)
+            out.extend(MASK for _ in words[i + 1 :])
+            break
+        name, eq, value = word.partition("=")
+        if name.startswith("-") and (_SECRET_FLAG.match(name) or name in _URL_FLAGS):
+            is_url = name in _URL_FLAGS
+            if eq:
+                out.append(f"{name}={_redact_flag_value(value, is_url)}")
+            else:
+                out.append(word)
+                if i + 1 < len(words):
+                    i += 1
+                    out.append(_redact_flag_value(words[i], is_url))
+        else:
+            out.append(word)
+        i += 1
+    return out
 
 
 def parse_level(text: str) -> int:
@@ -171,12 +215,20 @@ def resolve_log_settings(
 
 
 def cleanup_old_logs(log_dir: Path, retention_days: int, now: float | None = None) -> int:
-    """Delete ``kompoxops-*.log`` files older than the retention; returns how many were removed."""
-    if retention_days <= 0 or not log_dir.is_dir():
+    """Delete ``kompoxops-*.log`` files older than the retention; returns how many were removed.
+
+    Best effort: an unreadable directory or an undeletable file is skipped silently
+    (opening the new log file reports an unusable log directory once).
+    """
+    try:
+        if retention_days <= 0 or not log_dir.is_dir():
+            return 0
+        candidates = list(log_dir.glob("kompoxops-*.log"))
+    except OSError:
         return 0
     limit = (time.time() if now is None else now) - retention_days * 86400
     removed = 0
-    for path in log_dir.glob("kompoxops-*.log"):
+    for path in candidates:
         with contextlib.suppress(OSError):
             if path.is_file() and path.stat().st_mtime < limit:
                 path.unlink()
@@ -192,6 +244,7 @@ class RunLog:
     logger: logging.Logger
     path: Path | None  # the log file, None for stderr / none
     stream: TextIO | None = None
+    warning: str = ""  # why the log file could not be opened (logging is then off for this run)
 
     def close(self) -> None:
         for handler in list(self.logger.handlers):
@@ -199,15 +252,65 @@ class RunLog:
             handler.close()
             self.logger.removeHandler(handler)
         if self.stream is not None and self.stream is not sys.stderr:
-            self.stream.close()
+            with contextlib.suppress(OSError):  # a full disk must not turn the end of the run into an error
+                self.stream.close()
 
 
 def log_file_name(now: datetime) -> str:
     return f"kompoxops-{now.strftime('%Y%m%d-%H%M%S')}-{now.microsecond // 1000:03d}.log"
 
 
+class _LogFileHandler(logging.StreamHandler[TextIO]):
+    """A log file handler that never stops the command: the first write failure turns it off with one warning."""
+
+    def __init__(self, stream: TextIO, path: Path) -> None:
+        super().__init__(stream)
+        self.path = path
+        self.failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
+    def flush(self) -> None:
+        if not self.failed:
+            try:
+                super().flush()
+            except OSError as err:
+                self._fail(err)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        err = sys.exc_info()[1]
+        self._fail(err if err is not None else OSError("write failed"))
+
+    def _fail(self, err: BaseException) -> None:
+        if not self.failed:
+            self.failed = True
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            sys.stderr.write(f"Warning: writing the log file {self.path} failed: {reason}; logging is off\n")
+
+
+def _open_log_file(path: Path, default_dir: Path) -> TextIO:
+    """Open ``path`` for appending, mode 0600 when created; only the default log directory is created."""
+    if path.parent == default_dir:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return os.fdopen(fd, "a", encoding="utf-8")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def setup_run_logging(settings: LogSettings) -> RunLog:
-    """Open the sink, attach the formatter, and return the run's logging state."""
+    """Open the sink, attach the formatter, and return the run's logging state.
+
+    A log file that cannot be opened (unwritable or missing directory, not a
+    regular file) never stops the command: logging is off for the run and
+    :attr:`RunLog.warning` says why, for the caller to show once.
+    """
     run_id = new_compact_id()
     logger = logging.getLogger(LOGGER_NAME)
     for old in list(logger.handlers):
@@ -217,6 +320,7 @@ def setup_run_logging(settings: LogSettings) -> RunLog:
     output = settings.output
     path: Path | None = None
     stream: TextIO | None = None
+    warning = ""
     handler: logging.Handler
     if output.lower() == "none":
         handler = logging.NullHandler()
@@ -228,14 +332,22 @@ def setup_run_logging(settings: LogSettings) -> RunLog:
             path = Path(output) if Path(output).is_absolute() else settings.dir / output
         else:
             path = settings.dir / log_file_name(datetime.now(UTC))
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        stream = os.fdopen(fd, "a", encoding="utf-8")
-        handler = logging.StreamHandler(stream)
+        try:
+            stream = _open_log_file(path, settings.dir)
+            handler = _LogFileHandler(stream, path)
+        except OSError as err:
+            reason = err.strerror or str(err)
+            if err.filename and str(err.filename) != str(path):  # e.g. the log directory could not be created
+                reason = f"{err.filename}: {reason}"
+            warning = f"cannot write the log file {path}: {reason}; logging is off for this run"
+            path = None
+            handler = logging.NullHandler()
     formatter: logging.Formatter = JSONFormatter(run_id) if settings.format == "json" else TextFormatter(run_id)
     handler.setFormatter(formatter)
     logger.addHandler(handler)
-    return RunLog(run_id=run_id, logger=logger, path=path.resolve() if path else None, stream=stream)
+    return RunLog(
+        run_id=run_id, logger=logger, path=path.resolve() if path else None, stream=stream, warning=warning
+    )
 
 
 def _short_err(err: BaseException) -> str:

@@ -112,7 +112,7 @@ class Runtime:
 
         from kompox.kom.loader import initialize_kom
         from kompox.kom.project import resolve_project
-        from kompox.logging import cleanup_old_logs, setup_run_logging
+        from kompox.logging import cleanup_old_logs, redact_argv, setup_run_logging
 
         self.apply_chdir()
         cwd = Path.cwd()
@@ -125,7 +125,9 @@ class Runtime:
         except OSError as err:  # pragma: no cover - best effort
             self.warn(f"failed to cleanup old log files: {err}")
         self.run_log = setup_run_logging(settings)
-        self.logger.info("CMD", extra={"attrs": {"args": self.argv}})
+        if self.run_log.warning:  # logging never stops a command
+            sys.stderr.write(f"Warning: {self.run_log.warning}\n")
+        self.logger.info("CMD", extra={"attrs": {"args": redact_argv(self.argv)}})
         self.started = True
         for warning in self.kom.warnings:
             self.logger.warning(warning, extra={"attrs": {"code": "kom_warning"}})
