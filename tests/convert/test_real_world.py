@@ -223,3 +223,86 @@ def test_docker_socket_is_refused_with_the_reason(tmp_path: Path) -> None:
         "service dashboard: bind mount /var/run/docker.sock:/var/run/docker.sock refused: the Docker socket "
         "controls the node's containers (and nodes run no Docker); a pod must not control its node"
     )
+
+
+def test_service_fields_are_mapped_or_reported(tmp_path: Path) -> None:
+    root = corpus_dir("service-fields", tmp_path)
+    conversion = convert_dir(root, app_for(root))
+    k8s_validate(conversion.objects)
+    pod = _pod(conversion.objects)
+    app, worker = pod["containers"]
+    assert app["securityContext"] == {
+        "runAsUser": 1000,
+        "runAsGroup": 1000,
+        "readOnlyRootFilesystem": True,
+        "capabilities": {"add": ["NET_BIND_SERVICE"], "drop": ["ALL"]},
+    }
+    assert app["workingDir"] == "/srv/wiki"
+    assert worker["tty"] is True and worker["stdin"] is True and "securityContext" not in worker
+    assert pod["securityContext"] == {
+        "sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}],
+        "supplementalGroups": [2000],
+    }
+    assert conversion.warnings == [
+        "service app: group_add video is not applied: Kubernetes needs numeric group ids",
+        "service app: deploy is not applied: replicas, resources and placement are not applied (one pod; "
+        "App deployment pools)",
+        "service app: healthcheck is not applied: no liveness/readiness probes are generated",
+        "service app: platform is not applied: not enforced; the node's architecture selects the image variant",
+        "service app: runtime is not applied: the container runtime is the cluster's (use a RuntimeClass "
+        "outside Kompox)",
+        "service app: ulimits is not applied: Kubernetes has no per-container ulimits; the node's limits apply",
+        'service worker: user wiki is not applied: Kubernetes needs a numeric uid[:gid] (e.g. user: "1000:1000"); '
+        "the image's user applies",
+        "service worker: restart is not applied: containers of a Deployment always restart",
+    ]
+
+
+def test_unsafe_sysctl_is_refused(tmp_path: Path) -> None:
+    root = corpus_dir("service-fields", tmp_path)
+    text = (root / "compose.yml").read_text().replace("net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_forward")
+    (root / "compose.yml").write_text(text)
+    with pytest.raises(ConversionError, match=r"service app: sysctl net\.ipv4\.ip_forward is not in Kubernetes' safe"):
+        convert_dir(root, app_for(root))
+
+
+def test_udp_ports_keep_their_protocol_on_containers_and_service(tmp_path: Path) -> None:
+    root = corpus_dir("dns-udp", tmp_path)
+    objects = convert_dir(root, app_for(root)).objects
+    k8s_validate(objects)
+    ports = {c["name"]: c["ports"] for c in _pod(objects)["containers"]}
+    assert ports == {
+        "resolver": [{"containerPort": 53, "protocol": "UDP"}, {"containerPort": 53}, {"containerPort": 8080}],
+        "tunnel": [{"containerPort": 51820, "protocol": "UDP"}],
+    }
+    service = next(o for o in objects if o["kind"] == "Service" and o["metadata"]["name"] == "app1-app")
+    assert service["spec"]["ports"] == [
+        {"name": "p53", "port": 53, "targetPort": 53},
+        {"name": "p8053", "port": 8053, "targetPort": 8080},
+        {"name": "p53-udp", "port": 53, "targetPort": 53, "protocol": "UDP"},
+        {"name": "p51820-udp", "port": 51820, "targetPort": 51820, "protocol": "UDP"},
+    ]
+
+
+def test_host_control_fields_are_refused_unless_the_cluster_allows_them(tmp_path: Path) -> None:
+    root = corpus_dir("host-control", tmp_path)
+    with pytest.raises(ConversionError) as info:
+        convert_dir(root, app_for(root))
+    assert info.value.message == (
+        "service agent: privileged: true is refused unless the cluster allows it "
+        "(cluster spec.settings KOMPOX_COMPOSE_ALLOW: privileged)"
+    )
+    with pytest.raises(ConversionError, match="network_mode: host is refused unless the cluster allows it"):
+        convert_dir(root, app_for(root), allow="privileged")
+    with pytest.raises(ConversionError, match="devices is refused unless the cluster allows it"):
+        convert_dir(root, app_for(root), allow="privileged,host-namespaces")
+    with pytest.raises(ConversionError, match="unknown value root-please"):
+        convert_dir(root, app_for(root), allow="privileged,root-please")
+    objects = convert_dir(root, app_for(root), allow="privileged, host-namespaces, devices").objects
+    k8s_validate(objects)
+    pod = _pod(objects)
+    assert pod["hostNetwork"] is True and pod["hostPID"] is True
+    assert pod["volumes"] == [{"name": "dev-1", "hostPath": {"path": "/dev/kmsg"}}]
+    agent = pod["containers"][0]
+    assert agent["securityContext"] == {"privileged": True, "capabilities": {"add": ["SYS_ADMIN"]}}
+    assert agent["volumeMounts"] == [{"name": "dev-1", "mountPath": "/dev/kmsg"}]

@@ -11,6 +11,7 @@ from kompox.kube.convert.configs import FileMounts
 from kompox.kube.convert.errors import ConversionError
 from kompox.kube.convert.images import container_image
 from kompox.kube.convert.names import AppNames
+from kompox.kube.convert.service_fields import ServiceSettings
 from kompox.kube.convert.volumes import Mount
 
 
@@ -61,12 +62,14 @@ def resolve_target_conflicts(
 def container(
     names: AppNames,
     service: Service,
-    ports: list[dict[str, int]],
+    ports: list[dict[str, Any]],
     volume_mounts: list[Mount],
     files: FileMounts,
     app_volumes: list[AppVolume],
+    settings: ServiceSettings | None = None,
+    device_mounts: list[dict[str, Any]] | None = None,
 ) -> ContainerParts:
-    """Build the container of one service."""
+    """Build the container of one service (``settings``: the fields of :mod:`service_fields`)."""
     sub_paths = {(m.volume, m.sub_path) for m in volume_mounts if m.sub_path and m.persistent}
     kept, warnings = resolve_target_conflicts(service.name, volume_mounts, files, app_volumes)
     out: dict[str, Any] = {"name": service.name, "image": container_image(service)}
@@ -87,7 +90,10 @@ def container(
     ]
     if ports:
         out["ports"] = ports
-    mounts = [m.as_dict() for m in kept] + files.mounts
+    mounts = [m.as_dict() for m in kept] + files.mounts + list(device_mounts or [])
+    if settings is not None:
+        out.update(settings.container)
+        warnings = [*settings.warnings, *warnings]
     if mounts:
         out["volumeMounts"] = mounts
     return ContainerParts(out, sub_paths, warnings)

@@ -39,6 +39,7 @@ from kompox.kube.convert.ingress import app_service, check_headless_name, headle
 from kompox.kube.convert.names import DEFAULT_COMPONENT, AppNames, app_names
 from kompox.kube.convert.network_policy import network_policy
 from kompox.kube.convert.ports import PortMap, plan_ingress
+from kompox.kube.convert.service_fields import ServiceSettings, pod_settings, service_settings
 from kompox.kube.convert.volumes import (
     VolumeBinding,
     check_bindable,
@@ -130,7 +131,10 @@ def convert(
 
     # Step 5–6: containers, then the init container.
     ports = PortMap()
-    planner = VolumePlanner(app, project, names, fs, cluster_allowances(cluster))
+    allow = cluster_allowances(cluster)
+    planner = VolumePlanner(app, project, names, fs, allow)
+    all_settings: list[ServiceSettings] = []
+    device_volumes: list[dict[str, Any]] = []
     file_volumes = cfg.FileVolumes()
     containers: list[dict[str, Any]] = []
     sub_paths: set[tuple[str, str]] = set()
@@ -139,7 +143,14 @@ def convert(
         container_ports = ports.add_service(svc_name, svc.ports)
         mounts = planner.service_mounts(svc)
         file_mounts = cfg.service_file_mounts(svc_name, svc.configs, svc.secrets, resolved, names, file_volumes)
-        parts = container(names, svc, container_ports, mounts, file_mounts, app.volumes)
+        settings = service_settings(svc, allow)
+        all_settings.append(settings)
+        device_mounts = []
+        for host_path, target in settings.devices:
+            device = f"dev-{len(device_volumes) + 1}"
+            device_volumes.append({"name": device, "hostPath": {"path": host_path}})
+            device_mounts.append({"name": device, "mountPath": target})
+        parts = container(names, svc, container_ports, mounts, file_mounts, app.volumes, settings, device_mounts)
         containers.append(parts.container)
         sub_paths |= parts.sub_paths
         result.warnings.extend(parts.warnings)
@@ -161,8 +172,8 @@ def convert(
     ingress_objects: list[dict[str, Any]] = []
     if app.ingress.rules:
         plan = plan_ingress(app.ingress.rules, ports, domain)
-        services.append(app_service(names, plan.service_ports))
-    elif ports.host_to_container:
+        services.append(app_service(names, plan.service_ports + ports.other_service_ports()))
+    elif ports.any:
         plan = None
         services.append(app_service(names, ports.plain_service_ports()))
     else:
@@ -206,7 +217,10 @@ def convert(
         pod_volumes.append({"name": vol.name, "persistentVolumeClaim": {"claimName": claim}})
     pod_volumes.extend(file_volumes.pod_volumes())
     pod_volumes.extend(planner.pod_volumes)
-    workload = deployment(names, containers, init, pod_volumes, app.deployment, result.unbound_volumes)
+    pod_volumes.extend(device_volumes)
+    workload = deployment(
+        names, containers, init, pod_volumes, app.deployment, result.unbound_volumes, pod_settings(all_settings)
+    )
 
     result.objects = [
         *head,

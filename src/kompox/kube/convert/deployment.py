@@ -18,6 +18,7 @@ def deployment(
     pod_volumes: list[dict[str, Any]],
     scheduling: AppDeployment,
     unbound_volumes: list[str],
+    pod_extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One replica, Recreate, selector ``{app: <app>-<component>}``.
 
@@ -36,6 +37,7 @@ def deployment(
     aff = affinity(scheduling)
     if aff is not None:
         pod["affinity"] = aff
+    pod.update(pod_extra or {})
     meta = object_meta(names.resource, names.component_labels(), names.namespace)
     if unbound_volumes:
         meta["annotations"] = {ANNOTATION_UNBOUND_VOLUMES: ",".join(unbound_volumes)}

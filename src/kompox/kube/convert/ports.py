@@ -19,17 +19,25 @@ class PortMap:
     """Host/container port bookkeeping across all services (§6.1)."""
 
     container_owner: dict[int, str] = field(default_factory=dict)  # containerPort → first service
-    host_to_container: dict[int, int] = field(default_factory=dict)  # hostPort → containerPort
+    host_to_container: dict[int, int] = field(default_factory=dict)  # hostPort → containerPort (TCP)
+    # UDP/SCTP ports (issue #20; upstream made them TCP): (hostPort, protocol) → containerPort
+    other_protocols: dict[tuple[int, str], int] = field(default_factory=dict)
+    other_owner: dict[tuple[int, str], str] = field(default_factory=dict)
 
-    def add_service(self, service: str, ports: list[ServicePort]) -> list[dict[str, int]]:
+    def add_service(self, service: str, ports: list[ServicePort]) -> list[dict[str, Any]]:
         """Validate one service's ports and return its container ``ports`` (distinct, in order)."""
-        out: list[dict[str, int]] = []
+        out: list[dict[str, Any]] = []
         seen: set[int] = set()
+        seen_other: set[tuple[int, str]] = set()
         for port in ports:
             if not port.published or port.target == 0:
                 raise ConversionError(f"ports must be 'host:container' style numeric; service {service}")
             host = _host_port(port.published)
             cp = port.target
+            protocol = (port.protocol or "tcp").lower()
+            if protocol != "tcp":
+                self._add_other(service, host, cp, protocol, seen_other, out)
+                continue
             owner = self.container_owner.get(cp)
             if owner is not None and owner != service:
                 raise ConversionError(f"containerPort {cp} used by multiple services ({owner},{service})")
@@ -43,12 +51,41 @@ class PortMap:
                 out.append({"containerPort": cp})
         return out
 
+    def _add_other(
+        self, service: str, host: int, cp: int, protocol: str, seen: set[tuple[int, str]], out: list[dict[str, Any]]
+    ) -> None:
+        if protocol not in ("udp", "sctp"):
+            raise ConversionError(f"unsupported port protocol {protocol} (service {service}; allowed: tcp, udp, sctp)")
+        owner = self.other_owner.get((cp, protocol))
+        if owner is not None and owner != service:
+            raise ConversionError(f"containerPort {cp}/{protocol} used by multiple services ({owner},{service})")
+        self.other_owner.setdefault((cp, protocol), service)
+        previous = self.other_protocols.get((host, protocol))
+        if previous is not None and previous != cp:
+            raise ConversionError(f"hostPort {host}/{protocol} mapped to multiple container ports ({previous},{cp})")
+        self.other_protocols[(host, protocol)] = cp
+        if (cp, protocol) not in seen:
+            seen.add((cp, protocol))
+            out.append({"containerPort": cp, "protocol": protocol.upper()})
+
     def plain_service_ports(self) -> list[dict[str, Any]]:
-        """One port per distinct host port, ascending: ``{name: p<hp>, port: hp, targetPort: cp}``."""
-        return [
+        """One port per distinct host port, ascending: ``{name: p<hp>, port: hp, targetPort: cp}``; then UDP/SCTP."""
+        tcp = [
             {"name": f"p{hp}", "port": hp, "targetPort": self.host_to_container[hp]}
             for hp in sorted(self.host_to_container)
         ]
+        return tcp + self.other_service_ports()
+
+    def other_service_ports(self) -> list[dict[str, Any]]:
+        """UDP/SCTP Service ports ``p<hp>-<protocol>``, by host port then protocol."""
+        return [
+            {"name": f"p{hp}-{proto}", "port": hp, "targetPort": cp, "protocol": proto.upper()}
+            for (hp, proto), cp in sorted(self.other_protocols.items())
+        ]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.host_to_container or self.other_protocols)
 
 
 def _host_port(published: str) -> int:
@@ -81,6 +118,8 @@ def plan_ingress(rules: list[AppIngressRule], ports: PortMap, cluster_domain: st
             raise ConversionError(f"duplicate ingress port {rule.port}")
         used_ports.add(rule.port)
         cp = ports.host_to_container.get(rule.port)
+        if cp is None and any(hp == rule.port for hp, _ in ports.other_protocols):
+            raise ConversionError(f"ingress port {rule.port} is not a TCP port; ingress rules route HTTP over TCP")
         if cp is None:
             raise ConversionError(f"ingress port {rule.port} not defined in compose ports")
         other = name_by_container.get(cp)
