@@ -101,12 +101,13 @@ class _Loader:
             merged = merge(merged, self.prepare(document, path))
         return merged
 
-    def load_text(self, text: str, file: str) -> dict[str, Any]:
+    def load_text(self, text: str, file: str, documents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Load one file's text (``documents``: its :func:`parse_documents`, when the caller has them)."""
         # the root file's include key is its name relative to the working directory (where it lives)
         self.including.append(posixpath.normpath(file if self.including else posixpath.basename(file)))
         try:
             merged: dict[str, Any] = {}
-            for document in parse_documents(text, file):
+            for document in parse_documents(text, file) if documents is None else documents:
                 include = document.pop("include", None)
                 merged = merge(merged, self.process(document, file))
                 if include:
@@ -183,13 +184,14 @@ def load_project(
     warning (``The "X" variable is not set. Defaulting to a blank string.``).
     """
     env = dict(environment or {})
+    documents = parse_documents(text, file_name)  # parsed once: for the name, then loaded
     name = normalise_project_name(env.get("COMPOSE_PROJECT_NAME", "")) or _project_name(
-        parse_documents(text, file_name), project_name_default
+        documents, project_name_default
     )
     variables = Variables({**env, "COMPOSE_PROJECT_NAME": name})
     warnings: list[str] = []
     loader = _Loader(variables, read_file, warnings)
-    merged = loader.load_text(text, file_name)
+    merged = loader.load_text(text, file_name, documents)
     merged.pop("name", None)
     project = normalise(merged, project_name=name, variables=variables, home=home_dir, file=file_name)
     for variable in variables.unset:

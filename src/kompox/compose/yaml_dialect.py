@@ -6,10 +6,12 @@ strings), integers accept ``0x``/``0o``/``0b`` prefixes, underscores and the
 legacy leading-zero octal (``0444`` = 292), timestamp-looking scalars stay
 strings, ``~``/``null``/empty are null.
 
-We let ruamel.yaml build the node graph (anchors, aliases) and construct
-plain Python values ourselves so that scalar resolution follows go-yaml v3
-exactly.  Merge keys (``<<``) are applied here.  The compose tags ``!reset``
-and ``!override`` become :class:`Reset` / :class:`Override` wrappers that the
+libyaml (PyYAML's C parser, the same library the KOM loader uses) scans and
+parses; a small Python composer builds the node graph (anchors, aliases,
+nesting limit) with every scalar left untyped, and we construct plain Python
+values ourselves so that scalar resolution follows go-yaml v3 exactly.
+Merge keys (``<<``) are applied here.  The compose tags ``!reset`` and
+``!override`` become :class:`Reset` / :class:`Override` wrappers that the
 merge step (:mod:`kompox.compose.merge`) interprets.
 """
 
@@ -20,10 +22,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.composer import Composer, ComposerError
+from yaml.error import MarkedYAMLError, YAMLError
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kompox.domain.errors import ConfigError
 from kompox.domain.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
@@ -117,7 +119,7 @@ def resolve_plain(text: str) -> Any:
 
 
 class _Builder:
-    """Turns a ruamel node graph into plain values, sharing work for aliased nodes."""
+    """Turns a composed node graph into plain values, sharing work for aliased nodes."""
 
     def __init__(self) -> None:
         self._done: dict[int, Any] = {}
@@ -145,14 +147,14 @@ class _Builder:
 
     def _untagged(self, node: Node) -> Any:
         if isinstance(node, ScalarNode):
-            return resolve_plain(node.value) if node.style is None else node.value
+            return resolve_plain(node.value) if not node.style else node.value
         if isinstance(node, SequenceNode):
             return [self.build(child) for child in node.value]
         return self._mapping(node)
 
     def _scalar(self, node: ScalarNode, tag: str) -> Any:
         text: str = node.value
-        if node.style is None and tag.startswith(_TAG) and tag[len(_TAG):] in (
+        if not node.style and tag.startswith(_TAG) and tag[len(_TAG):] in (
             "str", "int", "float", "bool", "null", "timestamp",
         ):
             return resolve_plain(text)
@@ -174,7 +176,7 @@ class _Builder:
         merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if str(key_node.tag) == _TAG + "merge" or (
-                isinstance(key_node, ScalarNode) and key_node.style is None and key_node.value == "<<"
+                isinstance(key_node, ScalarNode) and not key_node.style and key_node.value == "<<"
             ):
                 sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 for source in sources:
@@ -195,18 +197,80 @@ class _Builder:
         return result
 
 
-class _DepthLimitedComposer(Composer):
-    """ruamel's composer, refusing nesting deeper than :data:`MAX_YAML_DEPTH` (its recursion has no limit)."""
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
 
-    _depth = 0
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
+
+_SCALAR_TAG = _TAG + "str"
+_SEQUENCE_TAG = _TAG + "seq"
+_MAPPING_TAG = _TAG + "map"
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
+class _Composer(Composer, _Parser):  # Python composition over libyaml's events
+    """Node graph of a compose text: untyped scalars, re-definable anchors, nesting limited.
+
+    Plain scalars keep the ``str`` tag (go-yaml resolution happens in :class:`_Builder`);
+    an anchor defined twice refers to its latest definition (as in go-yaml); nesting
+    deeper than :data:`MAX_YAML_DEPTH` is refused while composing.
+    """
+
+    def __init__(self, text: str) -> None:
+        _Parser.__init__(self, text)
+        Composer.__init__(self)
+        self._depth = 0
+
+    # the resolver interface the composer calls: nothing is resolved at this stage
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _SCALAR_TAG
+        return _SEQUENCE_TAG if kind is SequenceNode else _MAPPING_TAG
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        if self.check_event(AliasEvent):
+            alias: Any = self.get_event()
+            target = self.anchors.get(alias.anchor)
+            if target is None:
+                raise ComposerError(None, None, f"found undefined alias {alias.anchor!r}", alias.start_mark)
+            return target
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH + 1:  # the root node is at depth 0
-                line = self.parser.peek_event().start_mark.line + 1
-                raise ConfigError(f"yaml: document nests deeper than {MAX_YAML_DEPTH} levels", line=line)
-            return super().compose_node(parent, index)
+                event: Any = self.peek_event()
+                raise ConfigError(f"yaml: document nests deeper than {MAX_YAML_DEPTH} levels",
+                                  line=event.start_mark.line + 1)
+            anchor: Any = getattr(self.peek_event(), "anchor", None)
+            if anchor is not None:
+                self.anchors.pop(anchor, None)  # re-defined: the new node replaces it
+            if self.check_event(ScalarEvent):
+                node: Node | None = self.compose_scalar_node(anchor)
+            elif self.check_event(SequenceStartEvent):
+                node = self.compose_sequence_node(anchor)
+            elif self.check_event(MappingStartEvent):
+                node = self.compose_mapping_node(anchor)
+            else:  # pragma: no cover - the parser guarantees a node here
+                node = None
+            if node is None:  # pragma: no cover
+                raise ConfigError("yaml: unexpected event")
+            if anchor is not None:
+                node.anchor = anchor  # type: ignore[attr-defined]  # named in check_expansion's errors
+            return node
         finally:
             self._depth -= 1
 
@@ -252,13 +316,28 @@ def check_expansion(root: Node) -> None:
     size(root)
 
 
+def _compose_all(text: str) -> list[Node]:
+    composer = _Composer(text)
+    try:
+        nodes: list[Node] = []
+        while composer.check_node():
+            node = composer.get_node()
+            if node is not None:
+                nodes.append(node)
+        return nodes
+    finally:
+        composer.dispose()
+
+
 def load_documents(text: str, *, file: str = "app.compose") -> list[Any]:
     """Parse every YAML document of ``text`` into plain values (empty documents are skipped)."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.Composer = _DepthLimitedComposer
     try:
-        nodes = [n for n in yaml.compose_all(text) if n is not None]
+        nodes = _compose_all(text)
     except YAMLError as exc:
+        if isinstance(exc, MarkedYAMLError) and exc.problem == _LIBYAML_TOO_DEEP and exc.problem_mark is not None:
+            # libyaml's own limit (1000) looks ahead further than the composer: same refusal, same line
+            raise ConfigError(f"yaml: document nests deeper than {MAX_YAML_DEPTH} levels", file=file,
+                              line=exc.problem_mark.line + 1) from None
         detail = " ".join(str(exc).split())
         raise ConfigError(f"yaml: {detail}", file=file) from exc
     except ConfigError as exc:
