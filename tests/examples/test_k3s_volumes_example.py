@@ -1,0 +1,163 @@
+"""The bundled stateful examples on an existing cluster (K3s driver, ``localpath`` disks) served by kmock.
+
+The examples are copied unchanged; ``$KUBECONFIG`` points the K3s driver at the
+emulator.  The cluster has a user node ``node-a`` (``kompox.dev/node-pool=user``,
+``kompox.dev/node-zone=1``) and a system node; helper pods are played by the
+node executor, which runs their script with ``sh`` on a directory per node.
+This is the README walk-through: deploy with bootstrapped disks → snapshot →
+restore into a new disk → assign → redeploy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from kompox.cli.main import run
+from kompox.kube.convert.object_check import check_objects
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "kube"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from kmock_server import KMockThread  # noqa: E402
+from providers.k3s.localpath_fixtures import node_object  # noqa: E402
+from providers.k3s.node_executor import NodeExecutor  # noqa: E402
+
+K8S_VERSION = "1.33.0"
+
+
+@dataclass
+class Walk:
+    root: Path
+    server: KMockThread
+    executor: NodeExecutor
+    capsys: pytest.CaptureFixture[str]
+
+    def run(self, *args: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        code = run(["-C", str(self.root), *args])
+        out = self.capsys.readouterr()
+        return code, out.out, out.err
+
+    def ok(self, *args: str) -> tuple[str, str]:
+        code, out, err = self.run(*args)
+        assert code == 0, err
+        return out, err
+
+    def of(self, plural: str) -> dict[str, dict[str, Any]]:
+        return {name: obj for (p, _ns, name), obj in self.server.objects().items() if p == plural}
+
+
+def start(example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Walk:
+    server = KMockThread(rollout="ready").start()
+    executor = NodeExecutor(tmp_path / "nodes")
+    server.pod_runner = executor
+    server.put("v1/nodes", node_object("node-a", {"kompox.dev/node-pool": "user", "kompox.dev/node-zone": "1"}))
+    server.put("v1/nodes", node_object("node-s", {"kompox.dev/node-pool": "system"}))
+    root = tmp_path / example
+    shutil.copytree(ROOT / "examples" / example, root, ignore=shutil.ignore_patterns("logs"))
+    kubeconfig = tmp_path / "kubeconfig.yaml"
+    kubeconfig.write_bytes(server.kubeconfig)
+    for key in [k for k in os.environ if k.startswith("KOMPOX_")]:
+        monkeypatch.delenv(key, raising=False)
+    for key in ("KOMPOX_ROOT", "KOMPOX_DIR"):
+        monkeypatch.setenv(key, "")
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
+    monkeypatch.setenv("KOMPOX_LOG_OUTPUT", "none")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return Walk(root, server, executor, capsys)
+
+
+@pytest.fixture
+def gitea(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Walk]:
+    walk = start("gitea", tmp_path, monkeypatch, capsys)
+    try:
+        yield walk
+    finally:
+        walk.server.stop()
+
+
+def affinity_nodes(pv: dict[str, Any]) -> list[str]:
+    terms = pv["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"]
+    return [v for t in terms for e in t["matchExpressions"] for v in e["values"]]
+
+
+def test_gitea_deploy_snapshot_restore_assign_redeploy(gitea: Walk) -> None:
+    walk = gitea
+    code, _, err = walk.run("app", "validate")
+    assert code == 0 and "volume assignment missing (count=0) volume=db" in err  # no disks yet
+
+    _, err = walk.ok("app", "deploy", "--bootstrap-disks")
+    assert err.splitlines()[-1] == 'app deploy: deployment "gitea-app" successfully rolled out'
+    pvs = walk.of("v1/persistentvolumes")
+    assert len(pvs) == 2 and all(affinity_nodes(pv) == ["node-a"] for pv in pvs.values())
+    assert all(pv["spec"]["local"]["path"].startswith("/var/lib/kompox/volumes/") for pv in pvs.values())
+
+    out, err = walk.ok("app", "validate", "--out-manifest", "-")
+    assert "Warning" not in err and "unbound" not in err
+    docs = [d for d in yaml.safe_load_all(out) if d]
+    for doc in docs:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+    assert [v.text() for v in check_objects(docs)] == []
+
+    (db,) = [d for d in json.loads(walk.ok("disk", "list", "-V", "db")[0]) if d["assigned"]]
+    assert db["zone"] == "node-a"
+    data = walk.executor.path_on("node-a", db["options"]["path"])
+    (data / "PG_VERSION").write_text("16\n")  # what the database wrote
+
+    snap = json.loads(walk.ok("snapshot", "create", "-V", "db", "-N", "before-upgrade")[0])
+    assert snap["name"] == "before-upgrade" and snap["size"] > 0
+    restored = json.loads(walk.ok("disk", "create", "-V", "db", "-N", "restored", "-S", "snapshot:before-upgrade")[0])
+    assert (restored["zone"], restored["assigned"]) == ("node-a", False)
+    assert (walk.executor.path_on("node-a", restored["options"]["path"]) / "PG_VERSION").read_text() == "16\n"
+
+    old_claims = claims(walk)
+    walk.ok("disk", "assign", "-V", "db", "-N", "restored")
+    _, err = walk.ok("app", "deploy")
+    new_claims = claims(walk)
+    assert new_claims["data"] == old_claims["data"]  # untouched volume keeps its PV/PVC
+    assert new_claims["db"] != old_claims["db"]  # the switched volume gets a new PV/PVC
+    pv = walk.of("v1/persistentvolumes")[new_claims["db"]]
+    assert pv["spec"]["local"]["path"] == restored["options"]["path"]
+    listed = json.loads(walk.ok("disk", "list", "-V", "db")[0])
+    assert {d["name"]: d["assigned"] for d in listed} == {db["name"]: False, "restored": True}
+    assert not [p for (p, ns, _n) in walk.server.objects() if p == "v1/pods" and ns == "kompox-volumes"]
+
+
+def claims(walk: Walk) -> dict[str, str]:
+    (dep,) = walk.of("apps/v1/deployments").values()
+    volumes = dep["spec"]["template"]["spec"]["volumes"]
+    return {v["name"]: v["persistentVolumeClaim"]["claimName"] for v in volumes if "persistentVolumeClaim" in v}
+
+
+@pytest.mark.parametrize("example", ["gitea", "wordpress", "showcase"])
+def test_stateful_examples_deploy_on_k3s_after_bootstrap(
+    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    walk = start(example, tmp_path, monkeypatch, capsys)
+    try:
+        out, _ = walk.ok("disk", "create", "--bootstrap")
+        created = json.loads(out)
+        assert created and all(d["assigned"] and d["zone"] == "node-a" for d in created)
+        _, err = walk.ok("app", "deploy")
+        assert "successfully rolled out" in err.splitlines()[-1]
+        pvcs = walk.of("v1/persistentvolumeclaims")
+        assert sorted(claims(walk).values()) == sorted(pvcs)
+        for name in pvcs:
+            pv = walk.of("v1/persistentvolumes")[name]
+            assert affinity_nodes(pv) == ["node-a"] and pv["spec"]["persistentVolumeReclaimPolicy"] == "Retain"
+            assert walk.executor.path_on("node-a", pv["spec"]["local"]["path"]).is_dir()
+    finally:
+        walk.server.stop()
