@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tests" / "kube"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from kmock_server import KMockThread  # noqa: E402
+
 from providers.k3s.localpath_fixtures import node_object  # noqa: E402
 from providers.k3s.node_executor import NodeExecutor  # noqa: E402
 
