@@ -40,6 +40,7 @@ class WSThread:
             "metadata": {"name": "p1", "labels": {}},
             "status": {"phase": "Running"},
         }
+        self.deployments: list[dict[str, Any]] = []  # served by the apps/v1 list endpoint
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._runner: aiohttp.web.AppRunner | None = None
@@ -70,6 +71,7 @@ class WSThread:
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}/portforward", self._portforward)
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}", self._get_pod)
         app.router.add_get("/api/v1/namespaces/{ns}/pods", self._list_pods)
+        app.router.add_get("/apis/apps/v1/namespaces/{ns}/deployments", self._list_deployments)
         self._runner = aiohttp.web.AppRunner(app)
         self.loop.run_until_complete(self._runner.setup())
         site = aiohttp.web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -100,6 +102,10 @@ class WSThread:
         terms = [t.split("=", 1) for t in request.query.get("labelSelector", "").split(",") if "=" in t]
         items = [self.pod] if all(labels.get(k) == v for k, v in terms) else []
         return aiohttp.web.json_response({"kind": "PodList", "items": items})
+
+    async def _list_deployments(self, request: aiohttp.web.Request) -> aiohttp.web.Response:
+        self._record(request)
+        return aiohttp.web.json_response({"kind": "DeploymentList", "items": self.deployments})
 
     async def _exec(self, request: aiohttp.web.Request) -> aiohttp.web.WebSocketResponse:
         self._record(request)

@@ -1,8 +1,6 @@
 """Click building blocks shared by every command group.
 
-``KompoxGroup`` adds aliases and the global-flags section to help; the
-``planned`` factory builds a command that exists in the tree (so ``--help``
-and completion show it) but fails with a typed "not implemented yet" error.
+``KompoxGroup`` adds aliases and the global-flags section to help.
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ import click
 
 from kompox.cli.quick import GLOBAL_FLAGS_HELP
 from kompox.cli.runtime import Runtime
-from kompox.domain.errors import NotImplementedYetError
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -61,17 +58,3 @@ def runtime(ctx: click.Context) -> Runtime:
     if obj is None:  # pragma: no cover - main() always provides it
         raise RuntimeError("kompoxops runtime missing from the click context")
     return obj
-
-
-def planned(group: click.Group, name: str, summary: str, issue: str) -> None:
-    """Add a command whose use case is not built yet: it fails with exit 5, never pretends."""
-    path = f"{group.name} {name}" if group.name and group.name != "kompoxops" else name
-
-    @group.command(
-        name,
-        help=f"{summary}\n\nNot implemented yet in this version ({issue}).",
-        short_help=summary,
-        context_settings={"ignore_unknown_options": True, "allow_extra_args": True, **CONTEXT_SETTINGS},
-    )
-    def _planned() -> None:
-        raise NotImplementedYetError(f"kompoxops {path}")

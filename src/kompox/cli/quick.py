@@ -42,7 +42,7 @@ ROOT_COMMANDS: dict[str, tuple[str, str, str]] = {
     "dns": ("kompox.cli.commands.dns", "build_dns", "Apply or remove the DNS records of the app."),
     "disk": ("kompox.cli.commands.disk", "build_disk", "Manage the cloud disks (or file shares) of volumes."),
     "snapshot": ("kompox.cli.commands.snapshot", "build_snapshot", "Manage snapshots of the app's volumes."),
-    "box": ("kompox.cli.commands.groups", "build_box", "Maintenance box pods attached to the app."),
+    "box": ("kompox.cli.commands.box", "build_box", "Maintenance box pods attached to the app."),
     "admin": ("kompox.cli.commands.admin", "build_admin", "Direct CRUD on the resource store."),
     "completion": ("kompox.cli.commands.completion", "completion_cmd", "Print a shell completion script."),
 }

@@ -1,0 +1,207 @@
+"""``kompoxops box``: the maintenance toolbox pod of an app (cli.md §10.11).
+
+``deploy`` places the Deployment ``<app>-box`` in the app namespace (optionally mounting app
+disks), ``exec`` runs a command in it, and ``ssh``/``scp`` (alias ``cp``)/``rsync`` run *your*
+client programs through a port-forward to the pod's port 22, exiting with the client's code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.commands.app import PASSTHROUGH, app_target_options
+from kompox.domain.errors import ValidationError
+
+BOX_HELP = """Maintenance box pods attached to the app (Deployment <app>-box, container box).
+
+\b
+Examples:
+  kompoxops box deploy -V db:disk1:/mnt/db          # mount a disk of volume db
+  kompoxops box exec -it -- bash
+  kompoxops box ssh -- kompox@box
+  kompoxops box cp -- -r ./backup kompox@box:/mnt/db/
+  kompoxops box rsync -- -av ./site/ kompox@box:/srv/site/
+  kompoxops box destroy
+"""
+KEY_NAMES = ("id_rsa.pub", "id_ecdsa.pub", "id_ed25519.pub")
+
+
+def _home() -> str:
+    env = os.environ
+    return env.get("HOME") or env.get("USERPROFILE") or (env.get("HOMEDRIVE", "") + env.get("HOMEPATH", ""))
+
+
+def read_pubkey(path: str) -> bytes:
+    """``--ssh-pubkey FILE`` or the first of ``~/.ssh/id_rsa.pub``, ``id_ecdsa.pub``, ``id_ed25519.pub``."""
+    if path:
+        try:
+            return Path(path).expanduser().read_bytes()
+        except OSError as err:
+            raise ValidationError(f"cannot read SSH public key: {err.strerror}", file=path) from None
+    candidates = [Path(_home()) / ".ssh" / name for name in KEY_NAMES]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.read_bytes()
+    raise ValidationError(
+        f"SSH public key not found: specify --ssh-pubkey or place one of [{', '.join(map(str, candidates))}]",
+        field="--ssh-pubkey",
+    )
+
+
+@click.command("deploy", cls=KompoxCommand)
+@app_target_options
+@click.option(
+    "--image", default="", help="Container image (default: the KOM Box 'box' image, else ghcr.io/kompox/kompox/box)."
+)
+@click.option("-V", "--volume", "volumes", multiple=True, metavar="VOL:DISK:/PATH", help="Mount a disk (repeat).")
+@click.option("-c", "--command", "command", multiple=True, help="Entrypoint token (repeat); overrides ENTRYPOINT.")
+@click.option("-a", "--args", "args", multiple=True, help="Argument token (repeat); overrides CMD.")
+@click.option("--ssh-pubkey", default="", metavar="FILE", help="SSH public key (default: ~/.ssh/id_rsa.pub, …).")
+@click.option("--always-pull", is_flag=True, help="imagePullPolicy Always (else IfNotPresent).")
+def deploy_cmd(
+    app_id: str,
+    app_name: str,
+    image: str,
+    volumes: tuple[str, ...],
+    command: tuple[str, ...],
+    args: tuple[str, ...],
+    ssh_pubkey: str,
+    always_pull: bool,
+) -> None:
+    """Deploy (or update) the box; idempotent.  A key change restarts the pod."""
+    from kompox.cli.app_run import connect, target_of
+    from kompox.cli.context import open_store, require_driver, resolve_app
+    from kompox.logging import span
+    from kompox.usecase import box_ops as uc
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    ctx = resolve_app(rt, app_id, app_name)
+    target = target_of(ctx)
+    names = target.names("box")
+    key = read_pubkey(ssh_pubkey)
+    kom_box = uc.kom_box_defaults(open_store(rt).repos.boxes.list(), ctx.app)
+    opts = uc.box_options(kom_box, image, command, args, always_pull, key)
+    with span("CMD:box.deploy", ctx.app.id):
+        manifest = uc.plan_box_deploy(target, names, opts, volumes, lambda: require_driver(ctx))
+        with connect(ctx) as kube:
+            count = uc.box_deploy(kube, names, manifest)
+    sys.stderr.write(
+        f"box deploy: applied {count} objects; deployment {names.resource} in namespace {names.namespace}\n"
+    )
+
+
+@click.command("destroy", cls=KompoxCommand)
+@app_target_options
+def destroy_cmd(app_id: str, app_name: str) -> None:
+    """Delete the box Deployment and its pods (Secret, PV/PVC and app objects are kept); idempotent."""
+    from kompox.cli.app_run import connect, target_of
+    from kompox.cli.context import resolve_app
+    from kompox.logging import span
+    from kompox.usecase import box_ops as uc
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    ctx = resolve_app(rt, app_id, app_name)
+    names = target_of(ctx).names("box")
+    with span("CMD:box.destroy", ctx.app.id), connect(ctx) as kube:
+        deleted = uc.box_destroy(kube, names)
+    sys.stderr.write(f"box destroy: deleted {', '.join(deleted) if deleted else 'nothing (not deployed)'}\n")
+
+
+@click.command("status", cls=KompoxCommand)
+@app_target_options
+def status_cmd(app_id: str, app_name: str) -> None:
+    """Print the box status as JSON."""
+    from kompox.cli.app_run import connect, target_of
+    from kompox.cli.context import resolve_app
+    from kompox.cli.output import print_json
+    from kompox.usecase import box_ops as uc
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    ctx = resolve_app(rt, app_id, app_name)
+    target = target_of(ctx)
+    with connect(ctx) as kube:
+        print_json(uc.box_status(kube, target, target.names("box")))
+
+
+@click.command("exec", cls=KompoxCommand, context_settings=PASSTHROUGH)
+@app_target_options
+@click.option("-i", "--stdin", is_flag=True, help="Attach local stdin.")
+@click.option("-t", "--tty", is_flag=True, help="Allocate a TTY (local terminal in raw mode).")
+@click.option("-e", "--escape", default="~.", show_default=True, help="Detach sequence with -it; 'none' disables.")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def exec_cmd(app_id: str, app_name: str, stdin: bool, tty: bool, escape: str, command: tuple[str, ...]) -> None:
+    """Run a command in the box container; exits with the command's exit code."""
+    import contextlib
+
+    from kompox.cli.app_process import exit_with, raw_terminal
+    from kompox.cli.app_run import connect, stderr_line, target_of
+    from kompox.cli.context import resolve_app
+    from kompox.kube.streams import terminal_size
+    from kompox.usecase import box_ops as uc
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    ctx = resolve_app(rt, app_id, app_name)
+    if not command or not command[0].strip():
+        raise ValidationError("command is required after --")
+    names = target_of(ctx).names("box")
+    terminal = raw_terminal(sys.stdin.fileno()) if (tty and stdin) else contextlib.nullcontext()
+    with connect(ctx) as kube, terminal:
+        result = uc.box_exec(
+            kube,
+            names,
+            command,
+            stdout=sys.stdout.buffer,
+            stderr=sys.stderr.buffer,
+            stdin=sys.stdin.buffer if stdin else None,
+            tty=tty,
+            escape=escape,
+            terminal_size=terminal_size,
+        )
+    if result.message:
+        stderr_line(result.message)
+    exit_with(result.exit_code)
+
+
+def _client_command(tool: str) -> click.Command:
+    @click.command(tool, cls=KompoxCommand, context_settings=PASSTHROUGH)
+    @app_target_options
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def cmd(app_id: str, app_name: str, args: tuple[str, ...]) -> None:
+        from kompox.cli.app_process import exit_with, find_program, run_child
+        from kompox.cli.app_run import connect, target_of
+        from kompox.cli.context import resolve_app
+        from kompox.logging import span
+        from kompox.usecase import box_ops as uc
+
+        rt = runtime(click.get_current_context())
+        rt.prerun()
+        program = find_program(tool)
+        ctx = resolve_app(rt, app_id, app_name)
+        names = target_of(ctx).names("box")
+        with span(f"CMD:box.{tool}", ctx.app.id), connect(ctx) as kube:
+            code = uc.box_client(kube, names, tool, program, args, run_child)
+        exit_with(code)
+
+    cmd.help = (
+        f"Run your {tool} against the box through a port-forward to its port 22; exits with {tool}'s exit code.\n\n"
+        "Give the user as user@host (any host) or with -l; put the client's arguments after --."
+    )
+    return cmd
+
+
+def build_box() -> KompoxGroup:
+    box = new_group("box", BOX_HELP, aliases={"cp": "scp"})
+    for command in (deploy_cmd, destroy_cmd, status_cmd, exec_cmd):
+        box.add_command(command)
+    for tool in ("ssh", "scp", "rsync"):
+        box.add_command(_client_command(tool))
+    return box

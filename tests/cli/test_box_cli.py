@@ -1,0 +1,238 @@
+"""``kompoxops box``: deploy/status/destroy against kmock; exec and ssh/scp/rsync against the websocket fake.
+
+The ssh, scp and rsync clients are fake programs first on ``PATH`` that record their command line,
+talk through the port-forward (the fake pod answers on port 22) and exit with a chosen code.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from app_cli_project import NS, app_project
+from cli_project import KubeProject, one_error, writes
+from ws_server import WSThread
+
+KEY = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBoxTestKeyOnly box@test\n"
+BOX = "web-box"
+COMPONENT_LABELS = {
+    "app": BOX,
+    "app.kubernetes.io/component": "box",
+}
+OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "Hostname=localhost"]
+OPTS += ["-o", "LogLevel=ERROR"]
+
+
+def put_key(home: Path, key: bytes = KEY) -> None:
+    (home / ".ssh").mkdir(parents=True, exist_ok=True)
+    (home / ".ssh" / "id_ed25519.pub").write_bytes(key)
+
+
+@pytest.fixture
+def project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[KubeProject]:
+    with app_project(tmp_path, monkeypatch, capsys, rollout="ready") as p:
+        put_key(tmp_path / "home")
+        yield p
+
+
+def objects(project: KubeProject, plural: str) -> dict[str, dict]:
+    return {name: obj for (pl, ns, name), obj in project.server.objects().items() if pl == plural and ns == NS}
+
+
+def test_deploy_status_redeploy_destroy(project: KubeProject) -> None:
+    r = project.ok("box", "deploy")
+    assert r.out == "" and f"deployment {BOX} in namespace {NS}" in r.err
+    dep = objects(project, "apps/v1/deployments")[BOX]
+    labels = dep["metadata"]["labels"]
+    assert labels.items() >= COMPONENT_LABELS.items()
+    assert dep["spec"]["selector"]["matchLabels"] == labels  # all component labels, as upstream
+    assert dep["spec"]["strategy"] == {"type": "Recreate"} and dep["spec"]["replicas"] == 1
+    template = dep["spec"]["template"]
+    assert template["metadata"]["annotations"]["kompox.dev/box-ssh-pubkey-hash"] == hashlib.sha256(KEY).hexdigest()
+    (container,) = template["spec"]["containers"]
+    assert (container["name"], container["image"], container["imagePullPolicy"]) == (
+        "box",
+        "ghcr.io/kompox/kompox/box",
+        "IfNotPresent",
+    )
+    assert {"name": "authorized-keys", "mountPath": "/etc/ssh/authorized_keys", "subPath": "authorized_keys"} in (
+        container["volumeMounts"]
+    )
+    secret = objects(project, "v1/secrets")[BOX]
+    assert base64.b64decode(secret["data"]["authorized_keys"]) == KEY
+    patches = [w for w in writes(project.server) if w.method == "PATCH"]
+    forced = sorted(str(w.url).split("?")[0].rsplit("/", 2)[-2] for w in patches if "force=true" in str(w.url))
+    assert forced == ["deployments", "secrets"]  # head objects are applied without force (upstream's split)
+
+    status = project.ok("box", "status").json()
+    assert list(status) == [
+        "app_id", "app_name", "cluster_id", "cluster_name", "ready", "image", "namespace", "node",
+        "deployment", "pod", "container", "command", "args",
+    ]  # fmt: skip
+    assert (status["ready"], status["deployment"], status["container"]) == (True, BOX, "box")
+    assert status["pod"].startswith(f"{BOX}-")
+
+    before = project.server.objects()
+    project.ok("box", "deploy")
+    assert project.server.objects() == before  # idempotent
+
+    project.ok("box", "destroy")
+    assert BOX not in objects(project, "apps/v1/deployments")
+    assert BOX in objects(project, "v1/secrets")  # the key Secret is kept
+    gone = project.ok("box", "status").json()
+    assert (gone["ready"], gone["deployment"], gone["container"], gone["image"], gone["pod"]) == (
+        False, BOX, "box", "", ""
+    )  # fmt: skip
+    assert "deleted nothing (not deployed)" in project.ok("box", "destroy").err  # idempotent
+
+
+def test_destroy_before_any_deploy_is_fine(project: KubeProject) -> None:
+    r = project.ok("box", "destroy")
+    assert "nothing (not deployed)" in r.err
+
+
+def test_flags_and_kom_box_defaults(project: KubeProject) -> None:
+    kom = project.root / ".kompox" / "kom" / "cluster.yml"
+    kom.write_text(
+        kom.read_text()
+        + "---\napiVersion: ops.kompox.dev/v1alpha1\nkind: Box\nmetadata:\n  name: box\n  annotations:\n"
+        + "    ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/home/app/web/box/box\n"
+        + "spec:\n  image: busybox:1.36\n  command: [sleep]\n  args: [infinity]\n"
+    )
+    project.ok("box", "deploy")
+    (c,) = objects(project, "apps/v1/deployments")[BOX]["spec"]["template"]["spec"]["containers"]
+    assert (c["image"], c["command"], c["args"]) == ("busybox:1.36", ["sleep"], ["infinity"])
+    project.ok("box", "deploy", "--image", "alpine:3", "-c", "sh", "-a", "-c", "-a", "sleep 1d", "--always-pull")
+    (c,) = objects(project, "apps/v1/deployments")[BOX]["spec"]["template"]["spec"]["containers"]
+    assert (c["image"], c["command"], c["args"], c["imagePullPolicy"]) == (
+        "alpine:3", ["sh"], ["-c", "sleep 1d"], "Always"
+    )  # fmt: skip
+
+
+def test_deploy_input_errors_before_the_cluster(project: KubeProject, tmp_path: Path) -> None:
+    before = len(project.server.kube_requests())
+    one_error(project.run("box", "deploy", "-V", "db:d1:relative"), 3, "invalid volume spec 'db:d1:relative'")
+    one_error(project.run("box", "deploy", "-V", "db:d1:/mnt"), 4, "volume not found: db (volumes of app web: none)")
+    one_error(project.run("box", "deploy", "--ssh-pubkey", "nope.pub"), 3, "nope.pub: cannot read SSH public key")
+    (tmp_path / "home" / ".ssh" / "id_ed25519.pub").unlink()
+    one_error(project.run("box", "deploy"), 3, "SSH public key not found: specify --ssh-pubkey or place one of [")
+    assert len(project.server.kube_requests()) == before
+
+
+# --- exec and the SSH clients (websocket fake) ---------------------------------------------------
+
+
+@pytest.fixture
+def ws() -> Iterator[WSThread]:
+    srv = WSThread().start()
+    srv.pod["metadata"]["labels"] = {"app": BOX}
+    srv.pod["status"]["containerStatuses"] = [{"name": "box", "ready": True}]
+    key_hash = hashlib.sha256(KEY).hexdigest()
+    srv.deployments = [
+        {
+            "metadata": {"name": BOX, "namespace": NS, "labels": {"app": BOX}},
+            "spec": {"template": {"metadata": {"annotations": {"kompox.dev/box-ssh-pubkey-hash": key_hash}}}},
+        }
+    ]
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def wsproject(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ws: WSThread
+) -> Iterator[KubeProject]:
+    with app_project(tmp_path, monkeypatch, capsys) as p:
+        (p.root / "kube" / "ws.yaml").write_bytes(ws.kubeconfig)
+        p.configure("kube/ws.yaml")
+        yield p
+
+
+def test_exec_true_in_the_box_container(wsproject: KubeProject, ws: WSThread) -> None:
+    r = wsproject.run("box", "exec", "--", "true")
+    assert r.code == 0, r.err
+    execs = [q for q in ws.requests if q["path"].endswith("/exec")]
+    assert execs and ("container", "box") in execs[0]["query"]
+    assert [v for k, v in execs[0]["query"] if k == "command"] == ["true"]
+    ws.exit_code = 4
+    assert wsproject.run("box", "exec", "--", "false").code == 4
+
+
+def test_exec_when_not_deployed_is_one_line(wsproject: KubeProject, ws: WSThread) -> None:
+    ws.pod["metadata"]["labels"] = {"app": "web-app"}
+    one_error(wsproject.run("box", "exec", "--", "true"), 4, "kompox box pod not found")
+
+
+FAKE_CLIENT = """#!{python}
+import json, os, socket, sys
+argv = sys.argv[1:]
+flag = "-P" if os.path.basename(sys.argv[0]) == "scp" else "-p"
+if os.path.basename(sys.argv[0]) == "rsync":
+    ssh = argv[argv.index("-e") + 1].split()
+    port = int(ssh[ssh.index("-p") + 1])
+else:
+    port = int(argv[argv.index(flag) + 1])
+with socket.create_connection(("localhost", port), timeout=5) as conn:
+    conn.sendall(b"ssh-2.0")
+    echoed = conn.recv(100)
+with open(os.environ["FAKE_CLIENT_LOG"], "a") as log:
+    log.write(json.dumps({{"argv": sys.argv, "echo": echoed.decode()}}) + "\\n")
+sys.exit(int(os.environ.get("FAKE_CLIENT_EXIT", "0")))
+"""
+
+
+@pytest.fixture
+def clients(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("ssh", "scp", "rsync"):
+        program = bin_dir / tool
+        program.write_text(FAKE_CLIENT.format(python=sys.executable))
+        program.chmod(0o755)
+    log = tmp_path / "clients.log"
+    monkeypatch.setenv("FAKE_CLIENT_LOG", str(log))
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return log
+
+
+def test_ssh_runs_the_users_client_through_the_forward(
+    wsproject: KubeProject, ws: WSThread, clients: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_CLIENT_EXIT", "3")
+    r = wsproject.run("box", "ssh", "--", "kompox@box", "uname", "-a")
+    assert r.code == 3, r.err  # the client's exit code comes back
+    (call,) = [json.loads(line) for line in clients.read_text().splitlines()]
+    argv = call["argv"]
+    port = argv[argv.index("-p") + 1]
+    assert argv[1:] == [*OPTS, "-p", port, "kompox@box", "uname", "-a"]
+    assert int(port) > 0 and call["echo"] == "SSH-2.0"  # the bytes went through the forward to the pod
+    forwards = [q for q in ws.requests if q["path"].endswith("/portforward")]
+    assert forwards and forwards[0]["query"] == [("ports", "22")]
+
+
+def test_scp_alias_cp_and_rsync_command_lines(wsproject: KubeProject, ws: WSThread, clients: Path) -> None:
+    assert wsproject.run("box", "cp", "--", "-r", "dir", "kompox@box:/tmp/").code == 0
+    assert wsproject.run("box", "rsync", "--", "-av", "dir/", "kompox@box:/tmp/dir/").code == 0
+    scp, rsync = [json.loads(line)["argv"] for line in clients.read_text().splitlines()]
+    assert scp[1:] == [*OPTS, "-P", scp[scp.index("-P") + 1], "-r", "dir", "kompox@box:/tmp/"]
+    port = rsync[2].split()[-1]
+    assert rsync[1:] == ["-e", " ".join(["ssh", *OPTS, "-p", port]), "-av", "dir/", "kompox@box:/tmp/dir/"]
+
+
+def test_ssh_errors(wsproject: KubeProject, ws: WSThread, clients: Path) -> None:
+    one_error(wsproject.run("box", "ssh"), 3, "box ssh needs the client's arguments after --")
+    ws.deployments[0]["spec"]["template"]["metadata"]["annotations"] = {}
+    one_error(wsproject.run("box", "ssh", "--", "kompox@box"), 3, f"the box {BOX} has no SSH public key configured")
+    ws.deployments = []
+    one_error(wsproject.run("box", "ssh", "--", "kompox@box"), 4, "the box is not deployed; run kompoxops box deploy")
+    assert not clients.exists()
