@@ -8,7 +8,7 @@ client programs through a port-forward to the pod's port 22, exiting with the cl
 from __future__ import annotations
 
 import os
-import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -74,61 +74,52 @@ def deploy_cmd(
     always_pull: bool,
 ) -> None:
     """Deploy (or update) the box; idempotent.  A key change restarts the pod."""
-    from kompox.cli.app_run import connect, target_of
-    from kompox.cli.context import open_store, require_driver, resolve_app
     from kompox.logging import span
     from kompox.usecase import box_ops as uc
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    ctx = resolve_app(rt, app_id, app_name)
-    target = target_of(ctx)
+    session = rt.session()
+    target = session.app(app_id, app_name)
     names = target.names("box")
     key = read_pubkey(ssh_pubkey)
-    kom_box = uc.kom_box_defaults(open_store(rt).repos.boxes.list(), ctx.app)
+    kom_box = uc.kom_box_defaults(session.store.repos.boxes.list(), target.app)
     opts = uc.box_options(kom_box, image, command, args, always_pull, key)
-    with span("CMD:box.deploy", ctx.app.id):
-        manifest = uc.plan_box_deploy(target, names, opts, volumes, lambda: require_driver(ctx))
-        with connect(ctx) as kube:
-            count = uc.box_deploy(kube, names, manifest)
-    sys.stderr.write(
-        f"box deploy: applied {count} objects; deployment {names.resource} in namespace {names.namespace}\n"
-    )
+    with span("CMD:box.deploy", target.app.id):
+        manifest = uc.plan_box_deploy(target, names, opts, volumes, lambda: session.app_driver(target))
+        count = uc.box_deploy(session.app_kube(target), names, manifest)
+    rt.say(f"box deploy: applied {count} objects; deployment {names.resource} in namespace {names.namespace}")
 
 
 @click.command("destroy", cls=KompoxCommand)
 @app_target_options
 def destroy_cmd(app_id: str, app_name: str) -> None:
     """Delete the box Deployment and its pods (Secret, PV/PVC and app objects are kept); idempotent."""
-    from kompox.cli.app_run import connect, target_of
-    from kompox.cli.context import resolve_app
     from kompox.logging import span
     from kompox.usecase import box_ops as uc
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    ctx = resolve_app(rt, app_id, app_name)
-    names = target_of(ctx).names("box")
-    with span("CMD:box.destroy", ctx.app.id), connect(ctx) as kube:
-        deleted = uc.box_destroy(kube, names)
-    sys.stderr.write(f"box destroy: deleted {', '.join(deleted) if deleted else 'nothing (not deployed)'}\n")
+    session = rt.session()
+    target = session.app(app_id, app_name)
+    names = target.names("box")
+    with span("CMD:box.destroy", target.app.id):
+        deleted = uc.box_destroy(session.app_kube(target), names)
+    rt.say(f"box destroy: deleted {', '.join(deleted) if deleted else 'nothing (not deployed)'}")
 
 
 @click.command("status", cls=KompoxCommand)
 @app_target_options
 def status_cmd(app_id: str, app_name: str) -> None:
     """Print the box status as JSON."""
-    from kompox.cli.app_run import connect, target_of
-    from kompox.cli.context import resolve_app
     from kompox.cli.output import print_json
     from kompox.usecase import box_ops as uc
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    ctx = resolve_app(rt, app_id, app_name)
-    target = target_of(ctx)
-    with connect(ctx) as kube:
-        print_json(uc.box_status(kube, target, target.names("box")))
+    session = rt.session()
+    target = session.app(app_id, app_name)
+    print_json(rt.stdout, uc.box_status(session.app_kube(target), target, target.names("box")))
 
 
 @click.command("exec", cls=KompoxCommand, context_settings=PASSTHROUGH)
@@ -142,32 +133,32 @@ def exec_cmd(app_id: str, app_name: str, stdin: bool, tty: bool, escape: str, co
     import contextlib
 
     from kompox.cli.app_process import exit_with, raw_terminal
-    from kompox.cli.app_run import connect, stderr_line, target_of
-    from kompox.cli.context import resolve_app
     from kompox.kube.streams import terminal_size
     from kompox.usecase import box_ops as uc
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    ctx = resolve_app(rt, app_id, app_name)
+    session = rt.session()
+    target = session.app(app_id, app_name)
     if not command or not command[0].strip():
         raise ValidationError("command is required after --")
-    names = target_of(ctx).names("box")
-    terminal = raw_terminal(sys.stdin.fileno()) if (tty and stdin) else contextlib.nullcontext()
-    with connect(ctx) as kube, terminal:
+    names = target.names("box")
+    kube = session.app_kube(target)
+    terminal = raw_terminal(rt.stdin.fileno()) if (tty and stdin) else contextlib.nullcontext()
+    with terminal:
         result = uc.box_exec(
             kube,
             names,
             command,
-            stdout=sys.stdout.buffer,
-            stderr=sys.stderr.buffer,
-            stdin=sys.stdin.buffer if stdin else None,
+            stdout=rt.binary(rt.stdout),
+            stderr=rt.binary(rt.stderr),
+            stdin=rt.stdin.buffer if stdin else None,
             tty=tty,
             escape=escape,
             terminal_size=terminal_size,
         )
     if result.message:
-        stderr_line(result.message)
+        rt.say(result.message)
     exit_with(result.exit_code)
 
 
@@ -177,18 +168,21 @@ def _client_command(tool: str) -> click.Command:
     @click.argument("args", nargs=-1, type=click.UNPROCESSED)
     def cmd(app_id: str, app_name: str, args: tuple[str, ...]) -> None:
         from kompox.cli.app_process import exit_with, find_program, run_child
-        from kompox.cli.app_run import connect, target_of
-        from kompox.cli.context import resolve_app
         from kompox.logging import span
         from kompox.usecase import box_ops as uc
 
         rt = runtime(click.get_current_context())
         rt.prerun()
         program = find_program(tool)
-        ctx = resolve_app(rt, app_id, app_name)
-        names = target_of(ctx).names("box")
-        with span(f"CMD:box.{tool}", ctx.app.id), connect(ctx) as kube:
-            code = uc.box_client(kube, names, tool, program, args, run_child)
+        session = rt.session()
+        target = session.app(app_id, app_name)
+        names = target.names("box")
+
+        def run(argv: Sequence[str]) -> int:
+            return run_child(argv, None, errors=rt.stderr)
+
+        with span(f"CMD:box.{tool}", target.app.id):
+            code = uc.box_client(session.app_kube(target), names, tool, program, args, run)
         exit_with(code)
 
     cmd.help = (
