@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.e2e
 
@@ -30,15 +31,35 @@ SETTINGS_KEYS = (
     "AZURE_FEDERATED_TOKEN_FILE",
     "AZURE_CLOUD",
 )
-GITEA = Path(__file__).resolve().parents[3] / "examples" / "gitea"
+PROJECT = Path(__file__).resolve().parent / "project"
 
 
-def test_provision_install_app_status_deprovision() -> None:
+def _project_copy(root: Path, workspace: str, settings: dict[str, str]) -> Path:
+    """The AKS project of this directory with a unique workspace name and the real provider settings."""
+    project = root / "project"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("logs"))
+    kom = project / ".kompox" / "kom" / "cluster.yml"
+    docs = list(yaml.safe_load_all(kom.read_text()))
+    for doc in docs:
+        if doc["kind"] == "Workspace":
+            doc["metadata"]["name"] = workspace
+        if doc["kind"] == "Provider":
+            doc["spec"]["settings"] = dict(settings)
+        ann = doc["metadata"]["annotations"]
+        ann["ops.kompox.dev/id"] = ann["ops.kompox.dev/id"].replace("/ws/aks-e2e-basic", f"/ws/{workspace}")
+    kom.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    app = project / "kompoxapp.yml"
+    app.write_text(app.read_text().replace("/ws/aks-e2e-basic/", f"/ws/{workspace}/"))
+    return project
+
+
+def test_provision_install_app_status_deprovision(tmp_path: Path) -> None:
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    workspace = f"aks-e2e-basic-{stamp}"
     settings = {k: os.environ[k] for k in SETTINGS_KEYS if os.environ.get(k)}
-    driver = AKSDriver(
-        Workspace(name=f"aks-e2e-basic-{stamp}"), Provider(name="aks1", driver="aks", settings=settings), progress=print
-    )
+    project = _project_copy(tmp_path, workspace, settings)
+    provider = Provider(name="aks1", driver="aks", settings=settings)
+    driver = AKSDriver(Workspace(name=workspace), provider, progress=print)
     cluster = Cluster(
         name="cluster1",
         ingress=ClusterIngress(cert_email="noreply@example.com"),
@@ -49,13 +70,14 @@ def test_provision_install_app_status_deprovision() -> None:
         assert driver.cluster_status(cluster).provisioned
         kubeconfig = driver.cluster_kubeconfig(cluster)
         assert b"clusters" in kubeconfig
-        driver.cluster_install(cluster)  # needs the Kubernetes side (kompox.kube) for the in-cluster step
+        driver.cluster_install(cluster)
         kompoxops = shutil.which("kompoxops")
-        if kompoxops and GITEA.is_dir():
-            subprocess.run([kompoxops, "app", "deploy"], cwd=GITEA, check=True)
-            status = driver.cluster_status(cluster)
-            assert status.installed
-            subprocess.run([kompoxops, "app", "destroy"], cwd=GITEA, check=True)
+        assert kompoxops, "the kompoxops console script is needed for the app steps"
+        subprocess.run([kompoxops, "app", "validate"], cwd=project, check=True)
+        subprocess.run([kompoxops, "disk", "create", "--bootstrap"], cwd=project, check=True)
+        subprocess.run([kompoxops, "app", "deploy"], cwd=project, check=True)
+        assert driver.cluster_status(cluster).installed
+        subprocess.run([kompoxops, "app", "destroy"], cwd=project, check=True)
         driver.cluster_uninstall(cluster)
     finally:
         driver.cluster_deprovision(cluster)
