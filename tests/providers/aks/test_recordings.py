@@ -37,6 +37,23 @@ def test_strict_fakes_agree_with_the_recordings(name: str) -> None:
     assert conformance(recording, _fake_for(name)) == []
 
 
+def test_strict_fakes_agree_with_real_recordings() -> None:
+    """Recordings of ``tests/e2e/aks-volumes`` dropped into ``recordings/real/`` are checked on every run."""
+    real = sorted((RECORDINGS / "real").glob("*.json"))
+    if not real:
+        pytest.skip("no recordings of real Azure yet (run tests/e2e/aks-volumes with credentials)")
+    for path in real:
+        recording = Recording.load(path)
+        if "nodepools" in path.name:
+            fake: FakeARM = AgentPoolARM()
+        else:
+            puts = [e.request_body for e in recording.entries if e.method == "PUT" and isinstance(e.request_body, dict)]
+            location = next((str(b["location"]) for b in puts if "location" in b), "japaneast")
+            fake = FakeVolumeARM(location=location)
+            fake.subscriptions = {ZERO_SUB}
+        assert conformance(recording, fake) == [], path.name
+
+
 def test_conformance_catches_a_permissive_fake() -> None:
     """Without its ARM rules the fake disagrees with the recorded refusals, one line per entry."""
     recording = Recording.load(RECORDINGS / "strict_rules.json")
