@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_project import CliProject, Result, isolate_env, k3s_kom, one_error, write_project
+from cli_project import CliProject, Result, isolate_env, k3s_kom, kube_project, one_error, write_project
 
 KOM = k3s_kom("domain: home.example.com").format(kubeconfig="kube/config.yaml", protection="")
 
@@ -90,3 +90,16 @@ def test_point2_longest_app_name_that_fits_validates(
     r = cli.run("app", "validate", "--out-manifest", "-")
     assert r.code == 0, r.err
     assert "k4x-" in r.out
+
+
+def test_point1_deploy_refuses_before_touching_the_cluster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With ``1cache`` the Deployment and Service used to be applied before the server refused an object."""
+    compose = "services:\n" + "".join(f"  {n}:\n    image: redis:7\n" for n in ("web", "my_db", "1cache"))
+    with kube_project(tmp_path, monkeypatch, capsys, kom=k3s_kom("domain: home.example.com"),
+                      app=APP.format(name="web"), compose=compose) as cli:
+        r = cli.run("app", "deploy")
+        lines = _invalid_lines(r)
+        assert [x.split(": ")[2] for x in lines] == ["services.my_db", "services.1cache"]
+        assert [q for q in cli.server.kube_requests() if q.method.upper() != "GET"] == []

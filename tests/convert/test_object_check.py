@@ -164,3 +164,10 @@ def test_clean_conversion_has_no_object_errors() -> None:
     assert check_objects(objs) == []
     assert Severity.ERROR not in {i.severity for i in _validate(App(name="web", ref_base=REF_BASE),
                                                                 Service(name="web", image="nginx")).issues}
+
+
+def test_suggestion_avoids_the_name_of_another_service() -> None:
+    result = _validate(App(name="web", ref_base=REF_BASE), Service(name="my_db", image="redis:7"),
+                       Service(name="my-db", image="redis:7"), Service(name="my-db-2", image="redis:7"))
+    [error] = [i.message for i in result.errors]
+    assert error.startswith("app.compose: services.my_db: ") and error.endswith('nearest valid name: "my-db-3"')

@@ -223,7 +223,16 @@ def _fit(origin: Origin, v: Violation) -> int | None:
     return v.limit - (len(v.value) - len(origin.value))
 
 
-def _line(origin: Origin, found: list[Violation]) -> str:
+def _free(name: str, taken: set[str]) -> str:
+    """``name``, or ``name-2``, ``name-3``… when another compose service already has it."""
+    candidate, n = name, 2
+    while candidate in taken:
+        suffix = f"-{n}"
+        candidate, n = name[: 63 - len(suffix)].rstrip("-") + suffix, n + 1
+    return candidate
+
+
+def _line(origin: Origin, found: list[Violation], taken: set[str]) -> str:
     fits = [(f, v) for v in found if (f := _fit(origin, v)) is not None]
     first = min(fits, key=lambda fv: fv[0])[1] if fits else found[0]
     subject = f'{origin.what} "{origin.value}"' if origin.value else origin.what
@@ -243,6 +252,8 @@ def _line(origin: Origin, found: list[Violation]) -> str:
     elif origin.name_rule:
         dns1035 = origin.name_rule == "dns1035"
         suggestion = nearest_name(origin.value, dns1035=dns1035)
+        if dns1035:  # compose services: do not suggest the name of another service
+            suggestion = _free(suggestion, taken - {origin.value})
         check = dns1035_label if dns1035 else dns1123_label
         if suggestion != origin.value and not check(suggestion):
             text += f'; nearest valid name: "{suggestion}"'
@@ -265,4 +276,5 @@ def explain(
     for v in violations:
         origin = tracer.trace(v)
         groups.setdefault((origin.where, origin.what, origin.value), (origin, []))[1].append(v)
-    return [_line(origin, found) for origin, found in groups.values()]
+    taken = set(project.services)
+    return [_line(origin, found, taken) for origin, found in groups.values()]
