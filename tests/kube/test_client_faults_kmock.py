@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from kmock_server import KMockThread, without_server_fields
 from manifests import NS, SELECTOR, app_objects, key_of
@@ -87,7 +89,7 @@ def test_refusals_name_verb_and_resource_without_retry(
     assert len(server.kube_requests()) == 1
 
 
-def test_unreachable_server_names_url_and_timeout(server: KMockThread, sleeps: list[float]) -> None:
+def test_unreachable_server_names_url_and_the_time_spent(server: KMockThread, sleeps: list[float]) -> None:
     dead = server.kubeconfig.replace(server.url.encode(), b"http://127.0.0.1:1")
     with (
         KubeClient(dead, timeout=7, retry=RetryPolicy(attempts=3, sleep=sleeps)) as kc,
@@ -95,6 +97,8 @@ def test_unreachable_server_names_url_and_timeout(server: KMockThread, sleeps: l
     ):
         kc.ensure_namespace("x")
     message = str(info.value)
-    assert message.startswith("cannot reach Kubernetes API server http://127.0.0.1:1 (timeout 7s)")
+    assert message.startswith('cannot reach Kubernetes API server http://127.0.0.1:1 to get namespaces "x": ')
+    # the sleeps between attempts are faked here, so the time really spent is (almost) nothing, not "7s"
+    assert re.search(r"\(gave up after 0\.\ds, 3 attempts\)$", message), message
     assert info.value.status_code is None
     assert len(sleeps) == 2

@@ -126,7 +126,7 @@ class Runtime:
             self.warn(f"failed to cleanup old log files: {err}")
         self.run_log = setup_run_logging(settings)
         if self.run_log.warning:  # logging never stops a command
-            sys.stderr.write(f"Warning: {self.run_log.warning}\n")
+            self.warn(self.run_log.warning)
         self.logger.info("CMD", extra={"attrs": {"args": redact_argv(self.argv)}})
         self.started = True
         for warning in self.kom.warnings:

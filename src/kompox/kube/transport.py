@@ -199,6 +199,7 @@ class Transport:
         headers = {"Accept": "application/json", "Content-Type": content_type}
         attempts = max(1, self.retry.attempts if retry else 1)
         last: KubeAPIError | None = None
+        started = time.monotonic()
         for attempt in range(attempts):
             _, url, header_params, serialized, _ = self.api_client.param_serialize(
                 method,
@@ -214,7 +215,7 @@ class Transport:
                     method, url, header_params=header_params, body=serialized, _request_timeout=limits
                 )
             except (urllib3.exceptions.HTTPError, ApiException, OSError) as exc:
-                last = self._connection_error(target, exc, effective)
+                last = self._connection_error(target, exc, time.monotonic() - started, attempt + 1)
                 log.debug("kube request failed: %s (%s)", target.describe(), type(exc).__name__)
                 if attempt + 1 < attempts:
                     self.retry.sleep(self.retry.delay(attempt))
@@ -269,14 +270,20 @@ class Transport:
             server_message=message,
         )
 
-    def _connection_error(self, target: RequestTarget, exc: BaseException, timeout: float | None) -> KubeAPIError:
+    def _connection_error(
+        self, target: RequestTarget, exc: BaseException, elapsed: float, attempts: int
+    ) -> KubeAPIError:
+        """No answer came back; the message names the time really spent, not the configured timeout."""
         cause = exc
         reason = getattr(exc, "reason", None)
         if isinstance(reason, BaseException):
             cause = reason
         detail = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
-        limit = f"{timeout:g}s" if timeout else "no timeout"
-        text = f"cannot reach Kubernetes API server {self.server} (timeout {limit}) to {target.describe()}: {detail}"
+        tries = f"{attempts} attempt" + ("s" if attempts != 1 else "")
+        text = (
+            f"cannot reach Kubernetes API server {self.server} to {target.describe()}: {detail} "
+            f"(gave up after {elapsed:.1f}s, {tries})"
+        )
         return KubeAPIError(
             " ".join(text.split()),
             verb=target.verb,

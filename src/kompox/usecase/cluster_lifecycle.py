@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kompox.domain.errors import ProviderAPIError
 from kompox.domain.model import Cluster, ClusterOperation, ClusterStatus
 from kompox.domain.options import (
     ClusterDeprovisionOptions,
@@ -143,4 +144,8 @@ class ClusterStatusResult:
 
 
 def cluster_status(port: ClusterPort, cluster: Cluster) -> ClusterStatusResult:
-    return ClusterStatusResult(cluster.id, cluster.name, port.cluster_status(cluster))
+    """The driver's status; an API server that cannot be reached or refuses the credentials is an error."""
+    status = port.cluster_status(cluster)
+    if status.unreachable:
+        raise ProviderAPIError(status.unreachable)  # the CLI says "failed to get cluster status: …"
+    return ClusterStatusResult(cluster.id, cluster.name, status)

@@ -134,8 +134,9 @@ def test_kubeconfig_errors(
 
 
 class _Kube:
-    def __init__(self, ingress: tuple[str, str] | None) -> None:
+    def __init__(self, ingress: tuple[str, str] | None, failure: Exception | None = None) -> None:
         self.ingress = ingress
+        self.failure = failure
         self.configs: list[bytes] = []
         self.reads: list[tuple[str, str]] = []
 
@@ -145,6 +146,8 @@ class _Kube:
 
     def service_ingress(self, namespace: str, name: str) -> tuple[str, str]:
         self.reads.append((namespace, name))
+        if self.failure is not None:
+            raise self.failure
         if self.ingress is None:
             raise RuntimeError('services "traefik" not found')
         return self.ingress
@@ -186,3 +189,24 @@ def test_status_without_kube_side_reports_provisioned_only(make_driver: Any, fak
     _provisioned(fake)
     status = make_driver().cluster_status(cluster)
     assert (status.provisioned, status.installed) == (True, False)
+
+
+@pytest.mark.parametrize("code", [None, 401, 403])
+def test_status_reports_an_api_server_that_cannot_be_asked(
+    make_driver: Any, fake: FakeARM, cluster: Cluster, code: int | None
+) -> None:
+    _provisioned(fake)
+    failure = ProviderAPIError("cannot reach Kubernetes API server https://aks:443", status_code=code)
+    status = make_driver(kube_connector=_Kube(None, failure)).cluster_status(cluster)
+    assert (status.provisioned, status.installed) == (True, False)
+    assert status.unreachable == "cannot reach Kubernetes API server https://aks:443"
+    assert "unreachable" not in status.to_json()
+
+
+def test_status_of_a_missing_ingress_service_is_not_installed_and_not_an_error(
+    make_driver: Any, fake: FakeARM, cluster: Cluster
+) -> None:
+    _provisioned(fake)
+    failure = ProviderAPIError('services "traefik" not found', status_code=404)
+    status = make_driver(kube_connector=_Kube(None, failure)).cluster_status(cluster)
+    assert (status.provisioned, status.installed, status.unreachable) == (True, False, "")

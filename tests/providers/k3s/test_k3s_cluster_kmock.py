@@ -316,6 +316,7 @@ def test_unreachable_server_status_is_not_provisioned(tmp_path: Path) -> None:
     d = Driver(kube=no_retry_client)
     status = d.driver.cluster_status(cluster(unreachable_kubeconfig(tmp_path)))
     assert status.to_json() == {"existing": True, "provisioned": False, "installed": False}
+    assert status.unreachable.startswith("cannot reach Kubernetes API server https://127.0.0.1:9 to get ")
 
 
 def test_unreachable_server_install_is_one_line_naming_server_and_timeout(tmp_path: Path) -> None:
@@ -323,5 +324,6 @@ def test_unreachable_server_install_is_one_line_naming_server_and_timeout(tmp_pa
     with pytest.raises(ProviderAPIError) as info:
         d.driver.cluster_install(cluster(unreachable_kubeconfig(tmp_path)))
     text = str(info.value)
-    assert text.startswith("cannot reach Kubernetes API server https://127.0.0.1:9 (timeout 2s)")
+    assert text.startswith("cannot reach Kubernetes API server https://127.0.0.1:9 to ")
+    assert text.endswith(", 1 attempt)") and "(gave up after " in text
     assert "\n" not in text

@@ -8,11 +8,18 @@ from typing import Any
 
 @dataclass
 class ClusterStatus:
+    """``unreachable`` (never in the JSON): why the cluster's API server could not be asked.
+
+    Drivers report it instead of raising (the status probe of the protection
+    checks must not fail); ``cluster status`` turns it into an API error.
+    """
+
     existing: bool = False
     provisioned: bool = False
     installed: bool = False
     ingress_global_ip: str = ""
     ingress_fqdn: str = ""
+    unreachable: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """Upstream wire form: JSON names kept, empty ingress fields omitted."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kompox.domain.errors import DriverError, DriverValidationError, KompoxError
+from kompox.domain.errors import DriverError, DriverValidationError, KompoxError, ProviderAPIError
 from kompox.domain.model import Cluster, ClusterStatus, ingress_namespace, ingress_service_account
 from kompox.domain.model.cluster import INGRESS_SERVICE_NAME
 from kompox.domain.options import ClusterDeprovisionOptions, ClusterProvisionOptions
@@ -119,7 +119,11 @@ def kubeconfig(ctx: AKSContext, cluster: Cluster) -> bytes:
 
 
 def status(ctx: AKSContext, cluster: Cluster) -> ClusterStatus:
-    """Never raises: unreachable or unprovisioned clusters report ``provisioned=False``."""
+    """Never raises: unprovisioned clusters report ``provisioned=False``.
+
+    An API server that does not answer or refuses the credentials is reported in
+    ``unreachable`` (``cluster status`` fails on it) rather than as "not installed".
+    """
     result = ClusterStatus(existing=cluster.existing)
     try:
         config = kubeconfig(ctx, cluster)
@@ -133,6 +137,8 @@ def status(ctx: AKSContext, cluster: Cluster) -> ClusterStatus:
         ip, fqdn = kube.service_ingress(ingress_namespace(cluster), INGRESS_SERVICE_NAME)
     except Exception as err:
         log.debug("cluster status: ingress service not readable: %s", _short(err))
+        if isinstance(err, ProviderAPIError) and err.status_code in (None, 401, 403):
+            result.unreachable = str(err)  # no answer, or the credentials were refused: not "not installed"
         return result
     finally:
         if kube is not None:

@@ -142,14 +142,16 @@ class K3sDriver:
         """``provisioned``: the API server answered; ``installed``: a Traefik serves the cluster.
 
         Configuration errors (bad ``KUBECONFIG``) raise; an unreachable or
-        refusing server is reported as not provisioned (logged at WARNING).
+        refusing server is reported as not provisioned, with the reason in
+        ``unreachable``.
         """
         result = ClusterStatus(existing=cluster.existing)
         kube = self._kube_factory(self.cluster_kubeconfig(cluster))
         try:
             state = self._installer(kube).state(ingress_namespace(cluster))
         except KompoxError as err:
-            log.warning("cluster status: %s", err)
+            log.debug("cluster status: %s", err)  # reported by the caller (cluster status fails on it)
+            result.unreachable = str(err)
             return result
         finally:
             kube.close()
