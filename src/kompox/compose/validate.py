@@ -8,22 +8,28 @@ the path of the offending key: ``validating app.compose: services.web.ports.0: â
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
+from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import best_match
-
+from kompox.compose import schema_compiled
 from kompox.compose.service_checks import check_service_values
 from kompox.compose.yaml_dialect import Override, Reset
 from kompox.domain.errors import ConfigError
 
+# the compiled check of the bundled schema (generated code): answers "valid?" without importing jsonschema
+_check: Callable[[Any], Any] = schema_compiled.validate_compose_spec_json
+
 
 @cache
 def _validator() -> Any:
+    """jsonschema's validator of the same schema: only for naming what is wrong in an invalid document."""
+    import json
+    from importlib import resources
+
+    import jsonschema
+
     text = resources.files("kompox.compose.schema").joinpath("compose-spec.json").read_text(encoding="utf-8")
     schema = json.loads(text)
     return jsonschema.Draft7Validator(schema, format_checker=None)
@@ -74,6 +80,13 @@ def validate_schema(document: Any, *, file: str = "app.compose") -> None:
     for key in plain:
         if not isinstance(key, str):
             raise ConfigError(f"validating {file}: non-string key at top level: {key!r}", file=file)
+    try:
+        _check(plain)
+        return
+    except schema_compiled.JsonSchemaValueException:
+        pass  # invalid (or a case the compiled check is stricter on): jsonschema decides and words the error
+    from jsonschema.exceptions import best_match
+
     error = best_match(_validator().iter_errors(plain))
     if error is None:
         return
