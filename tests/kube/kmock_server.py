@@ -25,6 +25,15 @@ harness adds, explicitly, what the Kompox tests need from an API server:
   Pod is handed to it; it returns the pod's final ``status`` and its log
   text, stored at once (the log is served at ``pods/<name>/log``, honouring
   ``tailLines``).  The K3s localpath tests use it to run helper pods' scripts.
+* **server-side dry run** (``dryRun=All`` on an apply): the answer is the
+  object as it would be stored (201 when it would be created), nothing is
+  stored.  **Validation rules** (:meth:`KMockThread.refuse`): a write of a
+  chosen object, dry run or not, is answered 422 ``Invalid``.  With
+  ``strict_namespaces`` an apply into a namespace that does not exist is
+  answered 404 (the NamespaceLifecycle admission of a real server, which
+  refuses dry runs too).
+* **terminating namespaces** (``namespace_linger = N``): a deleted Namespace
+  stays readable with ``status.phase: Terminating`` for N more reads, then is gone.
 * Namespace paths: kmock 0.8 mis-parses ``/api/v1/namespaces[/<name>]``; the
   harness parses those paths itself (see ``_parse_path``).
 
@@ -80,6 +89,10 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
         self.rollout: str | None = None
         self._versions = itertools.count(1000)
         self._applied: dict[Key, dict[str, Any]] = {}
+        self.refusals: dict[tuple[str, str], str] = {}  # (plural, name) -> message of a 422
+        self.strict_namespaces = False
+        self.namespace_linger = 0
+        self._terminating: dict[str, int] = {}  # namespace -> reads left before it is gone
         self.pod_runner: Callable[[dict[str, Any]], tuple[dict[str, Any], str]] | None = None
         self.pod_logs: dict[tuple[str | None, str], str] = {}
 
@@ -103,6 +116,9 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
             return self._pod_log(request)
         if request.resource is not None and request.subresource is None:
             method = request.method.upper()
+            if method == "GET" and request.resource.plural == "namespaces" and request.name in self._terminating:
+                async with self._lock:
+                    self._linger(request)
             if method == "PATCH" and request.name is not None:
                 return await self._patch(request)
             if method == "POST" and request.name is None:
@@ -150,17 +166,51 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
             self._objects[key] = new
         return new
 
+    def _linger(self, request: Any) -> None:
+        """A read of a terminating namespace: one read fewer before it is gone."""
+        left = self._terminating[request.name]
+        if left > 0:
+            self._terminating[request.name] = left - 1
+            return
+        del self._terminating[request.name]
+        key = (request.resource, None, request.name)
+        if key in self._objects and not self._objects[key].deleted:
+            self._objects[key].delete()
+
+    def _namespace_exists(self, name: str) -> bool:
+        return any(
+            resource.plural == "namespaces" and key_name == name and not obj.deleted
+            for (resource, _ns, key_name), obj in self._objects.items()
+        )
+
+    def _refusal(self, request: Any) -> aiohttp.web.StreamResponse | None:
+        """The answer of a server rule that refuses this write, if one does."""
+        message = self.refusals.get((request.resource.plural, request.name))
+        if message is not None:
+            text = f'{request.resource.plural} "{request.name}" is invalid: {message}'
+            return aiohttp.web.json_response(status_body(422, "Invalid", text), status=422)
+        if self.strict_namespaces and request.namespace and not self._namespace_exists(request.namespace):
+            text = f'namespaces "{request.namespace}" not found'
+            return aiohttp.web.json_response(status_body(404, "NotFound", text), status=404)
+        return None
+
     async def _patch(self, request: Any) -> aiohttp.web.StreamResponse:
         key: Key = (request.resource, request.namespace, request.name)
         ctype = (request.headers.get("Content-Type") or "").split(";")[0].strip()
+        dry_run = request.params.get("dryRun") == "All"
         async with self._lock:
+            refused = self._refusal(request)
+            if refused is not None:
+                return refused
             old = self._live(key)
             if ctype == APPLY:
                 body = dict(request.data or {})
                 base = copy.deepcopy(old) if old is not None else {}
                 if key in self._applied:
-                    drop_unapplied(base, self._applied[key], body)
+                    drop_unapplied(base, copy.deepcopy(self._applied[key]), body)
                 new = merge(base, body)
+                if dry_run:  # validated and admitted, stored nowhere
+                    return aiohttp.web.json_response(new, status=201 if old is None else 200)
                 self._applied[key] = copy.deepcopy(body)
             elif old is None:
                 raise kmock.KubernetesObjectNotFoundError()
@@ -222,6 +272,13 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
                 if key[1] == request.name and not obj.deleted:
                     obj.delete()
                     self._applied.pop(key, None)
+            key = (request.resource, None, request.name)
+            if self.namespace_linger and key in self._objects:  # still there, terminating, for a few reads
+                raw = copy.deepcopy(dict(self._objects[key].raw))
+                raw.setdefault("metadata", {})["deletionTimestamp"] = CREATED_AT
+                raw["status"] = {"phase": "Terminating"}
+                self._objects[key].create(raw)
+                self._terminating[request.name] = self.namespace_linger
         if plural == "deployments" and self.rollout:
             self._delete_pods(request.namespace, request.name)
         self._applied.pop((request.resource, request.namespace, request.name), None)
@@ -383,6 +440,19 @@ class KMockThread:
             self.emulator.pod_runner = runner
 
         self.call(set_runner)
+
+    def refuse(self, plural: str, name: str, message: str) -> None:
+        """A validation rule: every write (dry run included) of ``plural``/``name`` is answered 422 Invalid."""
+        self.call(lambda: self.emulator.refusals.__setitem__((plural, name), message))
+
+    def strict(self, *, namespaces: bool = True, linger: int = 0) -> None:
+        """Refuse applies into missing namespaces; keep a deleted namespace Terminating for ``linger`` reads."""
+
+        def set_rules() -> None:
+            self.emulator.strict_namespaces = namespaces
+            self.emulator.namespace_linger = linger
+
+        self.call(set_rules)
 
     def clear_faults(self) -> None:
         self.call(lambda: self.emulator.faults.clear())

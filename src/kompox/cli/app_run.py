@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING
 from kompox.cli.runtime import Runtime
 from kompox.logging import span
 from kompox.usecase.app_status import AppStatus
-from kompox.usecase.app_target import AppTarget
 
 if TYPE_CHECKING:
-    from kompox.kube.client import KubeClient
+    from kompox.usecase.app_flows import AppPorts
 
 log = logging.getLogger("kompox.cli")
 
@@ -30,34 +29,19 @@ log = logging.getLogger("kompox.cli")
 # --- deploy / destroy ------------------------------------------------------------------
 
 
-def _bootstrap(rt: Runtime, ctx: AppTarget) -> None:
-    from kompox.usecase.volume_bootstrap import bootstrap_disks
+def app_ports(rt: Runtime, app_id: str, app_name: str, *, quiet: bool = False, verb: str = "deploy") -> AppPorts:
+    """The flows' ports from the command's session: target, driver and kube client built on first use."""
+    from kompox.usecase.app_flows import AppPorts
 
-    assert ctx.cluster is not None  # the caller built the app's driver
-    volumes = rt.session().driver_for(ctx.cluster)
-    with span("CMD:disk.create", f"{ctx.app.id}/disk:*"):
-        result = bootstrap_disks(volumes, ctx.cluster, ctx.app)
-    if result.skipped:
-        rt.say(f"bootstrap disks: skipped ({result.reason})")
-    for disk in result.created:
-        rt.say(f"bootstrap disks: created and assigned {disk.volume_name}/{disk.name}")
-
-
-def _update_dns(rt: Runtime, ctx: AppTarget, kube: KubeClient, namespace: str, verb: str) -> None:
-    """``--update-dns``: DNS deploy (after a deploy) or destroy (before a destroy), component app, best effort."""
-    from kompox.domain.errors import KompoxError
-    from kompox.usecase.app_target import AppOperationError
-    from kompox.usecase.dns_records import dns_deploy, dns_destroy
-
-    assert ctx.cluster is not None
-    use_case = dns_deploy if verb == "deploy" else dns_destroy
-    try:
-        with span(f"CMD:dns.{verb}", f"{ctx.app.id}/component:app"):
-            result = use_case(rt.session().driver_for(ctx.cluster), kube, ctx.cluster, ctx.app, namespace=namespace)
-    except KompoxError as err:
-        raise AppOperationError(f"failed to update DNS: {err}", cause=err) from err
-    for record in result.records:
-        rt.say(f"app {verb}: DNS {record.type} {record.fqdn}: {record.action} ({record.message})")
+    session = rt.session()
+    target = session.app(app_id, app_name)
+    return AppPorts(
+        target=target,
+        driver=lambda: session.app_driver(target),
+        kube=lambda: session.app_kube(target),
+        say=rt.say,
+        progress=(lambda _msg: None) if quiet else (lambda msg: rt.say(f"app {verb}: {msg}")),
+    )
 
 
 def run_deploy(
@@ -73,43 +57,26 @@ def run_deploy(
     env_files: tuple[str, ...] = (),
 ) -> None:
     from kompox.cli.validate import run_validate
-    from kompox.usecase.app_deploy import deploy_app, plan_deploy
+    from kompox.usecase.app_flows import DeployOptions, deploy_flow
 
-    session = rt.session()
-    ctx = session.app(app_id, app_name)
-    with span("CMD:app.deploy", ctx.app.id):
-        session.app_driver(ctx)  # a driver that cannot be built is an error, not a volume warning
-        if bootstrap:
-            _bootstrap(rt, ctx)
-        plan = plan_deploy(run_validate(rt, app_id, app_name, env_files))
-        progress = None if quiet else (lambda msg: rt.say(f"app deploy: {msg}"))
-        kube = session.app_kube(ctx)
-        result = deploy_app(kube, plan, wait=wait, timeout=timeout, progress=progress)
-        for warning in result.warnings:
-            rt.warn(warning)
-        if update_dns:  # the app is deployed even if this fails
-            _update_dns(rt, ctx, kube, plan.namespace, "deploy")
-        if result.pruned:
-            log.info("pruned headless services", extra={"attrs": {"names": ",".join(result.pruned)}})
+    ports = app_ports(rt, app_id, app_name, quiet=quiet)
+    opts = DeployOptions(bootstrap_disks=bootstrap, update_dns=update_dns, wait=wait, timeout=timeout)
+    deploy_flow(ports, lambda: run_validate(rt, app_id, app_name, env_files), opts)
 
 
 def run_destroy(
-    rt: Runtime, app_id: str, app_name: str, *, delete_namespace: bool = False, update_dns: bool = False
+    rt: Runtime,
+    app_id: str,
+    app_name: str,
+    *,
+    delete_namespace: bool = False,
+    update_dns: bool = False,
+    timeout: float = 300.0,
 ) -> None:
-    from kompox.usecase.app_destroy import destroy_app
+    from kompox.usecase.app_flows import DestroyOptions, destroy_flow
 
-    session = rt.session()
-    ctx = session.app(app_id, app_name)
-    with span("CMD:app.destroy", ctx.app.id):
-        names = ctx.names()
-        kube = session.app_kube(ctx)
-        if update_dns:  # the hosts are read from the Ingresses, so before they go; an error aborts
-            _update_dns(rt, ctx, kube, names.namespace, "destroy")
-        result = destroy_app(kube, names, delete_namespace=delete_namespace)
-        log.info(
-            "app destroyed",
-            extra={"attrs": {"deletedCount": result.deleted_count, "ns": result.namespace}},
-        )
+    ports = app_ports(rt, app_id, app_name, verb="destroy")
+    destroy_flow(ports, DestroyOptions(delete_namespace=delete_namespace, update_dns=update_dns, timeout=timeout))
 
 
 # --- reads and streams ------------------------------------------------------------------

@@ -159,6 +159,13 @@ class KubeAPI:
         resp = self.transport.request("POST", res.NAMESPACE.collection_path(), body=body, ok_statuses=frozenset({409}))
         return resp.status != 409
 
+    def create_namespace(self, obj: Mapping[str, Any]) -> bool:
+        """Create the Namespace ``obj`` as given; ``True`` when created (AlreadyExists is success)."""
+        resp = self.transport.request(
+            "POST", res.NAMESPACE.collection_path(), body=dict(obj), ok_statuses=frozenset({409})
+        )
+        return resp.status != 409
+
     def delete_namespace(self, name: str) -> bool:
         """Delete the namespace (not awaited); ``False`` when it did not exist."""
         if not name:

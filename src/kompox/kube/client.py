@@ -47,6 +47,8 @@ __all__ = [
 log = logging.getLogger("kompox.kube")
 
 HEADLESS_LABEL = "kompox.dev/compose-service-headless"
+OBJECT_REFUSALS = frozenset({400, 422})
+"""Statuses with which the server refuses an object itself (not the request): collected by the dry run."""
 
 
 @dataclass
@@ -59,6 +61,14 @@ class ApplyResult:
     @property
     def count(self) -> int:
         return len(self.objects)
+
+
+@dataclass
+class DryRunResult:
+    """``refusals``: ``Kind/name: cause`` per object the server refused; ``created[i]``: object i would be new."""
+
+    refusals: list[str] = field(default_factory=list)
+    created: list[bool] = field(default_factory=list)
 
 
 @dataclass
@@ -98,11 +108,13 @@ class KubeClient(PodAccess):
         default_namespace: str = "default",
         force: bool = True,
         field_manager: str | None = None,
+        dry_run: bool = False,
     ) -> ApplyResult:
         """Server-side apply each object in order (one PATCH each); the first failure aborts.
 
         Errors read ``apply <Kind> <name>: <cause>``; nothing is rolled back, and
-        re-running the same apply repairs a partial one.
+        re-running the same apply repairs a partial one.  ``dry_run`` sends
+        ``dryRun=All``: the server validates and admits, and stores nothing.
         """
         manager = field_manager or self.field_manager
         result = ApplyResult()
@@ -124,6 +136,8 @@ class KubeClient(PodAccess):
             else:
                 meta.pop("namespace", None)
             query = [("fieldManager", manager)] + ([("force", "true")] if force else [])
+            if dry_run:
+                query.append(("dryRun", "All"))
             try:
                 resp = self.transport.request(
                     "PATCH", ref.object_path(name, namespace), query=query, body=obj, content_type=APPLY_PATCH
@@ -132,6 +146,37 @@ class KubeClient(PodAccess):
                 raise _with_context(exc, f"apply {kind} {name}") from None
             result.objects.append(dict(resp.json() or {}))
             result.created.append(resp.status == 201)
+        return result
+
+    def dry_run_apply(
+        self,
+        objects: Iterable[Mapping[str, Any]],
+        *,
+        default_namespace: str = "default",
+        force: bool = True,
+        field_manager: str | None = None,
+    ) -> DryRunResult:
+        """Send every object as a server-side dry run (same manager); one ``Kind/name: cause`` line per refusal.
+
+        Every object is tried, so all refusals of the objects themselves (400
+        BadRequest, 422 Invalid: schema, validation or admission) are known at
+        once; nothing is stored.  Any other failure (403, 409, 5xx, no answer)
+        is about the request, not the object, and is raised as :meth:`apply` raises it.
+        """
+        result = DryRunResult()
+        for obj in objects:
+            try:
+                answer = self.apply(
+                    [obj], default_namespace=default_namespace, force=force, field_manager=field_manager, dry_run=True
+                )
+                result.created.extend(answer.created)
+            except (KubeAPIError, ValidationError) as err:
+                if isinstance(err, KubeAPIError) and err.status_code not in OBJECT_REFUSALS:
+                    raise
+                meta = obj.get("metadata") or {}
+                cause = err.server_message if isinstance(err, KubeAPIError) and err.server_message else str(err)
+                result.refusals.append(f"{obj.get('kind', 'object')}/{meta.get('name', '')}: {cause}")
+                result.created.append(False)
         return result
 
     def apply_yaml(self, text: str, **kwargs: Any) -> ApplyResult:
@@ -304,6 +349,35 @@ class KubeClient(PodAccess):
 
     def list_deployments(self, namespace: str, selector: str) -> list[Obj]:
         return self.list_objects(res.DEPLOYMENT, namespace, selector)
+
+    def get_deployment(self, namespace: str, name: str) -> Obj | None:
+        return self.get(res.DEPLOYMENT, name, namespace)
+
+    def list_secrets(self, namespace: str) -> list[Obj]:
+        return self.list_objects(res.SECRET, namespace)
+
+    def list_configmaps(self, namespace: str) -> list[Obj]:
+        return self.list_objects(res.CONFIG_MAP, namespace)
+
+    def wait_namespace_gone(
+        self,
+        name: str,
+        *,
+        timeout: float,
+        poll_interval: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """Poll until the namespace no longer exists; :class:`KubeAPIError` naming its phase after ``timeout``."""
+        deadline = clock() + timeout
+        while True:
+            current = self.get_namespace(name)
+            if current is None:
+                return
+            if clock() >= deadline:
+                phase = str((current.get("status") or {}).get("phase") or "Active")
+                raise KubeAPIError(f'namespace "{name}" still exists after {timeout:g}s (phase {phase})')
+            sleep(poll_interval)
 
     # --- ingress ------------------------------------------------------------------
 

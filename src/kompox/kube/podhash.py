@@ -129,3 +129,45 @@ def plan_pod_template_patch(
         json_patch=ops,
         merge_patch={"spec": {"template": merge_template}},
     )
+
+
+@dataclass(frozen=True)
+class PodTemplateStamp:
+    """What :func:`stamp_pod_template` wrote into a desired Deployment."""
+
+    content_hash: str
+    pull_secrets: list[dict[str, str]]
+
+
+def stamp_pod_template(
+    deployment: dict[str, Any], secrets: Iterable[Obj], configmaps: Iterable[Obj]
+) -> PodTemplateStamp:
+    """Write the pod content hash and pull secret into a *desired* Deployment (in place), before it is applied.
+
+    The same values :func:`plan_pod_template_patch` patches in afterwards, so
+    that the first apply already carries them (one rollout, not two).
+    """
+    name = str((deployment.get("metadata") or {}).get("name", ""))
+    secrets = list(secrets)
+    template = deployment.setdefault("spec", {}).setdefault("template", {})
+    spec = template.setdefault("spec", {})
+    pull_name = f"{name}{PULL_SECRET_SUFFIX}"
+    pull = [{"name": pull_name}] if any((s.get("metadata") or {}).get("name") == pull_name for s in secrets) else []
+    if pull:
+        spec["imagePullSecrets"] = pull
+    else:
+        spec.pop("imagePullSecrets", None)
+    content_hash = pod_content_hash(spec, hash_index(secrets, configmaps))
+    if content_hash:
+        template.setdefault("metadata", {}).setdefault("annotations", {})[CONTENT_HASH_ANNOTATION] = content_hash
+    return PodTemplateStamp(content_hash, pull)
+
+
+def template_stamp_of(deployment: Obj) -> PodTemplateStamp:
+    """The hash annotation and pull secrets a (live) Deployment carries."""
+    template = (deployment.get("spec") or {}).get("template") or {}
+    annotations = (template.get("metadata") or {}).get("annotations") or {}
+    pull = [
+        {"name": str((r or {}).get("name", ""))} for r in (template.get("spec") or {}).get("imagePullSecrets") or []
+    ]
+    return PodTemplateStamp(str(annotations.get(CONTENT_HASH_ANNOTATION, "")), pull)

@@ -22,6 +22,15 @@ class AppliedObjects(Protocol):
     def created(self) -> list[bool]: ...
 
 
+class DryRunOutcome(Protocol):
+    """What a dry run returns: one ``Kind/name: cause`` line per refused object, and whether each would be new."""
+
+    @property
+    def refusals(self) -> list[str]: ...
+    @property
+    def created(self) -> list[bool]: ...
+
+
 class DeletedObjects(Protocol):
     """What a deletion returns: ``(kind, namespace, name)`` per deleted object and one line per failure."""
 
@@ -66,20 +75,33 @@ class AppKube(Protocol):
         default_namespace: str = ...,
         force: bool = ...,
         field_manager: str | None = ...,
+        dry_run: bool = ...,
     ) -> AppliedObjects: ...
+
+    def dry_run_apply(
+        self,
+        objects: Iterable[Mapping[str, Any]],
+        *,
+        default_namespace: str = ...,
+        force: bool = ...,
+        field_manager: str | None = ...,
+    ) -> DryRunOutcome: ...
 
     def prune_headless_services(
         self, namespace: str, component_selector: str, keep: Iterable[str]
     ) -> DeletedObjects: ...
 
-    def sync_pod_content_hash(
-        self,
-        namespace: str,
-        deployment_name: str,
-        known: Iterable[Mapping[str, Any]] = ...,
-        *,
-        all_secrets_known: bool = ...,
-    ) -> object | None: ...
+    def get_deployment(self, namespace: str, name: str) -> Obj | None: ...
+
+    def list_secrets(self, namespace: str) -> list[Obj]: ...
+
+    def list_configmaps(self, namespace: str) -> list[Obj]: ...
+
+    def create_namespace(self, obj: Mapping[str, Any]) -> bool: ...
+
+    def wait_namespace_gone(self, name: str, *, timeout: float) -> None: ...
+
+    def ingress_host_ips(self, namespace: str, selector: str) -> list[tuple[str, str]]: ...
 
     def wait_for_rollout(
         self,

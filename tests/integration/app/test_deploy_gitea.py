@@ -20,6 +20,10 @@ def writes(server: KMockThread) -> list[Any]:
     return [r for r in server.kube_requests() if r.method != "GET"]
 
 
+def is_dry_run(request: Any) -> bool:
+    return bool(request.params.get("dryRun"))
+
+
 def test_first_deploy_applies_every_object_in_order_and_the_server_holds_them(
     server: KMockThread, kube: KubeClient, gitea: Gitea
 ) -> None:
@@ -46,7 +50,11 @@ def test_first_deploy_applies_every_object_in_order_and_the_server_holds_them(
         "Ingress",
         "Ingress",
     ]
-    applies = [r for r in server.kube_requests() if r.headers.get("Content-Type") == "application/apply-patch+yaml"]
+    applies = [
+        r
+        for r in server.kube_requests()
+        if r.headers.get("Content-Type") == "application/apply-patch+yaml" and not is_dry_run(r)
+    ]
     assert [(r.resource.plural, r.name) for r in applies] == [
         (key_of(o)[0].rsplit("/", 1)[1], o["metadata"]["name"]) for o in plan.objects
     ]
@@ -83,15 +91,20 @@ def test_first_deploy_applies_every_object_in_order_and_the_server_holds_them(
 
 
 def test_first_deploy_request_budget(server: KMockThread, kube: KubeClient, gitea: Gitea) -> None:
-    """A new namespace: one apply per object plus the pod-hash patch, nothing else."""
+    """A new namespace: one dry run and one apply per object, the namespace created between, nothing else.
+
+    (Before the dry-run gate: one apply per object plus a pod-hash patch; the hash is now in the first apply.)
+    """
     deploy_app(kube, gitea.plan, wait=False)
 
     reqs = server.kube_requests()
     n = len(gitea.plan.objects)
-    assert len(reqs) == kube.request_count == n + 1
-    assert all(r.method == "PATCH" for r in reqs)
-    assert reqs[-1].headers["Content-Type"] == "application/json-patch+json"
-    assert reqs[-1].name == "gitea-app"
+    assert len(reqs) == kube.request_count == 2 * n + 1
+    assert [(r.method, r.resource.plural) for r in reqs if r.method != "PATCH"] == [("POST", "namespaces")]
+    assert len([r for r in reqs if r.method == "PATCH" and is_dry_run(r)]) == n
+    assert all(r.headers["Content-Type"] == "application/apply-patch+yaml" for r in reqs if r.method == "PATCH")
+    deployment = server.objects()[("apps/v1/deployments", gitea.namespace, "gitea-app")]
+    assert deployment["metadata"]["generation"] == 1  # one rollout: the hash came with the first apply
 
 
 def test_deploy_twice_changes_nothing_and_costs_two_reads(server: KMockThread, kube: KubeClient, gitea: Gitea) -> None:
@@ -105,8 +118,12 @@ def test_deploy_twice_changes_nothing_and_costs_two_reads(server: KMockThread, k
     assert after == before  # resourceVersion, generation and content of every object unchanged
     again = server.kube_requests()[seen:]
     n = len(gitea.plan.objects)
-    assert len(again) == n + 2  # rolled out already: the apply answer is the first observation
-    assert [(r.method, r.resource.plural) for r in again[n:]] == [("GET", "services"), ("GET", "secrets")]
+    # n dry runs + n applies + three reads: the live Deployment and the namespace's Secrets (pod hash),
+    # the headless Services (prune); rolled out already: the apply answer is the first observation
+    assert len(again) == 2 * n + 3
+    assert len([r for r in again if is_dry_run(r)]) == n
+    reads = [(r.method, r.resource.plural) for r in again if r.method == "GET"]
+    assert reads == [("GET", "deployments"), ("GET", "secrets"), ("GET", "services")]
     assert not result.patched and result.pruned == []
     assert result.rollout == 'deployment "gitea-app" successfully rolled out'
 

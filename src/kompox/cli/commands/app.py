@@ -115,11 +115,13 @@ def deploy_cmd(
     """Apply the app's manifests to the cluster and wait for the rollout.
 
     Validates first (unbound volumes or any warning block the deploy, nothing
-    is sent to the cluster), then server-side applies every object with field
-    manager kompoxops, prunes headless Services no longer in the compose file,
-    refreshes the pod content hash and waits for the Deployment, printing
-    progress on stderr.  Deploying again changes nothing; an interrupted deploy
-    is completed by the next one.
+    is sent to the cluster), computes the pod content hash, sends every object
+    as a server-side dry run and applies nothing unless the API server accepts
+    all of them (each refusal is printed, exit 3), then server-side applies
+    every object with field manager kompoxops, prunes headless Services no
+    longer in the compose file and waits for the Deployment (one rollout),
+    printing progress on stderr.  Deploying again changes nothing; an
+    interrupted deploy is completed by the next one.
 
     \b
     Examples:
@@ -149,13 +151,18 @@ def deploy_cmd(
 @app_target_options
 @click.option("--delete-namespace", is_flag=True, help="Also delete the app namespace (and everything in it).")
 @click.option("--update-dns", is_flag=True, help="First delete the DNS records of the ingress hosts.")
-def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: bool) -> None:
+@click.option(
+    "--timeout", default="5m", show_default=True, metavar="DURATION", help="With --delete-namespace: wait limit."
+)
+def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: bool, timeout: str) -> None:
     """Delete the app's workload from the cluster.
 
     Deletes the Deployment, Services and Ingresses labelled app=<app>-app.
     Kept: PersistentVolumes and claims, ConfigMaps and Secrets, RBAC and
-    NetworkPolicy, the Box, the namespace (unless --delete-namespace) and
-    always the cloud disks.  Destroying twice is fine.
+    NetworkPolicy, the Box, the namespace (unless --delete-namespace: then the
+    command waits, up to --timeout, until the namespace is gone, so that a
+    deploy can follow at once) and always the cloud disks.  Destroying twice
+    is fine.
 
     \b
     Examples:
@@ -166,7 +173,9 @@ def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: 
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    run_destroy(rt, app_id, app_name, delete_namespace=delete_namespace, update_dns=update_dns)
+    run_destroy(
+        rt, app_id, app_name, delete_namespace=delete_namespace, update_dns=update_dns, timeout=_seconds(timeout)
+    )
 
 
 @click.command("status", cls=KompoxCommand)
