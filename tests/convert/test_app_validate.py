@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kompox.compose.model import Service
-from kompox.domain.errors import CapabilityNotImplementedError, ConfigError, ProviderAPIError
+from kompox.domain.errors import CapabilityNotImplementedError, ConfigError, DriverError, ProviderAPIError
 from kompox.domain.model import (
     LABEL_NODE_POOL,
     LABEL_NODE_ZONE,
@@ -134,7 +134,7 @@ def test_volume_class_problems_are_warnings() -> None:
     assert result.ok and result.unbound_volumes == ["data"]
 
     def failing(_: AppVolume) -> VolumeClass:
-        raise RuntimeError("no class")
+        raise DriverError("no class")
 
     result = run_validate(app, volume_class=failing)
     assert result.warnings[0].code == "volume_class_resolve_failed"

@@ -274,7 +274,7 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
                     self._applied.pop(key, None)
             key = (request.resource, None, request.name)
             if self.namespace_linger and key in self._objects:  # still there, terminating, for a few reads
-                raw = copy.deepcopy(dict(self._objects[key].raw))
+                raw = copy.deepcopy(dict(self._objects[key].last.raw))
                 raw.setdefault("metadata", {})["deletionTimestamp"] = CREATED_AT
                 raw["status"] = {"phase": "Terminating"}
                 self._objects[key].create(raw)

@@ -365,10 +365,12 @@ class KubeClient(PodAccess):
         *,
         timeout: float,
         poll_interval: float = 2.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         """Poll until the namespace no longer exists; :class:`KubeAPIError` naming its phase after ``timeout``."""
+        clock = clock or time.monotonic
+        sleep = sleep or time.sleep
         deadline = clock() + timeout
         while True:
             current = self.get_namespace(name)

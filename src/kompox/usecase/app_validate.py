@@ -160,7 +160,7 @@ def _binding(
             f"volume {vol.name} is unbound: no cluster to list its disks ({err.message})",
         )
         return unbound
-    except Exception as err:
+    except KompoxError as err:  # the driver's typed failures; anything else is a bug and is not hidden
         result.add(Severity.ERROR, "volume_disk_lookup_failed", f"volume disk lookup failed for {vol.name}: {err}")
         return unbound
     assigned = [d for d in disks if d.assigned]
@@ -183,7 +183,7 @@ def _binding(
         return VolumeBinding(vol.name, disk)
     try:
         vclass = volume_class(vol)
-    except Exception as err:
+    except KompoxError as err:  # the driver's typed failures; anything else is a bug and is not hidden
         result.add(Severity.WARN, "volume_class_resolve_failed", f"volume class resolve failed for {vol.name}: {err}")
         return VolumeBinding(vol.name, disk)
     if not vclass.bindable:
@@ -204,7 +204,7 @@ def _check_scheduling(app: App, list_node_pools: NodePoolLister | None, result: 
     except NotSupportedError as err:
         logging.getLogger("kompox.usecase").debug("node pool check skipped: %s", err)
         return
-    except Exception as err:
+    except KompoxError as err:  # the driver's typed failures; anything else is a bug and is not hidden
         result.add(Severity.INFO, "node_pool_check_skipped", f"node pool check skipped: {_message(err)}")
         return
     for code, message in scheduling_gaps(app.deployment, pools):
