@@ -10,6 +10,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from kompox.kube.convert.object_check import check_objects
 from kompox.kube.traefik import TraefikValues, base_values, traefik_manifests
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "traefik"
@@ -60,8 +61,10 @@ def test_golden(case: str) -> None:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_every_object_is_valid_in_strict_mode(case: str) -> None:
     values, mutators = CASES[case]
-    for obj in traefik_manifests(values, mutators):
+    objects = traefik_manifests(values, mutators)
+    for obj in objects:
         kubernetes_validate.validate(obj, K8S_VERSION, strict=True)
+    assert [v.text() for v in check_objects(objects)] == []  # the project's own API-server rules too
 
 
 def test_the_validator_rejects_unknown_fields() -> None:

@@ -30,6 +30,7 @@ from kompox.kube.convert.box import (
     pubkey_hash,
 )
 from kompox.kube.convert.names import AppNames
+from kompox.kube.convert.object_check import Violation, check_objects
 from kompox.kube.convert.volumes import VolumeBinding
 from kompox.usecase.app_kube import AppKube
 from kompox.usecase.app_ops import ExecResult, app_exec
@@ -121,7 +122,26 @@ def plan_box_deploy(
                 raise NotFoundError(f"disk {m.disk} not found under volume {m.volume} (disks: {known})")
             vc = driver.volume_class(cluster, app, vol)
             mounts.append(BoxMount(VolumeBinding(m.volume, disk, vc), vol, m.path))
-    return box_manifest(names, target.provider.driver, app, ingress_namespace(cluster), opts, mounts)
+    manifest = box_manifest(names, target.provider.driver, app, ingress_namespace(cluster), opts, mounts)
+    check_box_objects(manifest, app)
+    return manifest
+
+
+def _box_origin(v: Violation, app: App) -> str:
+    """The flag or KOM field a box object value comes from."""
+    if ".image" in v.path:
+        return "--image (or KOM Box spec.image)"
+    if ".volumeMounts" in v.path or v.kind.startswith("PersistentVolume") or "spec.volumes" in v.path:
+        return "--volume"
+    return f"App/{app.name}: metadata.name"
+
+
+def check_box_objects(manifest: BoxManifest, app: App) -> None:
+    """The API server's rules on every box object; all refusals in one error, each naming its origin."""
+    violations = check_objects(manifest.objects)
+    if violations:
+        problems = "; ".join(f"{_box_origin(v, app)}: {v.text()}" for v in violations)
+        raise ValidationError(f"box manifest refused ({len(violations)} problems): {problems}")
 
 
 def box_deploy(kube: AppKube, names: AppNames, manifest: BoxManifest) -> int:

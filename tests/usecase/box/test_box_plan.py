@@ -9,6 +9,7 @@ import pytest
 from kompox.domain.errors import NotFoundError, ValidationError
 from kompox.domain.model import App, AppDeployment, AppVolume, Cluster, Provider, VolumeClass, VolumeDisk, Workspace
 from kompox.kube.convert import app_names
+from kompox.kube.convert.object_check import check_objects
 from kompox.usecase.app_target import AppTarget
 from kompox.usecase.box_ops import BoxOptions, parse_mount, plan_box_deploy
 
@@ -81,3 +82,14 @@ def test_bad_mount_specs(spec: str) -> None:
 
 def test_path_may_contain_colons() -> None:
     assert parse_mount("db:d1:/mnt/a:b").path == "/mnt/a:b"
+
+
+def test_objects_pass_the_api_server_rules_and_bad_values_are_refused_before_the_cluster() -> None:
+    manifest = plan_box_deploy(TARGET, NAMES, BoxOptions(ssh_pubkey=b"k"), ["db:d1:/mnt/db"], FakeVolumes)
+    assert check_objects(manifest.objects) == []
+    with pytest.raises(ValidationError) as caught:
+        plan_box_deploy(TARGET, NAMES, BoxOptions(image="Bad Image:", ssh_pubkey=b"k"), [], FakeVolumes)
+    image = "--image (or KOM Box spec.image): Deployment/a-box spec.template.spec.containers[0].image"
+    assert image in str(caught.value)
+    with pytest.raises(ValidationError, match=r"--volume: .*mountPath.*Duplicate value"):
+        plan_box_deploy(TARGET, NAMES, BoxOptions(ssh_pubkey=b"k"), ["db:d1:/m", "db:d1:/m"], FakeVolumes)
