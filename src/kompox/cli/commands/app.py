@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from kompox.cli.base import KompoxCommand, KompoxGroup, bare_group_callback, runtime
+from kompox.cli.out_file import write_out
 from kompox.cli.runtime import Runtime
 
 APP_TARGET_HELP = "App Resource ID (or name) to act on; default: the app of ./kompoxapp.yml."
@@ -32,12 +33,7 @@ def _write(rt: Runtime, path: str, text: str) -> None:
     if path == "-":
         rt.out(text)
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.chmod(0o644)
-    tmp.replace(target)
+    write_out(Path(path), text.encode("utf-8"), mode=0o644)
 
 
 @click.command("validate", cls=KompoxCommand)
