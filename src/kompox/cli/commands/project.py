@@ -19,6 +19,12 @@ GITIGNORE = "/logs\n/kubeconfig\n"
 def init_cmd(force: bool) -> None:
     """Create the .kompox/ project directory in the current (or -C) directory.
 
+    With a compose file there (compose.yaml, compose.yml, docker-compose.yaml
+    or docker-compose.yml) and no kompoxapp.yml yet, also write kompoxapp.yml:
+    an App declaring each compose named volume (normalised name, default
+    size), an ingress rule per published HTTP port, and a list of what could
+    not be mapped.  An empty .kompox/kom gets a starter K3s cluster.
+
     \b
     Examples:
       kompoxops init
@@ -42,6 +48,9 @@ def init_cmd(force: bool) -> None:
         gitignore.write_text(GITIGNORE, encoding="utf-8")
         created.append(str(gitignore))
     lines = [f"Initialized Kompox CLI Env in {kdir}", "Created:", *(f"  - {path}" for path in created)]
+    from kompox.cli.init_app import init_app
+
+    lines += init_app(Path.cwd(), kdir / "kom")
     rt.out("".join(line + "\n" for line in lines))
 
 
