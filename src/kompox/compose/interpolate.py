@@ -183,10 +183,18 @@ _CASTS: list[tuple[tuple[str, ...], Callable[[str], Any]]] = [
 ]
 
 
+# the casts indexed by (path length, last key): most strings' paths match none, found with one lookup
+_CASTS_BY_END: dict[tuple[int, str], list[tuple[tuple[str, ...], Callable[[str], Any]]]] = {}
+for _pattern, _caster in _CASTS:
+    if _pattern[-1] in ("*", "[]"):  # pragma: no cover - the index needs a literal last key
+        raise AssertionError(f"cast pattern must end in a literal key: {_pattern}")
+    _CASTS_BY_END.setdefault((len(_pattern), _pattern[-1]), []).append((_pattern, _caster))
+
+
 def _cast_for(path: tuple[str, ...]) -> Callable[[str], Any] | None:
-    for pattern, caster in _CASTS:
-        if len(pattern) != len(path):
-            continue
+    if not path:
+        return None
+    for pattern, caster in _CASTS_BY_END.get((len(path), path[-1]), ()):
         if all(p == "*" or (p == "[]" and q == "[]") or p == q for p, q in zip(pattern, path, strict=True)):
             return caster
     return None
