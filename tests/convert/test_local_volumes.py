@@ -115,3 +115,17 @@ def test_local_disk_without_path_or_affinity_is_an_error(options: dict[str, Any]
     d.options = options
     with pytest.raises(ConversionError, match=words):
         convert_with(d)
+
+
+def test_node_local_volumes_of_one_pod_must_share_a_node() -> None:
+    """One pod mounts every volume: local PVs pinned to two nodes could never be scheduled."""
+    app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("db", 10 * GiB), AppVolume("files", GiB)])
+    ws, prv, cls, app = context(app, domain="")
+    svc = Service(name="web", image="nginx", volumes=[vol("volume", "db", "/db"), vol("volume", "files", "/files")])
+    files_disk = disk("f1", "node-b")
+    files_disk.volume_name = "files"
+    bindings = [VolumeBinding("db", disk("d1"), local_class()), VolumeBinding("files", files_disk, local_class())]
+    with pytest.raises(ConversionError, match=r"different nodes .*node-a.*node-b"):
+        convert(ws, prv, cls, app, project(svc), bindings, files=MemoryFiles())
+    bindings[1] = VolumeBinding("files", disk("f1"), local_class())
+    assert convert(ws, prv, cls, app, project(svc), bindings, files=MemoryFiles()).objects

@@ -45,7 +45,9 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
 
 @click.command("create", cls=KompoxCommand)
 @disk.options
-@click.option("-Z", "--zone", default="", metavar="ZONE", help="Override App spec.deployment.zone.")
+@click.option(
+    "-Z", "--zone", default="", metavar="ZONE", help="Override App spec.deployment.zone (K3s: the node of the disk)."
+)
 @click.option(
     "-O", "--options", "options_json", default="", metavar="JSON", help="JSON object merged over the volume's options."
 )

@@ -44,6 +44,7 @@ from kompox.kube.convert.volumes import (
     VolumeBinding,
     check_bindable,
     check_bindings,
+    check_single_node,
     init_container,
     persistent_volume_pair,
 )
@@ -200,6 +201,7 @@ def convert(
         pvs.append(pv)
         pvcs.append(pvc)
         claims[binding.name] = pvc["metadata"]["name"]
+    check_single_node(pvs)
 
     # Build.
     if len(bindings) != len(app.volumes):

@@ -227,3 +227,24 @@ def persistent_volume_pair(
         "spec": pvc_spec,
     }
     return pv, pvc
+
+
+def check_single_node(pvs: list[dict[str, Any]]) -> None:
+    """Node-local PVs of one app must share their node: one pod mounts them all.
+
+    Raised at conversion time because such a pod could never be scheduled.
+    """
+    pinned: dict[str, str] = {}
+    for pv in pvs:
+        spec = pv.get("spec") or {}
+        if "local" not in spec:
+            continue
+        terms = ((spec.get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms") or []
+        where = ", ".join(f"{e['key']}={'|'.join(e['values'])}" for t in terms for e in t.get("matchExpressions") or [])
+        pinned[pv["metadata"]["name"]] = where
+    if len(set(pinned.values())) > 1:
+        detail = "; ".join(f"{name} on {where}" for name, where in sorted(pinned.items()))
+        raise ConversionError(
+            f"the app's node-local volumes are on different nodes ({detail}); one pod mounts them all, "
+            "so create or restore the disks on one node (disk create --zone) and assign them"
+        )

@@ -148,6 +148,7 @@ class HelperPods:
         name = f"kompox-localpath-{op}-{new_compact_id()}"
         body = pod_manifest(name, self._settings, node, base_path, op, list(args))
         what = f"helper pod {ns}/{name} ({op} on node {node})"
+        log.info("running %s", what)
         if self._progress is not None:
             self._progress(f"running {what}")
         self._kube.create(res.POD, body, ns)
