@@ -157,6 +157,8 @@ class AgentPoolARM(FakeARM):
 
     def _pools(self, method: str, name: str | None, body: Any) -> Reply:
         if not self.cluster_exists:
+            # ARM rule agentpool-not-found-codes: an absent managed cluster is 404 ResourceNotFound, an absent
+            # pool 404 NotFound (aks/stable/2024-09-01/managedClusters.json; docs: troubleshooting/error-not-found).
             return error(404, "ResourceNotFound", f"managed cluster {AKS_NAME} not found")
         if name is None:
             if method != "GET":

@@ -22,6 +22,7 @@ AKS_SPEC = (
     "managedClusters.json"
 )
 ERRORS_DOCS = "docs: https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors"
+STORAGE_ACCOUNT = "specification/storage/resource-manager/Microsoft.Storage/stable/2023-05-01/storage.json"
 COMPUTE_DISK = "specification/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2024-03-02/disk.json"
 
 ARM_RULES: dict[str, str] = {
@@ -81,6 +82,54 @@ ARM_RULES: dict[str, str] = {
         "(404 ResourceNotFound, ResourceGroupNotFound, ParentResourceNotFound; resource providers answer NotFound, "
         f"ShareNotFound, DeploymentNotFound) and {ERRORS_DOCS} (404 SubscriptionNotFound: the subscription, "
         "not the resource, is unknown)"
+    ),
+    # behaviour the fakes modelled before issue #19, now with its citation
+    "creation-data-immutable": (
+        f"{COMPUTE_DISK}: CreationData 'cannot be changed after the disk has been created' "
+        "(409 PropertyChangeNotAllowed)"
+    ),
+    "copy-same-region": (
+        f"{COMPUTE_DISK}: DiskCreateOption Copy vs CopyStart; docs: "
+        "https://learn.microsoft.com/azure/virtual-machines/disks-copy-incremental-snapshot-across-regions"
+    ),
+    "empty-disk-needs-size": f"{COMPUTE_DISK}: DiskProperties.diskSizeGB is mandatory for createOption Empty",
+    "delete-absent-204": (
+        f"{COMPUTE_DISK}: Disks_Delete/Snapshots_Delete responses 200/202/204; "
+        f"{STORAGE_FILE}: FileShares_Delete 200/204"
+    ),
+    "patch-replaces-tags": (
+        f"{COMPUTE_DISK}: DiskUpdate.tags; docs: https://learn.microsoft.com/azure/azure-resource-manager/"
+        "management/tag-resources (a PATCH of tags replaces the tag map)"
+    ),
+    "rg-not-found": (
+        "docs: https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-not-found "
+        "(404 ResourceGroupNotFound for anything inside an absent group)"
+    ),
+    "paged-lists": f"{COMPUTE_DISK} / {STORAGE_FILE}: x-ms-pageable, nextLinkName nextLink",
+    "long-running-operations": (
+        f"{COMPUTE_DISK} / {STORAGE_ACCOUNT}: x-ms-long-running-operation (Azure-AsyncOperation, Location polling)"
+    ),
+    "storage-account-name": f"{STORAGE_ACCOUNT}: accountName minLength 3, maxLength 24, pattern ^[a-z0-9]+$",
+    "share-name": f"{STORAGE_FILE}: shareName 3-63 characters, lower-case letters, digits, single dashes",
+    "share-metadata-names": (
+        "docs: https://learn.microsoft.com/rest/api/storageservices/"
+        "naming-and-referencing-shares--directories--files--and-metadata (metadata names are C# identifiers)"
+    ),
+    "share-quota": f"{STORAGE_FILE}: FileShareProperties.shareQuota minimum 1 (GiB)",
+    "share-already-exists": (
+        "docs: https://learn.microsoft.com/rest/api/storageservices/file-service-error-codes (409 ShareAlreadyExists)"
+    ),
+    "premium-shares-need-filestorage": (
+        "docs: https://learn.microsoft.com/azure/storage/files/storage-how-to-create-file-share "
+        "(premium file shares need a FileStorage account)"
+    ),
+    "role-assignment-exists": (
+        "docs: https://learn.microsoft.com/azure/role-based-access-control/troubleshooting "
+        "(409 RoleAssignmentExists for the same scope, role and principal)"
+    ),
+    "agentpool-not-found-codes": (
+        f"{AKS_SPEC}: AgentPools_Get/List default error response; an absent pool is 404 NotFound, an absent "
+        "managed cluster 404 ResourceNotFound (see not-found-codes)"
     ),
 }
 

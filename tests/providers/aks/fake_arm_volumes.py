@@ -168,6 +168,8 @@ class FakeVolumeARM(FakeARM):
 
     # long-running operations
     def _lro(self, status: int, body: Any, *, location: bool = False, final: Any = None) -> Reply:
+        # ARM rule long-running-operations: PUT/PATCH answer with Azure-AsyncOperation, DELETE and storage
+        # account creation with Location (x-ms-long-running-operation in disk.json and storage.json).
         op = str(next(self._ids))
         url = f"{BASE}/fakevolops/{op}"
         running = [Reply(202 if location else 200, None if location else {"status": "InProgress"})]
@@ -222,7 +224,10 @@ class FakeVolumeARM(FakeARM):
         props = body["properties"]
         wanted = (scope.lower(), props["roleDefinitionId"].lower(), props["principalId"])
         for ra in self.role_assignments:
-            if (ra["scope"].lower(), ra["roleDefinitionId"].lower(), ra["principalId"]) == wanted:
+            same = (ra["scope"].lower(), ra["roleDefinitionId"].lower(), ra["principalId"]) == wanted
+            if same and self.rule("role-assignment-exists"):
+                # ARM rule role-assignment-exists: one assignment per scope, role and principal; another is 409
+                # RoleAssignmentExists (docs: https://learn.microsoft.com/azure/role-based-access-control/troubleshooting).
                 return error(409, "RoleAssignmentExists", "The role assignment already exists.")
         self.role_assignments.append({"scope": scope, "name": name, **props})
         return Reply(
@@ -264,6 +269,8 @@ class FakeVolumeARM(FakeARM):
         return f"/subscriptions/{sub}/resourceGroups/{shown}/providers/Microsoft.Compute/{kind}/{name}"
 
     def _page(self, path: str, query: dict[str, str], values: list[Any]) -> Reply:
+        # ARM rule paged-lists: lists are x-ms-pageable with nextLinkName "nextLink" (disk.json
+        # Disks_ListByResourceGroup, file.json FileShares_List); the next link carries the original query.
         start = int(query.get("$skiptoken", "0"))
         page: dict[str, Any] = {"value": values[start : start + self.page_size]}
         if start + self.page_size < len(values):
@@ -293,6 +300,8 @@ class FakeVolumeARM(FakeARM):
             return Reply(200, item) if item else _not_found(rtype, name)
         if method == "DELETE":
             if item is None:
+                # ARM rule delete-absent-204: Disks_Delete/Snapshots_Delete answer 204 for an absent resource
+                # (disk.json responses 200/202/204; FileShares_Delete in file.json: 200/204).
                 return Reply(204)
             holder = item.get("managedBy")
             if holder and self.rule("disk-delete-attached"):
@@ -305,6 +314,8 @@ class FakeVolumeARM(FakeARM):
             if item is None:
                 return _not_found(rtype, name)
             if "tags" in body:
+                # ARM rule patch-replaces-tags: a resource PATCH with ``tags`` replaces the whole tag map (docs:
+                # azure-resource-manager/management/tag-resources; disk.json DiskUpdate.tags).
                 item["tags"] = dict(body["tags"] or {})
             return self._lro(202, item)
         if method == "PUT":
@@ -316,7 +327,9 @@ class FakeVolumeARM(FakeARM):
         creation = props.get("creationData") or {}
         existing = self.items.get(key)
         if existing is not None:
-            if existing["properties"]["creationData"] != creation:
+            if existing["properties"]["creationData"] != creation and self.rule("creation-data-immutable"):
+                # ARM rule creation-data-immutable: "CreationData information cannot be changed after the disk
+                # has been created" (DiskRP/stable/2024-03-02/disk.json, CreationData).
                 return error(409, "PropertyChangeNotAllowed", "Changing property 'creationData' is not allowed.")
             existing["tags"] = dict(body.get("tags") or {})
             return self._lro(200, existing)
@@ -335,7 +348,9 @@ class FakeVolumeARM(FakeARM):
             source = self.by_id(creation.get("sourceResourceId", ""))
             if source is None:
                 return error(404, "NotFound", f"Resource {creation.get('sourceResourceId')} is not found.")
-            if source["location"] != body["location"]:
+            if source["location"] != body["location"] and self.rule("copy-same-region"):
+                # ARM rule copy-same-region: createOption Copy reads a source of the same region; other regions
+                # need CopyStart (disk.json DiskCreateOption; docs: disks-copy-incremental-snapshot-across-regions).
                 return error(400, "BadRequest", "The source resource is in a different region.")
             source_sku = str((source.get("sku") or {}).get("name") or "")
             source_is_disk = source["type"].lower().endswith("/disks")
@@ -368,6 +383,8 @@ class FakeVolumeARM(FakeARM):
                 )
             size = max(int(size or 0), source_size)
         elif creation.get("createOption") != "Empty" or not size:
+            # ARM rule empty-disk-needs-size: "If creationData.createOption is Empty, this field is mandatory"
+            # (disk.json DiskProperties.diskSizeGB).  (Other create options are not used by the driver.)
             return error(400, "InvalidParameter", "diskSizeGB is required for an empty disk")
         item = {
             "id": self._compute_id(sub, rg, rtype, name),
@@ -408,7 +425,9 @@ class FakeVolumeARM(FakeARM):
             found = self.accounts.get(key)
             return Reply(200, found) if found else _not_found("storageAccounts", account)
         if method == "PUT":
-            if not re.fullmatch(r"[a-z0-9]{3,24}", account):
+            # ARM rule storage-account-name: 3-24 characters, digits and lower-case letters only (storage.json,
+            # StorageAccounts_Create accountName: minLength 3, maxLength 24, pattern ^[a-z0-9]+$).
+            if not re.fullmatch(r"[a-z0-9]{3,24}", account) and self.rule("storage-account-name"):
                 return error(400, "AccountNameInvalid", f"{account} is not a valid storage account name")
             self.accounts[key] = {
                 "id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{account}",
@@ -464,7 +483,9 @@ class FakeVolumeARM(FakeARM):
             return Reply(200)
         props = dict((body or {}).get("properties") or {})
         bad = [k for k in props.get("metadata") or {} if not _METADATA_KEY.match(k)]
-        if bad:
+        if bad and self.rule("share-metadata-names"):
+            # ARM rule share-metadata-names: metadata names follow the C# identifier rules (docs: storageservices/
+            # naming-and-referencing-shares--directories--files--and-metadata).
             return error(400, "InvalidMetadata", f"metadata names must be C# identifiers: {bad}")
         if method == "PATCH":
             if share is None:
@@ -478,6 +499,7 @@ class FakeVolumeARM(FakeARM):
 
     def _put_share(self, key: Any, akey: Any, name: str, props: dict[str, Any]) -> Reply:
         if key in self.shares:
+            # ARM rule share-already-exists: 409 ShareAlreadyExists (docs: storageservices/file-service-error-codes).
             return error(409, "ShareAlreadyExists", "The specified share already exists.")
         deleted = self._deleted_shares.get(key)
         recent = deleted is not None and self.now - deleted < timedelta(seconds=self.share_delete_seconds)
@@ -485,12 +507,18 @@ class FakeVolumeARM(FakeARM):
             # ARM rule share-being-deleted: the name of a just-deleted share is 409 ShareBeingDeleted until
             # the service finished deleting it (docs: storageservices/file-service-error-codes).
             return error(409, "ShareBeingDeleted", "The specified share is being deleted. Try operation later.")
-        if not _SHARE_NAME.match(name):
+        if not _SHARE_NAME.match(name) and self.rule("share-name"):
+            # ARM rule share-name: 3-63 characters, digits, lower-case letters and dashes, each dash between a
+            # letter or digit (file.json FileShares_Create shareName).
             return error(400, "InvalidResourceName", f"share name {name} is invalid")
         account = self.accounts[akey]
-        if account["sku"]["name"].startswith("Premium_") and account["kind"] != "FileStorage":
+        premium = account["sku"]["name"].startswith("Premium_")
+        if premium and account["kind"] != "FileStorage" and self.rule("premium-shares-need-filestorage"):
+            # ARM rule premium-shares-need-filestorage: premium file shares live only in FileStorage accounts
+            # (docs: https://learn.microsoft.com/azure/storage/files/storage-how-to-create-file-share).
             return error(400, "FeatureNotSupportedForAccount", "File shares need a FileStorage premium account")
-        if int(props.get("shareQuota") or 0) < 1:
+        if int(props.get("shareQuota") or 0) < 1 and self.rule("share-quota"):
+            # ARM rule share-quota: shareQuota is 1..102400 GiB (file.json FileShareProperties.shareQuota minimum 1).
             return error(400, "InvalidHeaderValue", "shareQuota must be at least 1")
         self.shares[key] = {
             "id": f"{account['id']}/fileServices/default/shares/{name}",
@@ -503,6 +531,8 @@ class FakeVolumeARM(FakeARM):
 
 
 def _group_missing(rg: str) -> Reply:
+    # ARM rule rg-not-found: anything inside an absent group is 404 ResourceGroupNotFound (docs:
+    # azure-resource-manager/troubleshooting/error-not-found).
     return error(404, "ResourceGroupNotFound", f"Resource group '{rg}' could not be found.")
 
 
