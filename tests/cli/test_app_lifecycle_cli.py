@@ -68,7 +68,8 @@ def test_deploy_status_redeploy_destroy(project: KubeProject) -> None:
         '  "ingress_hosts": [\n'
         f'    "web-{NAMES.hashes.app_id}-8080.home.example.com",\n'
         '    "www.example.org"\n'
-        "  ]\n"
+        "  ],\n"
+        '  "waiting_for": null\n'
         "}\n"
     )
 

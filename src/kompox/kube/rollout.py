@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kompox.kube.transport import KubeAPIError
+from kompox.domain.errors import ProviderAPIError
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class RolloutStatus:
 
 
 def rollout_status(deployment: Mapping[str, Any]) -> RolloutStatus:
-    """Evaluate a Deployment object; raises ``KubeAPIError`` when the progress deadline passed."""
+    """Evaluate a Deployment object; raises ``ProviderAPIError`` when the progress deadline passed."""
     meta = deployment.get("metadata") or {}
     spec = deployment.get("spec") or {}
     status = deployment.get("status") or {}
@@ -37,7 +37,9 @@ def rollout_status(deployment: Mapping[str, Any]) -> RolloutStatus:
         return RolloutStatus(False, f'waiting for deployment "{name}" spec update to be observed', **counts)
     for cond in status.get("conditions") or []:
         if cond.get("type") == "Progressing" and cond.get("reason") == "ProgressDeadlineExceeded":
-            raise KubeAPIError(f'deployment "{name}" exceeded its progress deadline', reason="ProgressDeadlineExceeded")
+            raise ProviderAPIError(
+                f'deployment "{name}" exceeded its progress deadline', error_code="ProgressDeadlineExceeded"
+            )
     if updated < want:
         msg = f'waiting for deployment "{name}" rollout: {updated} of {want} new replicas updated'
         return RolloutStatus(False, msg, **counts)

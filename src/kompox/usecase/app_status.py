@@ -4,7 +4,13 @@ Reads only: the app Namespace (accepted only when it carries every base label
 with the expected value), the first Deployment matching ``app=<app>-app`` and
 its first container, the first pod not being deleted, and the hosts of every
 matching Ingress.  The JSON shape (key order, ``null`` for absent lists)
-follows upstream.
+follows upstream, plus ``waiting_for`` at the end.
+
+``ready`` is stricter than upstream (``readyReplicas >= 1``): the Deployment
+controller must have observed the latest generation and every wanted replica
+must be updated and available, with no old replica left (the ``kubectl
+rollout status`` rules).  While not ready, ``waiting_for`` says what is
+missing; it is ``null`` when ready or when nothing is deployed.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kompox.domain.errors import KompoxError
 from kompox.kube.convert import AppNames
+from kompox.kube.rollout import rollout_status
 from kompox.usecase.app_kube import AppKube
 from kompox.usecase.app_target import AppTarget
 
@@ -33,6 +41,7 @@ class AppStatus:
     command: list[str] | None = None
     args: list[str] | None = None
     ingress_hosts: list[str] | None = None
+    waiting_for: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The upstream JSON object, keys in upstream order."""
@@ -51,6 +60,7 @@ class AppStatus:
             "command": self.command,
             "args": self.args,
             "ingress_hosts": self.ingress_hosts,
+            "waiting_for": self.waiting_for,
         }
 
 
@@ -61,6 +71,20 @@ def _labels_match(obj: dict[str, Any], wanted: dict[str, str]) -> bool:
 
 def _strings(value: Any) -> list[str] | None:
     return [str(v) for v in value] if value else None
+
+
+def _readiness(deployment: dict[str, Any]) -> tuple[bool, str | None]:
+    """(ready, what is still missing) of the app Deployment by the rollout rules."""
+    try:
+        rollout = rollout_status(deployment)
+    except KompoxError as err:  # progress deadline exceeded: not ready, and say why
+        return False, str(err)
+    if not rollout.done:
+        return False, rollout.message.removeprefix("waiting for ")
+    if rollout.replicas < 1:
+        name = (deployment.get("metadata") or {}).get("name", "")
+        return False, f'deployment "{name}" to be scaled up (spec.replicas is 0)'
+    return True, None
 
 
 def app_status(kube: AppKube, target: AppTarget, names: AppNames) -> AppStatus:
@@ -81,7 +105,7 @@ def app_status(kube: AppKube, target: AppTarget, names: AppNames) -> AppStatus:
     if deployments:
         first = deployments[0]
         status.deployment = str((first.get("metadata") or {}).get("name", ""))
-        status.ready = int((first.get("status") or {}).get("readyReplicas") or 0) >= 1
+        status.ready, status.waiting_for = _readiness(first)
         pod_spec = ((first.get("spec") or {}).get("template") or {}).get("spec") or {}
         containers = pod_spec.get("containers") or []
         if containers:

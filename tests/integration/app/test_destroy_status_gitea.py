@@ -108,6 +108,7 @@ def test_status_before_and_after_deploy(server: KMockThread, kube: KubeClient, g
         "command": None,
         "args": None,
         "ingress_hosts": None,
+        "waiting_for": None,
     }
 
     deploy_app(kube, gitea.plan, wait=True, timeout=30)
