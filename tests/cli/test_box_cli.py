@@ -75,9 +75,10 @@ def test_deploy_status_redeploy_destroy(project: KubeProject) -> None:
     status = project.ok("box", "status").json()
     assert list(status) == [
         "app_id", "app_name", "cluster_id", "cluster_name", "ready", "image", "namespace", "node",
-        "deployment", "pod", "container", "command", "args",
+        "deployment", "pod", "container", "command", "args", "waiting_for",
     ]  # fmt: skip
     assert (status["ready"], status["deployment"], status["container"]) == (True, BOX, "box")
+    assert status["waiting_for"] is None  # ready: the latest generation is rolled out
     assert status["pod"].startswith(f"{BOX}-")
 
     before = project.server.objects()
