@@ -2,7 +2,8 @@
 
 One test per pattern of the issue's problem list, on the corpus projects
 under ``tests/convert/corpus`` (written for these tests).  Every manifest
-produced is checked with kubernetes-validate in strict mode.
+produced is checked with kubernetes-validate in strict mode and with the
+project's object validator (:mod:`kompox.kube.convert.object_check`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ from pathlib import Path
 import pytest
 
 from kompox.kube.convert import ConversionError
+from kompox.kube.convert.object_check import check_objects
 
-from .helpers import k8s_validate
+from .helpers import k8s_validate as _schema_validate
 from .realworld import app_for, convert_dir, corpus_dir, load
+
+
+def k8s_validate(objects: list[dict]) -> None:  # type: ignore[type-arg]
+    """kubernetes-validate (strict) and the project's object validator (API server value rules)."""
+    _schema_validate(objects)
+    assert [v.text() for v in check_objects(objects)] == []
 
 
 def _containers(objects: list[dict]) -> dict[str, dict]:  # type: ignore[type-arg]
