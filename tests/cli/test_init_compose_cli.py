@@ -92,3 +92,36 @@ def test_init_reports_a_compose_file_that_does_not_load(blog: Path, capsys: pyte
     assert result.code == 0, result.err
     assert f"Not written: {blog}/kompoxapp.yml (compose.yml does not load: validating compose.yml" in result.out
     assert not (blog / "kompoxapp.yml").exists()
+
+
+SELF_HOSTED = """\
+services:
+  answer:
+    image: apache/answer:1.3.6
+    ports: ["9080:80"]
+    volumes:
+      - /mnt/docker-volumes/answer/data:/data
+      - /etc/localtime:/etc/localtime:ro
+  mysql:
+    image: mysql:8.4
+    volumes:
+      - /mnt/docker-volumes/answer/db:/var/lib/mysql
+"""
+
+
+def test_init_maps_absolute_binds_through_host_paths(blog: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (blog / "compose.yml").write_text(SELF_HOSTED)
+    result = run_cli(capsys, "init")
+    assert result.code == 0, result.err
+    assert "service answer: host /etc/localtime is not mounted" in result.out
+    spec = yaml.safe_load((blog / "kompoxapp.yml").read_text())["spec"]
+    assert spec["volumes"] == [{"name": "data", "size": "10Gi"}]
+    assert spec["hostPaths"] == {"/mnt/docker-volumes/answer": "data"}
+    validated = run_cli(capsys, "app", "validate", "--out-manifest", "-")
+    assert validated.code == 0, validated.err
+    deployment = next(o for o in yaml.safe_load_all(validated.out) if o and o["kind"] == "Deployment")
+    mounts = {c["name"]: c["volumeMounts"] for c in deployment["spec"]["template"]["spec"]["containers"]}
+    assert mounts == {
+        "answer": [{"name": "data", "mountPath": "/data", "subPath": "data"}],
+        "mysql": [{"name": "data", "mountPath": "/var/lib/mysql", "subPath": "db"}],
+    }

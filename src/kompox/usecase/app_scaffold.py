@@ -7,6 +7,9 @@
   colliding names get a shortened name and a ``composeVolumes`` entry), with
   a default size and a comment naming the compose volume; a ``default``
   volume when the project has relative directory binds but no named volume;
+- ``hostPaths`` for absolute bind sources (their common directory, or each
+  parent directory, onto an App volume ``data``), except time-zone files
+  and host-control paths, which the converter handles;
 - one ingress rule per published TCP port whose container port is not a
   well-known non-HTTP port (databases, mail, SSH, …), named after the
   service, without hosts (the cluster's default domain gives one);
@@ -20,6 +23,7 @@ Pure: the caller loads the compose project and passes the file source.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass, field
 
 from kompox.compose.model import Project
@@ -35,7 +39,7 @@ from kompox.domain.model import (
 )
 from kompox.domain.naming import NAME_LIMITS, is_dns1123_label
 from kompox.kube.convert import ConversionError, FileSource, VolumeBinding, convert
-from kompox.kube.convert.compose_volumes import normalise_volume_name
+from kompox.kube.convert.compose_volumes import HOST_CONTROL, TIME_FILES, normalise_volume_name
 
 DEFAULT_SIZE = "10Gi"
 GIB = 1 << 30
@@ -97,6 +101,30 @@ def _volume_plan(project: Project, notes: list[str]) -> tuple[list[tuple[str, st
     if relative_binds and not volumes:
         volumes.append(("default", "relative bind directories are sub-paths of the first App volume"))
     return volumes, mapping
+
+
+def _host_paths(project: Project, volumes: list[tuple[str, str]]) -> dict[str, str]:
+    """``hostPaths`` for the absolute binds the converter can map; adds their App volume to ``volumes``."""
+    sources: set[str] = set()
+    for service in project.services.values():
+        for vol in service.volumes:
+            path = posixpath.normpath(vol.source) if vol.type == "bind" and vol.source.startswith("/") else ""
+            if not path or path in TIME_FILES or path == "/":
+                continue
+            if any(path == c or path.startswith(c + "/") for c, _ in HOST_CONTROL):
+                continue
+            sources.add(path)
+    if not sources:
+        return {}
+    taken = {name for name, _ in volumes}
+    volume = next(n for n in ("data", "host-data", "host-data-2") if n not in taken)
+    common = posixpath.commonpath(sorted(sources)) if len(sources) > 1 else posixpath.dirname(next(iter(sources)))
+    if common.count("/") >= 2:
+        volumes.append((volume, f"host paths under {common} (spec.hostPaths)"))
+        return {common: volume}
+    volumes.append((volume, "host paths of the compose file (spec.hostPaths)"))
+    parents = sorted({posixpath.dirname(p) if p.count("/") > 1 else p for p in sources})
+    return {parent: f"{volume}/{parent.lstrip('/')}" for parent in parents}
 
 
 def _ingress_rules(project: Project, notes: list[str]) -> list[AppIngressRule]:
@@ -161,6 +189,9 @@ def render(app: App, app_id: str, compose_file: str, volumes: list[tuple[str, st
     if app.compose_volumes:
         lines.append("  composeVolumes:  # compose volume name -> App volume")
         lines += [f"    {_q(k)}: {v}" for k, v in sorted(app.compose_volumes.items())]
+    if app.host_paths:
+        lines.append("  hostPaths:  # host path prefix of absolute binds -> App volume[/sub/path] (directories)")
+        lines += [f"    {_q(k)}: {v}" for k, v in sorted(app.host_paths.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -176,6 +207,7 @@ def scaffold_app(
     """Propose the App for ``project``; ``cluster_id`` is ``/ws/<w>/prv/<p>/cls/<c>``."""
     notes: list[str] = []
     volumes, mapping = _volume_plan(project, notes)
+    host_paths = _host_paths(project, volumes)
     rules = _ingress_rules(project, notes)
     app = App(
         name=app_name,
@@ -184,6 +216,7 @@ def scaffold_app(
         ingress=AppIngress(rules=rules),
         volumes=[AppVolume(name=n, size=10 * GIB) for n, _ in volumes],
         compose_volumes=mapping,
+        host_paths=host_paths,
     )
     parts = cluster_id.strip("/").split("/")
     names = dict(zip(parts[0::2], parts[1::2], strict=False))
