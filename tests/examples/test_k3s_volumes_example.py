@@ -136,6 +136,12 @@ def test_gitea_deploy_snapshot_restore_assign_redeploy(gitea: Walk) -> None:
     assert {d["name"]: d["assigned"] for d in listed} == {db["name"]: False, "restored": True}
     assert not [p for (p, ns, _n) in walk.server.objects() if p == "v1/pods" and ns == "kompox-volumes"]
 
+    # the records live outside the app's namespace: destroying it keeps every disk and snapshot
+    walk.ok("app", "destroy", "--delete-namespace")
+    assert json.loads(walk.ok("disk", "list", "-V", "db")[0]) == listed
+    assert [s["name"] for s in json.loads(walk.ok("snapshot", "list", "-V", "db")[0])] == ["before-upgrade"]
+    assert (walk.executor.path_on("node-a", restored["options"]["path"]) / "PG_VERSION").read_text() == "16\n"
+
 
 def claims(walk: Walk) -> dict[str, str]:
     (dep,) = walk.of("apps/v1/deployments").values()
@@ -162,3 +168,24 @@ def test_stateful_examples_deploy_on_k3s_after_bootstrap(
             assert walk.executor.path_on("node-a", pv["spec"]["local"]["path"]).is_dir()
     finally:
         walk.server.stop()
+
+
+def one_error(walk: Walk, code: int, *args: str) -> str:
+    got, out, err = walk.run(*args)
+    errors = [line for line in err.splitlines() if line.startswith("Error:")]
+    assert got == code and len(errors) == 1 and "Traceback" not in err and out == "", (got, err)
+    return errors[0]
+
+
+def test_faults_are_one_line_with_their_exit_code(gitea: Walk) -> None:
+    walk = gitea
+    walk.ok("disk", "create", "--bootstrap")
+    assert "unknown node 'node-x'" in one_error(walk, 3, "disk", "create", "-V", "db", "--zone", "node-x")
+    walk.ok("snapshot", "create", "-V", "db", "-N", "s1")
+    (snap,) = list(walk.executor.root.rglob("s1.tar"))
+    snap.write_bytes(snap.read_bytes()[:-512] + b"\x01" * 512)
+    assert "checksum mismatch" in one_error(walk, 11, "disk", "create", "-V", "db", "-N", "r1", "-S", "s1")
+    walk.server.put("v1/nodes", node_object("node-a", {"kompox.dev/node-pool": "user"}, cordoned=True))
+    assert "node-a is cordoned" in one_error(walk, 8, "snapshot", "create", "-V", "db", "-N", "s2")
+    assert [d["name"] for d in json.loads(walk.ok("disk", "list", "-V", "db")[0])] != []
+    assert not list(walk.executor.root.rglob("r1*")) and not list(walk.executor.root.rglob("s2*"))
