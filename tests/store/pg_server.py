@@ -52,6 +52,8 @@ def _run_as() -> tuple[list[str], int | None, int | None]:
 
 class PgServer:
     def __init__(self) -> None:
+        if not Path("/dev/null").is_char_device():
+            raise PgUnavailable("/dev/null is not a character device (replaced by a regular file?); initdb needs it")
         self.bin = find_bin_dir()
         self.prefix, uid, gid = _run_as()
         self.dir = Path(tempfile.mkdtemp(prefix="kpg-"))
