@@ -195,3 +195,13 @@ def test_sqlite_file_not_writable(
     finally:
         if os.geteuid() == 0:
             subprocess.run(["chattr", "-i", str(db)], check=False)
+
+
+def test_cluster_provision_through_the_store(admin: Admin) -> None:
+    admin.seed()  # cluster c1 is existing: true, so the lifecycle use case skips it (no --force here)
+    out = admin.ok("admin", "cluster", "provision", "/ws/w1/prv/k3s1/cls/c1").decode()
+    assert out == "skipped /ws/w1/prv/k3s1/cls/c1 (cluster marked as existing, skipping provision)\n"
+    out = admin.ok("admin", "cls", "deprovision", "/ws/w1/prv/k3s1/cls/c1").decode()
+    assert out.startswith("skipped /ws/w1/prv/k3s1/cls/c1")
+    r = admin.run("admin", "cluster", "provision", "/ws/w1/prv/k3s1/cls/c9")
+    one_error(r, 4, "cluster not found: /ws/w1/prv/k3s1/cls/c9 (existing clusters: /ws/w1/prv/k3s1/cls/c1)")

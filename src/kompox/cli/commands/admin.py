@@ -212,10 +212,10 @@ def _lifecycle(verb: str, resource_id: str) -> None:
     rt = runtime(click.get_current_context())
     try:
         with progress_to_stderr(rt.stderr), span(f"CMD:admin.cluster.{verb}", cluster.id):
-            run(registry.new_driver(*provider_of(repos, cluster)), cluster)
+            result = run(registry.new_driver(*provider_of(repos, cluster)), cluster)
     except KompoxError as err:
         raise failed(rt, f"failed to {verb} cluster {cluster.name}", err, cluster) from err
-    rt.out(f"{verb}ed {resource_id}\n")
+    rt.out(f"skipped {resource_id} ({result.message})\n" if result.skipped else f"{verb}ed {resource_id}\n")
 
 
 def build_admin() -> KompoxGroup:
