@@ -210,3 +210,13 @@ def test_status_of_a_missing_ingress_service_is_not_installed_and_not_an_error(
     failure = ProviderAPIError('services "traefik" not found', status_code=404)
     status = make_driver(kube_connector=_Kube(None, failure)).cluster_status(cluster)
     assert (status.provisioned, status.installed, status.unreachable) == (True, False, "")
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19 point 5: deprovision takes any read error for an absent group")
+def test_deprovision_stops_when_the_group_cannot_be_read(make_driver: Any, fake: FakeARM, cluster: Cluster) -> None:
+    """Only a not-found code means "absent"; SubscriptionNotFound is an error, never a silent success."""
+    fake.on("DELETE", DEPLOYMENT, error(404, "DeploymentNotFound", "gone"))
+    fake.on("GET", RG, error(404, "SubscriptionNotFound", f"The subscription '{SUB}' could not be found."))
+    with pytest.raises(ProviderAPIError, match=r"get resource group .*SubscriptionNotFound"):
+        make_driver().cluster_deprovision(cluster)
+    assert [r.path for r in fake.seen("DELETE")] == [DEPLOYMENT]
