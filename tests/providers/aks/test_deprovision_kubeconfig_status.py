@@ -212,7 +212,6 @@ def test_status_of_a_missing_ingress_service_is_not_installed_and_not_an_error(
     assert (status.provisioned, status.installed, status.unreachable) == (True, False, "")
 
 
-@pytest.mark.xfail(strict=True, reason="issue #19 point 5: deprovision takes any read error for an absent group")
 def test_deprovision_stops_when_the_group_cannot_be_read(make_driver: Any, fake: FakeARM, cluster: Cluster) -> None:
     """Only a not-found code means "absent"; SubscriptionNotFound is an error, never a silent success."""
     fake.on("DELETE", DEPLOYMENT, error(404, "DeploymentNotFound", "gone"))

@@ -12,7 +12,6 @@ from kompox.providers.aks.span import (
     api_error,
     describe_azure_error,
     error_code,
-    is_auth_error,
     is_not_found,
     log,
     wait_poller,
@@ -22,16 +21,21 @@ KEY_VAULT_FILTER = "resourceType eq 'Microsoft.KeyVault/vaults'"
 
 
 def resource_group_exists(clients: AzureClients, name: str) -> bool:
-    """Upstream parity: any read error counts as "absent" (authentication errors are raised)."""
+    """Whether the group exists; only a not-found error code means "absent".
+
+    Any other failure (``SubscriptionNotFound``, authorisation, a service
+    error left after the pipeline's retries) is raised: deprovision must not
+    report success for a group it could not even read.
+    """
     from azure.core.exceptions import AzureError
 
     try:
         clients.resources().resource_groups.get(name)
     except AzureError as err:
-        if is_auth_error(err):
-            raise api_error(f"get resource group {name}", err) from err
-        log.debug("resource group %s treated as absent: %s", name, describe_azure_error(err))
-        return False
+        if is_not_found(err):
+            log.debug("resource group %s is absent: %s", name, describe_azure_error(err))
+            return False
+        raise api_error(f"get resource group {name}", err) from err
     return True
 
 
