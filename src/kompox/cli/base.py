@@ -58,3 +58,19 @@ def runtime(ctx: click.Context) -> Runtime:
     if obj is None:  # pragma: no cover - main() always provides it
         raise RuntimeError("kompoxops runtime missing from the click context")
     return obj
+
+
+def parse_duration(text: str) -> float:
+    """``300``, ``90s``, ``5m``, ``1h`` → seconds."""
+    from kompox.domain.errors import ValidationError
+
+    value = text.strip().lower()
+    scale = {"s": 1.0, "m": 60.0, "h": 3600.0}.get(value[-1:], 0.0)
+    number = value[:-1] if scale else value
+    try:
+        seconds = float(number) * (scale or 1.0)
+    except ValueError:
+        raise ValidationError(f'invalid duration "{text}" (e.g. 300, 90s, 5m)', field="--timeout") from None
+    if seconds <= 0:
+        raise ValidationError(f'duration must be positive: "{text}"', field="--timeout")
+    return seconds

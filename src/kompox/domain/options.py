@@ -20,14 +20,27 @@ class ClusterDeprovisionOptions:
     force: bool = False
 
 
+DEFAULT_WAIT_TIMEOUT = 300.0
+"""Seconds ``cluster install`` waits for the ingress controller and ``cluster uninstall`` for its namespace."""
+
+
 @dataclass(frozen=True)
 class ClusterInstallOptions:
     force: bool = False
+    wait: bool = True  # wait until the ingress controller has rolled out
+    timeout: float = DEFAULT_WAIT_TIMEOUT
 
 
 @dataclass(frozen=True)
 class ClusterUninstallOptions:
     force: bool = False
+    wait: bool = False  # wait until a deleted ingress namespace is gone (the CLI asks for it by default)
+    timeout: float = DEFAULT_WAIT_TIMEOUT
+
+    @property
+    def wait_timeout(self) -> float:
+        """Seconds to wait for the namespace; 0 = do not wait."""
+        return self.timeout if self.wait else 0.0
 
 
 @dataclass(frozen=True)

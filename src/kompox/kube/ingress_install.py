@@ -31,6 +31,7 @@ from kompox.kube.resources import ResourceRef
 from kompox.kube.rollout import RolloutStatus
 from kompox.kube.traefik import CONFIGMAP_NAME, CONTROLLER, INGRESS_CLASS, RELEASE, Mutator, TraefikValues
 from kompox.kube.traefik import traefik_manifests as build_manifests
+from kompox.kube.transport import KubeAPIError
 
 log = logging.getLogger("kompox.kube.ingress")
 progress_log = logging.getLogger("kompox.progress")
@@ -236,8 +237,11 @@ class TraefikInstaller:
         self.progress(outcome.message)
         return outcome
 
-    def delete_namespace(self, namespace: str, *, only_if_created: bool) -> bool:
-        """Delete the ingress namespace; never a system namespace; with ``only_if_created`` only ours."""
+    def delete_namespace(self, namespace: str, *, only_if_created: bool, wait_timeout: float = 0.0) -> bool:
+        """Delete the ingress namespace; never a system namespace; with ``only_if_created`` only ours.
+
+        ``wait_timeout`` > 0: then wait (polling) until it is gone; :class:`KubeAPIError` after that many seconds.
+        """
         if not namespace or namespace in SYSTEM_NAMESPACES:
             return False
         if only_if_created:
@@ -247,4 +251,21 @@ class TraefikInstaller:
         deleted = self.kube.delete(res.NAMESPACE, namespace)
         if deleted:
             self.progress(f"deleting namespace {namespace}")
+        if deleted and wait_timeout > 0:
+            self._wait_gone(namespace, wait_timeout)
         return deleted
+
+    def _wait_gone(self, namespace: str, timeout: float, poll_interval: float = 2.0) -> None:
+        import time
+
+        self.progress(f"waiting up to {timeout:g}s for namespace {namespace} to be deleted")
+        deadline = time.monotonic() + timeout
+        while True:
+            current = self.kube.get(res.NAMESPACE, namespace)
+            if current is None:
+                self.progress(f"namespace {namespace} deleted")
+                return
+            if time.monotonic() >= deadline:
+                phase = str((current.get("status") or {}).get("phase") or "Active")
+                raise KubeAPIError(f'namespace "{namespace}" still exists after {timeout:g}s (phase {phase})')
+            time.sleep(poll_interval)

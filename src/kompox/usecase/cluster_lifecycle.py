@@ -17,6 +17,7 @@ from typing import Any
 from kompox.domain.errors import ProviderAPIError
 from kompox.domain.model import Cluster, ClusterOperation, ClusterStatus
 from kompox.domain.options import (
+    DEFAULT_WAIT_TIMEOUT,
     ClusterDeprovisionOptions,
     ClusterInstallOptions,
     ClusterProvisionOptions,
@@ -117,18 +118,36 @@ def cluster_deprovision(
 
 
 def cluster_install(
-    port: ClusterPort, cluster: Cluster, *, force: bool = False, progress: Progress | None = None
+    port: ClusterPort,
+    cluster: Cluster,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    wait: bool = True,
+    timeout: float = DEFAULT_WAIT_TIMEOUT,
 ) -> ClusterOpResult:
-    """Install the in-cluster resources (ingress controller …); runs for ``existing`` clusters too."""
-    options = ClusterInstallOptions(force=force)
+    """Install the in-cluster resources (ingress controller …); runs for ``existing`` clusters too.
+
+    ``wait``: until the ingress controller has rolled out, at most ``timeout`` seconds.
+    """
+    options = ClusterInstallOptions(force=force, wait=wait, timeout=timeout)
     return _INSTALL.run(port, cluster, progress, lambda: port.cluster_install(cluster, options))
 
 
 def cluster_uninstall(
-    port: ClusterPort, cluster: Cluster, *, force: bool = False, progress: Progress | None = None
+    port: ClusterPort,
+    cluster: Cluster,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    wait: bool = True,
+    timeout: float = DEFAULT_WAIT_TIMEOUT,
 ) -> ClusterOpResult:
-    """Remove the in-cluster resources install added; protection applies, ``force`` is passed on."""
-    options = ClusterUninstallOptions(force=force)
+    """Remove the in-cluster resources install added; protection applies, ``force`` is passed on.
+
+    ``wait``: until a namespace the uninstall deleted is gone, at most ``timeout`` seconds.
+    """
+    options = ClusterUninstallOptions(force=force, wait=wait, timeout=timeout)
     return _UNINSTALL.run(port, cluster, progress, lambda: port.cluster_uninstall(cluster, options))
 
 

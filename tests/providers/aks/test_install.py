@@ -67,13 +67,13 @@ class FakeKube:
     def apply(self, objects: Sequence[Mapping[str, Any]], namespace: str) -> None:
         self.calls.append(("apply", (list(objects), namespace)))
 
-    def install_traefik(self, spec: TraefikInstall) -> None:
+    def install_traefik(self, spec: TraefikInstall, **_wait: float) -> None:
         self.calls.append(("install_traefik", spec))
 
     def uninstall_traefik(self, namespace: str) -> None:
         self.calls.append(("uninstall_traefik", namespace))
 
-    def delete_namespace(self, name: str) -> None:
+    def delete_namespace(self, name: str, **_wait: float) -> None:
         self.calls.append(("delete_namespace", name))
 
     def service_ingress(self, namespace: str, name: str) -> tuple[str, str]:

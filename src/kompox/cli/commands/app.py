@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from kompox.cli.base import KompoxCommand, KompoxGroup, bare_group_callback, runtime
+from kompox.cli.base import KompoxCommand, KompoxGroup, bare_group_callback, parse_duration, runtime
 from kompox.cli.out_file import write_out
 from kompox.cli.runtime import Runtime
 
@@ -74,22 +74,6 @@ def validate_cmd(app_id: str, app_name: str, out_compose: str, out_manifest: str
 PASSTHROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False}
 
 
-def _seconds(text: str) -> float:
-    """``300``, ``90s``, ``5m``, ``1h`` → seconds."""
-    from kompox.domain.errors import ValidationError
-
-    value = text.strip().lower()
-    scale = {"s": 1.0, "m": 60.0, "h": 3600.0}.get(value[-1:], 0.0)
-    number = value[:-1] if scale else value
-    try:
-        seconds = float(number) * (scale or 1.0)
-    except ValueError:
-        raise ValidationError(f'invalid duration "{text}" (e.g. 300, 90s, 5m)', field="--timeout") from None
-    if seconds <= 0:
-        raise ValidationError(f'duration must be positive: "{text}"', field="--timeout")
-    return seconds
-
-
 @click.command("deploy", cls=KompoxCommand)
 @app_target_options
 @click.option("--bootstrap-disks", is_flag=True, help="First create and assign one disk per volume if none is.")
@@ -137,7 +121,7 @@ def deploy_cmd(
         bootstrap=bootstrap_disks,
         update_dns=update_dns,
         wait=wait,
-        timeout=_seconds(timeout),
+        timeout=parse_duration(timeout),
         quiet=quiet,
         env_files=env_file,
     )
@@ -170,7 +154,7 @@ def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: 
     rt = runtime(click.get_current_context())
     rt.prerun()
     run_destroy(
-        rt, app_id, app_name, delete_namespace=delete_namespace, update_dns=update_dns, timeout=_seconds(timeout)
+        rt, app_id, app_name, delete_namespace=delete_namespace, update_dns=update_dns, timeout=parse_duration(timeout)
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, parse_duration, runtime
 from kompox.cli.cluster_support import (
     cluster_options,
     cluster_target,
@@ -30,7 +30,7 @@ LIFECYCLE_FAILURE = {
 }
 
 
-def _lifecycle(verb: str, cluster_id: str, cluster_name: str, force: bool) -> None:
+def _lifecycle(verb: str, cluster_id: str, cluster_name: str, force: bool, **wait: Any) -> None:
     from kompox.logging import span
     from kompox.usecase import cluster_lifecycle as uc
 
@@ -45,13 +45,29 @@ def _lifecycle(verb: str, cluster_id: str, cluster_name: str, force: bool) -> No
     t = cluster_target(rt, cluster_id, cluster_name)
     try:
         with progress_to_stderr(rt.stderr), span(f"CMD:cluster.{verb}", t.cluster.id):
-            use_case(t.port, t.cluster, force=force)
+            use_case(t.port, t.cluster, force=force, **wait)
     except KompoxError as err:
         raise failed(rt, LIFECYCLE_FAILURE[verb].format(name=t.cluster.name), err, t.cluster) from err
 
 
 def _force_option(help_text: str) -> Callable[[Any], Any]:
     return click.option("--force", is_flag=True, help=help_text)
+
+
+def _wait_options(what: str) -> Callable[[Any], Any]:
+    """``--wait/--no-wait`` and ``--timeout DURATION`` (default 5m)."""
+
+    def decorate(func: Any) -> Any:
+        func = click.option(
+            "--timeout", default="5m", show_default=True, metavar="DURATION", help=f"Limit of the wait for {what}."
+        )(func)
+        return click.option("--wait/--no-wait", default=True, show_default=True, help=f"Wait for {what}.")(func)
+
+    return decorate
+
+
+def _waiting(wait: bool, timeout: str) -> dict[str, Any]:
+    return {"wait": wait, "timeout": parse_duration(timeout)}
 
 
 @click.command("provision", cls=KompoxCommand)
@@ -88,31 +104,42 @@ def deprovision_cmd(cluster_id: str, cluster_name: str, force: bool) -> None:
 @click.command("install", cls=KompoxCommand)
 @cluster_options
 @_force_option("Passed to the driver.")
-def install_cmd(cluster_id: str, cluster_name: str, force: bool) -> None:
+@_wait_options("the ingress controller to roll out")
+def install_cmd(cluster_id: str, cluster_name: str, force: bool, wait: bool, timeout: str) -> None:
     """Install the in-cluster shared resources: the Traefik ingress controller (and AKS identities).
 
     A Traefik that already serves IngressClass `traefik` in another namespace
     (K3s ships one) is adopted, not duplicated.
 
+    Waits (up to --timeout, default 5m) until the controller has rolled out;
+    --no-wait returns once the objects are applied.
+
     \b
     Examples:
       kompoxops cluster install
       kompoxops cluster install --cluster-id /ws/demo/prv/k3s1/cls/home
+      kompoxops cluster install --timeout 10m
+      kompoxops cluster install --no-wait
     """
-    _lifecycle("install", cluster_id, cluster_name, force)
+    _lifecycle("install", cluster_id, cluster_name, force, **_waiting(wait, timeout))
 
 
 @click.command("uninstall", cls=KompoxCommand)
 @cluster_options
 @_force_option("Passed to the driver. Does not bypass protection.")
-def uninstall_cmd(cluster_id: str, cluster_name: str, force: bool) -> None:
+@_wait_options("a deleted ingress namespace to be gone")
+def uninstall_cmd(cluster_id: str, cluster_name: str, force: bool, wait: bool, timeout: str) -> None:
     """Remove what `cluster install` added; an adopted Traefik is left in place.
+
+    When the ingress namespace is deleted, waits (up to --timeout) until it
+    is gone, so that a `cluster install` can follow at once.
 
     \b
     Examples:
       kompoxops cluster uninstall
+      kompoxops cluster uninstall --no-wait
     """
-    _lifecycle("uninstall", cluster_id, cluster_name, force)
+    _lifecycle("uninstall", cluster_id, cluster_name, force, **_waiting(wait, timeout))
 
 
 @click.command("status", cls=KompoxCommand)

@@ -175,7 +175,8 @@ def install(ctx: AKSContext, cluster: Cluster, opts: ClusterInstallOptions | Non
             )
             if tls is not None and tls.secret_provider_classes:
                 kube.apply(tls.secret_provider_classes, ns)
-            kube.install_traefik(traefik_install(cluster, tls))
+            opts = opts or ClusterInstallOptions()
+            kube.install_traefik(traefik_install(cluster, tls), timeout=opts.timeout if opts.wait else 0.0)
         finally:
             close_kube(kube)
 
@@ -188,6 +189,6 @@ def uninstall(ctx: AKSContext, cluster: Cluster, opts: ClusterUninstallOptions |
         try:
             ns = ingress_namespace(cluster)
             kube.uninstall_traefik(ns)
-            kube.delete_namespace(ns)
+            kube.delete_namespace(ns, wait_timeout=(opts or ClusterUninstallOptions()).wait_timeout)
         finally:
             close_kube(kube)

@@ -57,11 +57,15 @@ class IngressKube(Protocol):
 
     def apply(self, objects: Sequence[Mapping[str, Any]], namespace: str) -> None: ...
 
-    def install_traefik(self, spec: TraefikInstall) -> None: ...
+    def install_traefik(self, spec: TraefikInstall, *, timeout: float) -> None:
+        """Install and wait up to ``timeout`` seconds for the rollout (0: do not wait)."""
+        ...
 
     def uninstall_traefik(self, namespace: str) -> None: ...
 
-    def delete_namespace(self, name: str) -> None: ...
+    def delete_namespace(self, name: str, *, wait_timeout: float) -> None:
+        """Delete and wait up to ``wait_timeout`` seconds until it is gone (0: do not wait)."""
+        ...
 
     def service_ingress(self, namespace: str, name: str) -> tuple[str, str]:
         """``(ip, hostname)`` of the Service's first load-balancer ingress; raises if unreadable."""
@@ -124,15 +128,16 @@ class KubeIngress:
     def apply(self, objects: Sequence[Mapping[str, Any]], namespace: str) -> None:
         self.kube.apply(objects, default_namespace=namespace)
 
-    def install_traefik(self, spec: TraefikInstall) -> None:
+    def install_traefik(self, spec: TraefikInstall, *, timeout: float) -> None:
         values, mutate = traefik_values(spec)
+        self.installer.rollout_timeout = timeout
         self.installer.install(values, [mutate])
 
     def uninstall_traefik(self, namespace: str) -> None:
         self.installer.uninstall(namespace)
 
-    def delete_namespace(self, name: str) -> None:
-        self.installer.delete_namespace(name, only_if_created=False)
+    def delete_namespace(self, name: str, *, wait_timeout: float) -> None:
+        self.installer.delete_namespace(name, only_if_created=False, wait_timeout=wait_timeout)
 
     def service_ingress(self, namespace: str, name: str) -> tuple[str, str]:
         from kompox.kube import resources as res

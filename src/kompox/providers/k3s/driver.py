@@ -112,10 +112,12 @@ class K3sDriver:
             progress=progress,
         )
 
-    def _installer(self, kube: KubeClient) -> TraefikInstaller:
-        from kompox.kube.ingress_install import ROLLOUT_TIMEOUT, TraefikInstaller
+    def _installer(self, kube: KubeClient, opts: ClusterInstallOptions | None = None) -> TraefikInstaller:
+        from kompox.kube.ingress_install import TraefikInstaller
 
-        timeout = ROLLOUT_TIMEOUT if self._rollout_timeout is None else self._rollout_timeout
+        opts = opts or ClusterInstallOptions()
+        timeout = opts.timeout if self._rollout_timeout is None else self._rollout_timeout
+        timeout = timeout if opts.wait else 0.0  # --no-wait: applied, not awaited
         return TraefikInstaller(kube, progress=self._progress, rollout_timeout=timeout)
 
     def _missing(self, method: str) -> NoReturn:
@@ -172,7 +174,7 @@ class K3sDriver:
                 ingress_service_account(cluster),
                 cluster.ingress.cert_email if cluster.ingress else "",
             )
-            self._installer(kube).install(values)
+            self._installer(kube, opts).install(values)
         finally:
             kube.close()
 
@@ -184,7 +186,8 @@ class K3sDriver:
             ns = ingress_namespace(cluster)
             outcome = installer.uninstall(ns, ingress_service_account(cluster))
             if not outcome.adopted:
-                installer.delete_namespace(ns, only_if_created=True)
+                wait = (opts or ClusterUninstallOptions()).wait_timeout
+                installer.delete_namespace(ns, only_if_created=True, wait_timeout=wait)
         finally:
             kube.close()
 
