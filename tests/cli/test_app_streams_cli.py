@@ -67,6 +67,18 @@ def test_exec_exits_with_the_remote_exit_code(
     assert ("container", "web") in execs["query"]
 
 
+def test_exec_refused_by_the_server_prints_its_message(project: KubeProject, ws: WSThread) -> None:
+    ws.refusal = (
+        400,
+        {"kind": "Status", "status": "Failure", "reason": "BadRequest", "code": 400,
+         "message": "pod p1 does not have a host assigned"},
+    )  # fmt: skip
+    line = one_error(project.run("app", "exec", "-c", "web", "--", "sh"), 6, "exec in pod")
+    assert line == (
+        f'Error: exec in pod "p1" in namespace "{NS}": 400 BadRequest: pod p1 does not have a host assigned'
+    )
+
+
 def test_exec_needs_a_command(project: KubeProject, ws: WSThread) -> None:
     one_error(project.run("app", "exec", "-c", "web"), 3, "command is required after --")
     assert ws.requests == []

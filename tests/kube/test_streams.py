@@ -98,6 +98,54 @@ def test_port_forward_tunnels_a_connection(ws: WSThread, wsclient: KubeClient) -
     assert ws.requests[1]["query"] == [("ports", "5432")]
 
 
+NO_NODE = {
+    "kind": "Status",
+    "apiVersion": "v1",
+    "metadata": {},
+    "status": "Failure",
+    "message": "pod p1 does not have a host assigned",
+    "reason": "BadRequest",
+    "code": 400,
+}
+
+
+@pytest.mark.parametrize(
+    ("refusal", "expected"),
+    [
+        ((400, NO_NODE), '400 BadRequest: pod p1 does not have a host assigned'),
+        (
+            (403, {**NO_NODE, "reason": "Forbidden", "code": 403, "message": 'pods "p1" is forbidden: no exec'}),
+            '403 Forbidden: pods "p1" is forbidden: no exec',
+        ),
+        ((502, "upstream\nconnect error"), "502 Bad Gateway: upstream"),
+    ],
+    ids=["no-node", "forbidden", "not-a-status"],
+)
+def test_exec_refused_names_the_servers_message(
+    ws: WSThread, wsclient: KubeClient, refusal: tuple[int, object], expected: str
+) -> None:
+    ws.refusal = refusal  # type: ignore[assignment]
+    with pytest.raises(KubeAPIError) as info:
+        exec_in_pod(wsclient, "ns", "p1", ["sh"], stdout=io.BytesIO())
+    message = str(info.value)
+    assert message == f'exec in pod "p1" in namespace "ns": {expected}'
+    assert "Handshake" not in message and "-+-+-" not in message and "\n" not in message
+    assert info.value.status_code == refusal[0]
+
+
+def test_port_forward_refused_reports_the_servers_message(ws: WSThread, wsclient: KubeClient) -> None:
+    errors: list[str] = []
+    forward = PortForward(wsclient, "ns", "p1", [(0, 5432)], addresses=["127.0.0.1"], errors=errors.append)
+    ((local, _),) = forward.start()
+    ws.refusal = (400, NO_NODE)
+    try:
+        with socket.create_connection(("127.0.0.1", local), timeout=5) as conn:
+            assert conn.recv(100) == b""  # the local connection is closed at once
+    finally:
+        forward.stop()
+    assert errors == ["port forward 5432: 400 BadRequest: pod p1 does not have a host assigned"]
+
+
 def test_port_forward_requires_a_running_pod(ws: WSThread, wsclient: KubeClient) -> None:
     ws.pod["status"] = {"phase": "Pending"}
     with pytest.raises(KubeAPIError, match='pod "p1" is not running'):

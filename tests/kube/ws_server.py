@@ -4,6 +4,8 @@ kmock serves plain HTTP only; exec and port-forward use websocket upgrades, so
 these tests use this small aiohttp server instead.  It implements just what the
 client needs: exec writes canned stdout/stderr/status frames (echoing stdin),
 port-forward announces the port on both channels and echoes data upper-cased.
+With ``refusal = (code, body)`` both refuse the upgrade as the API server does
+(e.g. 400 with a ``Status`` for a pod that has no node): a plain HTTP answer.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class WSThread:
         self.url = ""
         self.requests: list[dict[str, Any]] = []
         self.exit_code = 0
+        self.refusal: tuple[int, dict[str, Any] | str] | None = None
         self.pod: dict[str, Any] = {
             "apiVersion": "v1",
             "kind": "Pod",
@@ -107,8 +110,19 @@ class WSThread:
         self._record(request)
         return aiohttp.web.json_response({"kind": "DeploymentList", "items": self.deployments})
 
-    async def _exec(self, request: aiohttp.web.Request) -> aiohttp.web.WebSocketResponse:
+    def _refused(self) -> aiohttp.web.Response | None:
+        if self.refusal is None:
+            return None
+        code, body = self.refusal
+        if isinstance(body, str):
+            return aiohttp.web.Response(status=code, text=body)
+        return aiohttp.web.json_response(body, status=code)
+
+    async def _exec(self, request: aiohttp.web.Request) -> aiohttp.web.StreamResponse:
         self._record(request)
+        refused = self._refused()
+        if refused is not None:
+            return refused
         ws = aiohttp.web.WebSocketResponse(protocols=[PROTOCOL])
         await ws.prepare(request)
         await ws.send_bytes(b"\x01hello from " + request.match_info["pod"].encode() + b"\n")
@@ -130,8 +144,11 @@ class WSThread:
         await ws.close()
         return ws
 
-    async def _portforward(self, request: aiohttp.web.Request) -> aiohttp.web.WebSocketResponse:
+    async def _portforward(self, request: aiohttp.web.Request) -> aiohttp.web.StreamResponse:
         self._record(request)
+        refused = self._refused()
+        if refused is not None:
+            return refused
         port = int(request.query["ports"])
         ws = aiohttp.web.WebSocketResponse(protocols=[PROTOCOL])
         await ws.prepare(request)

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from kompox.domain.errors import ValidationError
 from kompox.kube import resources as res
-from kompox.kube.transport import KubeAPIError
+from kompox.kube.transport import KubeAPIError, status_message
 
 log = logging.getLogger("kompox.kube")
 
@@ -47,6 +47,25 @@ def exit_code_from_status(text: str) -> int:
                 return int(cause.get("message", "1"))
         return 1
     raise KubeAPIError(f"exec: {status.get('message') or status.get('reason') or 'failed'}")
+
+
+def stream_error(what: str, exc: BaseException) -> KubeAPIError:
+    """One line for a websocket that could not be opened, with the server's ``Status.message``.
+
+    A refused upgrade (e.g. ``400`` "pod p1 does not have a host assigned", ``403``
+    from RBAC) carries the API server's ``Status`` object as the response body; the
+    raw handshake text (status line, headers, body) is never shown.
+    """
+    code = getattr(exc, "status_code", None)
+    body = getattr(exc, "resp_body", None)
+    if isinstance(code, int):
+        reason, message = status_message(body) if isinstance(body, bytes) and body else ("", "")
+        label = reason or str(getattr(exc, "status_message", "") or "error")
+        text = f"{what}: {code} {label}" + (f": {message}" if message else "")
+        return KubeAPIError(" ".join(text.split()), status_code=code, reason=reason, server_message=message)
+    lines = str(exc).splitlines()
+    detail = lines[0] if lines else type(exc).__name__
+    return KubeAPIError(f"{what}: {detail}")
 
 
 def _ws_url(client: Any, path: str, query: Sequence[tuple[str, str]]) -> tuple[str, dict[str, str]]:
@@ -98,8 +117,8 @@ def exec_in_pod(
     url, headers = _ws_url(client, res.POD.object_path(pod, namespace, "exec"), query)
     try:
         ws: Any = wsmod.WSClient(client.configuration, url, headers, capture_all=False, binary=True)
-    except Exception as exc:  # websocket handshake errors carry the HTTP status text
-        raise KubeAPIError(f'exec in pod "{pod}" in namespace "{namespace}": {exc}') from None
+    except Exception as exc:  # a refused websocket upgrade carries the server's Status
+        raise stream_error(f'exec in pod "{pod}" in namespace "{namespace}"', exc) from None
     err = stderr or stdout
     size: tuple[int, int] | None = None
     stdin_fd = stdin.fileno() if stdin is not None else None
@@ -265,7 +284,7 @@ class PortForward:
             forward: Any = wsmod.PortForward(ws, [remote])
             upstream = forward.socket(remote)
         except Exception as exc:
-            self._report(f"port forward {remote}: {exc}")
+            self._report(str(stream_error(f"port forward {remote}", exc)))
             conn.close()
             return
         try:

@@ -138,7 +138,7 @@ class Response:
         return json.loads(self.body) if self.body else None
 
 
-def _status_message(body: bytes) -> tuple[str, str]:
+def status_message(body: bytes) -> tuple[str, str]:
     """``(reason, message)`` of a Kubernetes ``Status`` body; raw text when not JSON."""
     try:
         doc = json.loads(body)
@@ -251,7 +251,7 @@ class Transport:
         raise last  # pragma: no cover
 
     def _status_error(self, target: RequestTarget, status: int, payload: bytes) -> KubeAPIError:
-        reason, message = _status_message(payload)
+        reason, message = status_message(payload)
         if status in (401, 403):
             label = "unauthorized" if status == 401 else "forbidden"
             text = f"Kubernetes API server {self.server} refused to {target.describe()}: {status} {label}"
