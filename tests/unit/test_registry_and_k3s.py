@@ -7,11 +7,13 @@ import pytest
 from kompox.domain.errors import (
     CapabilityNotImplementedError,
     DriverConfigError,
+    DriverValidationError,
     NotFoundError,
     NotSupportedError,
     ValidationError,
 )
 from kompox.domain.model import App, AppVolume, Cluster, DNSRecordSet, NodePool, Provider, VolumeClass, Workspace
+from kompox.domain.model.dns import DNSRecordType
 from kompox.domain.ports import ClusterPort, Driver, NodePoolPort, VolumePort
 from kompox.providers import registry
 from kompox.providers.k3s import K3sDriver, new_k3s_driver
@@ -92,6 +94,26 @@ def test_k3s_dns_apply_is_a_noop_and_volume_class_is_a_local_rwo_volume() -> Non
     )
     with pytest.raises(NotSupportedError, match="files"):
         driver.volume_class(CLUSTER, APP, APP.volumes[1])
+
+
+@pytest.mark.parametrize(
+    ("rset", "field", "message"),
+    [
+        (DNSRecordSet(fqdn="  ", rdata=["1.2.3.4"]), "fqdn", "FQDN is required"),
+        (DNSRecordSet(fqdn="a.example.com", type="PTR", rdata=["x"]), "type", "unsupported DNS record type: PTR"),  # type: ignore[arg-type]
+        (DNSRecordSet(fqdn="a.example.com", type=DNSRecordType.CNAME, rdata=["b.", "c."]), "rdata", "exactly one"),
+        (DNSRecordSet(fqdn="a.example.com", ttl=-1, rdata=["1.2.3.4"]), "ttl", "TTL must not be negative, got -1"),
+    ],
+)
+def test_k3s_dns_apply_refuses_invalid_input_even_though_it_writes_nothing(
+    rset: DNSRecordSet, field: str, message: str
+) -> None:
+    """Seed 000: dns_apply validates its input; K3s still writes nothing for a valid record."""
+    driver = K3sDriver(None, Provider(name="p", driver="k3s"))
+    with pytest.raises(DriverValidationError, match=message) as caught:
+        driver.cluster_dns_apply(CLUSTER, rset)
+    assert caught.value.field == field
+    assert caught.value.exit_code == 3
 
 
 class _Repos:

@@ -39,12 +39,12 @@ def test_volume_classes(make_driver: Any) -> None:
         {"fsType": "ext4"},
         ["ReadWriteOnce"],
     )
-    files = driver.volume_class(Cluster(), App(), AppVolume(name="f", type="files", options={"protocol": "nfs"}))
+    files = driver.volume_class(Cluster(), App(), AppVolume(name="f", type="files", options={"skuName": "Premium_LRS"}))
     assert (files.storage_class_name, files.csi_driver, files.fs_type, files.attributes, files.access_modes) == (
         "azurefile-csi",
         "file.csi.azure.com",
         "",
-        {"protocol": "nfs"},
+        {"protocol": "smb"},
         ["ReadWriteMany"],
     )
     assert driver.volume_class(Cluster(), App(), AppVolume(name="f", type="files")).attributes == {"protocol": "smb"}

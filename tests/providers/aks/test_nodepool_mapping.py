@@ -105,13 +105,20 @@ def test_create_body_maps_every_set_field() -> None:
             "osDiskSizeGB": 64,
             "scaleSetPriority": "Spot",
             "availabilityZones": ["2", "3"],
-            "nodeLabels": {"team": "a", "kompox.dev/node-pool": "spot1", "kompox.dev/node-zone": "japaneast-2"},
+            "nodeLabels": {"team": "a", "kompox.dev/node-pool": "spot1", "kompox.dev/node-zone": "2"},
             "enableAutoScaling": True,
             "minCount": 0,
             "maxCount": 4,
             "count": 1,  # desired is ignored while autoscaling; the initial size lies in [min, max]
         }
     }
+
+
+def test_create_body_node_zone_label_is_the_normalised_zone() -> None:
+    """Seed 003: zone normalisation is the driver's; both spellings of zone 1 label the pool ``1``."""
+    for zones in (["japaneast-1"], ["1"], ["1", "japaneast-2"]):
+        labels = create_body(NodePool(name="np1", zones=zones)).as_dict()["properties"]["nodeLabels"]
+        assert labels["kompox.dev/node-zone"] == "1"
 
 
 def test_create_body_sends_only_what_is_set() -> None:
@@ -190,7 +197,7 @@ def test_merge_update_keeps_scheduling_labels_and_sets_missing_ones() -> None:
     assert template_pool.node_labels == {"kompox.dev/node-pool": "user", "kompox.dev/node-zone": "1", "x": "y"}
     bare = _ap({"name": "np1", "properties": {"availabilityZones": ["2"]}})
     merge_update(bare, NodePool(name="np1"), LOC)
-    assert bare.node_labels == {"kompox.dev/node-pool": "np1", "kompox.dev/node-zone": "japaneast-2"}
+    assert bare.node_labels == {"kompox.dev/node-pool": "np1", "kompox.dev/node-zone": "2"}
 
 
 def test_merge_update_autoscaling() -> None:

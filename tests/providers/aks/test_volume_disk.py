@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from contract.volume.harness_aks import SUBSCRIPTION
+from contract.volume.harness_aks import SUBSCRIPTION, make_aks_driver
 from kompox.domain.errors import DriverError, DriverValidationError, NotFoundError, ValidationError
 from kompox.domain.model import App, AppDeployment, AppVolume, Cluster
 from kompox.domain.options import VolumeDiskCreateOptions
@@ -90,7 +90,7 @@ def test_later_disk_options_zone_and_existing_role(
     assert body["zones"] == ["2"]  # Kompox zone normalised to the Azure zone
     assert body["properties"] == {
         "creationData": {"createOption": "Empty"},
-        "diskSizeGB": 3,  # floor of the volume size in GiB
+        "diskSizeGB": 4,  # 3 GiB + 5 bytes rounds UP (never down) to whole GiB
         "diskIOPSReadWrite": 3000,
         "diskMBpsReadWrite": 200,
     }
@@ -315,3 +315,17 @@ def test_disk_volume_class(driver: AKSDriver, cluster: Cluster, app: App) -> Non
     assert (vc.storage_class_name, vc.csi_driver, vc.fs_type) == ("managed-csi", "disk.csi.azure.com", "ext4")
     assert (vc.attributes, vc.access_modes) == ({"fsType": "ext4"}, ["ReadWriteOnce"])
     assert (vc.reclaim_policy, vc.volume_mode) == ("Retain", "Filesystem")
+
+
+def test_disk_size_never_rounds_down_and_says_so(fake: FakeVolumeARM, cluster: Cluster, app: App) -> None:
+    """Seed 000: a 1.5 GiB volume gets a 2 GiB disk (Azure's unit is 1 GiB), and the rounding is reported."""
+    said: list[str] = []
+    driver = make_aks_driver(fake, progress=said.append)
+    app.volumes[1] = AppVolume("logs", GIB + GIB // 2)
+    disk = driver.volume_disk_create(cluster, app, "logs", "l1", "")
+    assert fake.seen("PUT", f"{COMPUTE}/disks/k4x-b3wold_disk_logs_l1_5z5nb0")[0].body["properties"]["diskSizeGB"] == 2
+    assert disk.size == 2 * GIB
+    assert said == [f'volume "logs": size {GIB + GIB // 2} bytes is not a whole GiB; the disk is rounded up to 2 GiB']
+    said.clear()
+    driver.volume_disk_create(cluster, app, "db", "d1", "")  # 10 GiB exactly: no rounding, nothing said
+    assert said == []

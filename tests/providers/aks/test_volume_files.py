@@ -209,3 +209,36 @@ def test_files_volume_class(driver: AKSDriver, cluster: Cluster, app: App) -> No
     assert (vc.storage_class_name, vc.csi_driver, vc.fs_type) == ("azurefile-csi", "file.csi.azure.com", "")
     assert (vc.attributes, vc.access_modes) == ({"protocol": "smb"}, ["ReadWriteMany"])
     assert (vc.reclaim_policy, vc.volume_mode) == ("Retain", "Filesystem")
+
+
+def test_files_sku_name_seed_option_and_upstream_sku_alias(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    """Seed 002 names the option ``skuName``; upstream reads ``sku``: both work, equal values too."""
+    app.volumes[0].options = {"skuName": "Premium_LRS", "sku": "Premium_LRS"}
+    driver.volume_disk_create(cluster, app, "files", "k1", "")
+    assert fake.seen("PUT", ACCOUNT_PATH + "$")[0].body["sku"] == {"name": "Premium_LRS"}
+
+
+def test_files_conflicting_sku_pair_availability_and_protocol_refused_before_any_request(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    for options, field, message in (
+        (
+            {"skuName": "Standard_ZRS", "sku": "Premium_LRS"},
+            "options.skuName",
+            'skuName "Standard_ZRS" and options.sku',
+        ),
+        ({"availability": "zonal"}, "options.availability", "availability='zonal' is not supported for Type=files"),
+        ({"skuName": ""}, "options.skuName", "must be a non-empty string"),
+        ({"protocol": "nfs"}, "options.protocol", "only protocol=smb"),
+    ):
+        vol = AppVolume("files", 100 * GIB, type="files", options=options)
+        app.volumes[0] = vol
+        with pytest.raises(DriverValidationError, match=message) as caught:
+            driver.volume_disk_create(cluster, app, "files", "q2", "")
+        assert caught.value.field == field
+        # the same refusal from volume_class, i.e. at `app validate`/conversion time: never a PV attribute
+        with pytest.raises(DriverValidationError, match=message):
+            driver.volume_class(cluster, app, vol)
+    assert fake.requests == []

@@ -13,6 +13,9 @@ Decisions recorded here (driver-aks.md §15, [DECISION] items):
   OS disk type case-insensitively, instance type case-insensitively, zones in
   Kompox form as sets), which is more permissive than upstream and never
   changes what is sent to Azure;
+* a created pool's ``kompox.dev/node-zone`` is its first zone normalised to the
+  AKS zone number (``japaneast-2`` → ``2``), the form the cluster template's
+  user pools carry (upstream copies the value as given);
 * an update keeps existing ``kompox.dev/node-pool`` / ``kompox.dev/node-zone``
   label values and only fills them in when absent, so an update never
   unschedules apps that select the existing values (e.g. ``npuser1`` labelled
@@ -182,7 +185,9 @@ def create_body(pool: NodePool) -> Any:
     labels = dict(pool.labels or {})
     labels[LABEL_NODE_POOL] = name
     if pool.zones:
-        labels[LABEL_NODE_ZONE] = pool.zones[0]
+        # normalised (seed 003: zone normalisation is the driver's): the AKS zone number, the value the
+        # cluster template gives npuser1..3, so `deployment.zone: "1"` selects template and created pools alike
+        labels[LABEL_NODE_ZONE] = zone_to_aks(pool.zones[0])
     ap.node_labels = labels
     auto = pool.autoscaling
     if auto is not None:
@@ -238,7 +243,7 @@ def merge_update(existing: Any, pool: NodePool, location: str) -> None:
     labels.setdefault(LABEL_NODE_POOL, name)
     zones = [str(z) for z in getattr(existing, "availability_zones", None) or []]
     if zones:
-        labels.setdefault(LABEL_NODE_ZONE, zone_to_kompox(zones[0], location))
+        labels.setdefault(LABEL_NODE_ZONE, zone_to_aks(zones[0]))  # the normalised zone, as on create
     existing.node_labels = labels
     auto = pool.autoscaling
     if auto is None:

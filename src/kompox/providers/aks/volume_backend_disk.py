@@ -256,7 +256,7 @@ class DiskBackend(BoundBackend):
             source_id, source_item = volume_source.resolve_item(
                 ctx, clients.bounded(SOURCE_TIMEOUT), app, vol_name, parsed, "disk"
             )
-        size_gb = restore_size_gb(ctx, name, max(1, vol.size >> 30), source_item)
+        size_gb = restore_size_gb(ctx, name, requested_size_gb(ctx, vol.name, vol.size), source_item)
         if source_item is not None:
             wait_for_copy(ctx, clients, rg, source_item, name)
 
@@ -392,6 +392,25 @@ class DiskBackend(BoundBackend):
             reclaim_policy="Retain",
             volume_mode="Filesystem",
         )
+
+
+def requested_size_gb(ctx: AKSContext, vol_name: str, size: int) -> int:
+    """The volume size in whole GiB (Azure's unit), rounded UP and at least 1, never down.
+
+    A 1.5 GiB volume gets a 2 GiB disk (seed 000: the volume size is a minimum); when the size
+    is not a whole GiB the rounding is reported on the progress channel (else logged).
+    """
+    size_gb = max(1, -(-size // GIB))
+    if size > 0 and size % GIB:
+        say(ctx, f'volume "{vol_name}": size {size} bytes is not a whole GiB; the disk is rounded up to {size_gb} GiB')
+    return size_gb
+
+
+def say(ctx: AKSContext, message: str) -> None:
+    if ctx.progress is not None:
+        ctx.progress(message)
+    else:
+        log.warning(message)
 
 
 def restore_size_gb(ctx: AKSContext, name: str, requested_gb: int, source: Any | None) -> int:

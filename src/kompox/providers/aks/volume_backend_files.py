@@ -88,20 +88,57 @@ def to_share_disk(
     )
 
 
-def share_settings(vol: AppVolume, overrides: dict[str, Any] | None) -> tuple[str, int]:
-    """Validated ``(sku, quota GiB)``; ``protocol`` must be ``smb``."""
-    options = {**(vol.options or {}), **(overrides or {})}
+def files_sku(options: dict[str, Any]) -> str:
+    """The requested SKU: the seed's ``skuName`` or upstream's ``sku`` (equal when both; ``""`` = default).
+
+    Also refuses what Azure Files cannot honour here (ADR seed 002, docs/data-safety.md):
+    a ``protocol`` other than ``smb`` and ``availability`` (shares are regional; redundancy
+    is chosen with the SKU, e.g. ``Standard_ZRS``).
+    """
     protocol = options.get("protocol")
     if protocol is not None and protocol != DEFAULT_PROTOCOL:
         raise DriverValidationError(
             f'only protocol=smb is supported for Type=files, got "{protocol}"', field="options.protocol"
         )
-    sku = options.get("sku")
-    wanted = sku if isinstance(sku, str) and sku else azure_storage.DEFAULT_SKU
+    if options.get("availability") is not None:
+        raise DriverValidationError(
+            f"options.availability={options['availability']!r} is not supported for Type=files on AKS "
+            "(Azure file shares are regional; choose redundancy with options.skuName, e.g. Standard_ZRS)",
+            field="options.availability",
+        )
+    named = {key: options.get(key) for key in ("skuName", "sku") if options.get(key) is not None}
+    for key, value in named.items():
+        if not isinstance(value, str) or not value:
+            raise DriverValidationError(
+                f"options.{key} must be a non-empty string, got {value!r}", field=f"options.{key}"
+            )
+    if len(set(named.values())) > 1:
+        raise DriverValidationError(
+            f'options.skuName "{named["skuName"]}" and options.sku "{named["sku"]}" disagree (give one of them)',
+            field="options.skuName",
+        )
+    return str(next(iter(named.values()), ""))
+
+
+def share_settings(vol: AppVolume, overrides: dict[str, Any] | None) -> tuple[str, int]:
+    """Validated ``(sku, quota GiB)``; see :func:`files_sku` for the option rules.
+
+    The quota is the volume size rounded UP to whole GiB (never down: a 1.5 GiB volume
+    gets a 2 GiB share), reported on the progress channel/log when it rounds.
+    """
+    options = {**(vol.options or {}), **(overrides or {})}
+    wanted = files_sku(options) or azure_storage.DEFAULT_SKU
     chosen = azure_storage.account_sku(wanted)
     if chosen != wanted:
         log.warning("files sku %r is not one of %s; using %s", wanted, ", ".join(azure_storage.ACCOUNT_SKUS), chosen)
     quota = math.ceil(vol.size / GIB) if vol.size > 0 else 0
+    if vol.size > 0 and vol.size % GIB:
+        log.warning(
+            'volume "%s": size %d bytes is not a whole GiB; the share quota is rounded up to %d GiB',
+            vol.name,
+            vol.size,
+            quota,
+        )
     override = options.get("quotaGiB")
     if override is not None:
         if isinstance(override, bool) or not isinstance(override, int | float):
@@ -229,13 +266,18 @@ class FilesBackend(BoundBackend):
         raise NotSupportedError()
 
     def volume_class(self, cluster: Cluster, app: App, vol: AppVolume) -> VolumeClass:
-        """Azure Files CSI opinion (§12.8): ``fs_type`` must stay empty."""
-        protocol = (vol.options or {}).get("protocol")
+        """Azure Files CSI opinion (§12.8): ``fs_type`` empty; the only attribute is ``protocol=smb``.
+
+        The options are checked here too (:func:`files_sku`), so ``app validate`` refuses a
+        non-``smb`` protocol, ``availability`` or a conflicting ``skuName``/``sku`` pair; none of
+        them ever becomes a PV attribute (the SKU belongs to the storage account).
+        """
+        files_sku(dict(vol.options or {}))
         return VolumeClass(
             storage_class_name="azurefile-csi",
             csi_driver="file.csi.azure.com",
             fs_type="",
-            attributes={"protocol": protocol if isinstance(protocol, str) and protocol else DEFAULT_PROTOCOL},
+            attributes={"protocol": DEFAULT_PROTOCOL},
             access_modes=["ReadWriteMany"],
             reclaim_policy="Retain",
             volume_mode="Filesystem",

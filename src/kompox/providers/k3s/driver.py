@@ -7,7 +7,8 @@
   that cluster through :class:`kompox.kube.ingress_install.TraefikInstaller`:
   a Traefik that already owns IngressClass ``traefik`` (K3s ships one in
   ``kube-system``) is adopted, never duplicated, and never uninstalled.
-* ``cluster_dns_apply`` is a no-op (K3s manages no DNS zone).
+* ``cluster_dns_apply`` writes nothing (K3s manages no DNS zone) but refuses
+  invalid input with a validation error (:func:`check_record_set`).
 * Volumes (``disk`` type) are directories on one node, managed by the
   ``localpath`` backend (:mod:`kompox.providers.k3s.localpath_backend`,
   docs/k3s-volumes.md); ``files`` volumes raise ``NotSupportedError``.
@@ -40,6 +41,7 @@ from kompox.domain.model import (
     ingress_namespace,
     ingress_service_account,
 )
+from kompox.domain.model.dns import check_record_set
 from kompox.domain.naming import NIL_WORKSPACE
 from kompox.domain.options import (
     ClusterDeprovisionOptions,
@@ -198,7 +200,9 @@ class K3sDriver:
     def cluster_dns_apply(
         self, cluster: Cluster, rset: DNSRecordSet, opts: ClusterDNSApplyOptions | None = None
     ) -> None:
-        return None  # K3s manages no DNS zone: applying a record is a successful no-op.
+        # K3s manages no DNS zone: a valid record is a successful no-op; invalid input is still
+        # refused (seed 000: dns_apply validates its input whatever the provider does with it).
+        check_record_set(rset)
 
     # volumes (localpath backend)
     def volume_disk_list(
