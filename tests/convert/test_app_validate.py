@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from kompox.compose.model import Service
-from kompox.domain.errors import CapabilityNotImplementedError, ConfigError, DriverError, ProviderAPIError
+from kompox.domain.errors import (
+    CapabilityNotImplementedError,
+    ConfigError,
+    DriverError,
+    DriverValidationError,
+    ProviderAPIError,
+)
 from kompox.domain.model import (
     LABEL_NODE_POOL,
     LABEL_NODE_ZONE,
@@ -270,3 +276,21 @@ def test_node_pool_lookup_failure_is_info_only() -> None:
     result = run_validate(_app(pool="gpu"), list_node_pools=broken)
     assert [(i.severity, i.code) for i in result.issues] == [(Severity.INFO, "node_pool_check_skipped")]
     assert result.deployable
+
+
+def test_invalid_volume_options_from_the_driver_are_errors() -> None:
+    """A DriverValidationError from volume_class (files protocol=nfs, seed 002) fails validate (exit 3)."""
+    app = App(name="app1", ref_base=REF_BASE, volumes=[AppVolume("data", GiB)])
+
+    def refusing(_: AppVolume) -> VolumeClass:
+        raise DriverValidationError(
+            'only protocol=smb is supported for Type=files, got "nfs"', field="options.protocol"
+        )
+
+    result = run_validate(app, volume_class=refusing)
+    assert [(i.code, i.message) for i in result.errors] == [
+        (
+            "volume_options_invalid",
+            'volume data: options.protocol: validation error: only protocol=smb is supported for Type=files, got "nfs"',
+        )
+    ]

@@ -31,6 +31,7 @@ from kompox.kube.convert import Conversion, ConversionError, FileSource, VolumeB
 from kompox.kube.convert.object_check import check_objects
 from kompox.kube.convert.origins import explain
 from kompox.usecase.nodepool import scheduling_gaps
+from kompox.usecase.zone_preflight import zone_conflicts
 
 DiskLister = Callable[[AppVolume], list[VolumeDisk]]
 VolumeClassLookup = Callable[[AppVolume], VolumeClass]
@@ -183,6 +184,9 @@ def _binding(
         return VolumeBinding(vol.name, disk)
     try:
         vclass = volume_class(vol)
+    except ValidationError as err:  # the volume's options are invalid for its type (e.g. files protocol=nfs)
+        result.add(Severity.ERROR, "volume_options_invalid", f"volume {vol.name}: {_message(err)}")
+        return VolumeBinding(vol.name, disk)
     except KompoxError as err:  # the driver's typed failures; anything else is a bug and is not hidden
         result.add(Severity.WARN, "volume_class_resolve_failed", f"volume class resolve failed for {vol.name}: {err}")
         return VolumeBinding(vol.name, disk)
@@ -191,24 +195,25 @@ def _binding(
     return VolumeBinding(vol.name, disk, vclass)
 
 
-def _check_scheduling(app: App, list_node_pools: NodePoolLister | None, result: AppValidation) -> None:
-    """WARN when the app's pool/zone selectors match no node pool of the cluster.
+def _check_scheduling(app: App, list_node_pools: NodePoolLister | None, result: AppValidation) -> list[NodePool] | None:
+    """WARN when the app's pool/zone selectors match no node pool of the cluster; returns the pools.
 
     Skipped silently (debug log) when the driver lacks the node-pool capability;
-    a failing lookup is an INFO issue (the check is advisory).
+    a failing lookup is an INFO issue (the check is advisory).  ``None``: pools unknown.
     """
     if list_node_pools is None:
-        return
+        return None
     try:
         pools = list_node_pools()
     except NotSupportedError as err:
         logging.getLogger("kompox.usecase").debug("node pool check skipped: %s", err)
-        return
+        return None
     except KompoxError as err:  # the driver's typed failures; anything else is a bug and is not hidden
         result.add(Severity.INFO, "node_pool_check_skipped", f"node pool check skipped: {_message(err)}")
-        return
+        return None
     for code, message in scheduling_gaps(app.deployment, pools):
         result.add(Severity.WARN, code, message)
+    return pools
 
 
 def validate_app(
@@ -249,8 +254,10 @@ def validate_app(
             f'Provider/{provider.name}: spec.driver: unknown provider driver "{provider.driver}" '
             f"(known drivers: {', '.join(sorted(known_drivers))})",
         )
-    _check_scheduling(app, list_node_pools, result)
+    pools = _check_scheduling(app, list_node_pools, result)
     bindings = [_binding(vol, list_disks, volume_class, result) for vol in app.volumes]
+    for message in zone_conflicts(app.deployment, bindings, pools):  # zone preflight (zone_preflight.py)
+        result.add(Severity.ERROR, "volume_zone_unreachable", message)
     if result.errors:
         return result
     try:
@@ -278,7 +285,7 @@ def validate_app(
 
 def compose_label(app: App) -> str:
     """How messages name the compose file: its ``file:`` path, or ``app.compose`` for inline text."""
-    return app.compose[len("file:"):] if app.compose.startswith("file:") else "app.compose"
+    return app.compose[len("file:") :] if app.compose.startswith("file:") else "app.compose"
 
 
 def _check_objects(
