@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import click
 
+from kompox.cli.argv import UsageError
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group
+from kompox.cli.output import format_option
+from kompox.cli.snapshot_retention import create_all, prune
 from kompox.cli.volume_cli import VolumeCommands, print_snapshot, print_snapshots
 from kompox.logging import span
 
@@ -40,16 +43,31 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
     metavar="SOURCE",
     help="disk:<name>, a disk name, snapshot:<name> or a provider id; default: the assigned disk.",
 )
-def create_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str, source: str) -> None:
-    """Snapshot the volume's assigned disk (or the disk given with -S).
+@click.option(
+    "--all",
+    "all_volumes",
+    is_flag=True,
+    help="Snapshot the assigned disk of every volume (no -V/-S); goes on past a failure, exits 1 if any failed.",
+)
+def create_cmd(
+    app_id: str, app_name: str, vol_name: str, name: str, output_format: str, source: str, all_volumes: bool
+) -> None:
+    """Snapshot the volume's assigned disk (or the disk given with -S), or every volume's with --all.
 
     \b
     Examples:
       kompoxops snapshot create -V db -N daily-20250928
       kompoxops snapshot create -V db -S disk:restored
+      kompoxops snapshot create --all --format table        # every volume, one line each
       kompoxops disk create -V db -N restored -S snapshot:daily-20250928   # restore
     """
     from kompox.usecase.volume_snapshot import create_snapshot
+
+    if all_volumes:
+        if vol_name or source:
+            raise UsageError("--all snapshots every volume's assigned disk: do not combine it with -V or -S")
+        create_all(app_id, app_name, name, output_format)
+        return
 
     t = snapshot.target(app_id, app_name, vol_name)
     with span("CMD:snapshot.create", t.resource(vol_name, "snapshot", name)):
@@ -74,8 +92,36 @@ def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     t.rt.say(f"deleted snapshot {name} of volume {vol_name}")
 
 
+@click.command("prune", cls=KompoxCommand)
+@click.option("-A", "--app-id", default="", help="App Resource ID (or name); default: ./kompoxapp.yml.")
+@click.option("--app-name", default="", help="App name (backward-compatible selector).")
+@click.option("-V", "--vol-name", default="", metavar="VOLUME", help="Only this volume (default: every volume).")
+@click.option("--keep", type=click.IntRange(min=1), default=None, metavar="N", help="Keep the N newest snapshots.")
+@click.option(
+    "--older-than", default="", metavar="DURATION", help="Delete only snapshots older than this (30d, 12h, 1w, 1d12h)."
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be deleted and delete nothing.")
+@format_option
+def prune_cmd(
+    app_id: str, app_name: str, vol_name: str, keep: int | None, older_than: str, dry_run: bool, output_format: str
+) -> None:
+    """Delete old snapshots of the app's volumes; the newest of each volume is always kept.
+
+    With both --keep and --older-than a snapshot goes only when both say so.
+    Safe to re-run (what is already gone is not an error).  One row per
+    snapshot: keep, would-delete (--dry-run), deleted or failed.
+
+    \b
+    Examples:
+      kompoxops snapshot prune --keep 7 --dry-run --format table
+      kompoxops snapshot prune -V db --keep 7
+      kompoxops snapshot prune --older-than 30d --keep 3
+    """
+    prune(app_id, app_name, vol_name, keep, older_than, dry_run, output_format)
+
+
 def build_snapshot() -> KompoxGroup:
     group = new_group("snapshot", "Manage snapshots of the app's volumes.")
-    for cmd in (list_cmd, create_cmd, delete_cmd):
+    for cmd in (list_cmd, create_cmd, delete_cmd, prune_cmd):
         group.add_command(cmd)
     return group

@@ -1,0 +1,129 @@
+"""``snapshot create --all`` and ``snapshot prune`` (issue #18): flags → one use case → output.
+
+The use cases are :mod:`kompox.usecase.volume_retention`; this module parses
+flags, resolves the target once and prints.  ``--format json`` (default) is
+for scripts, ``--format table`` for people; a one-line summary goes to stderr.
+A volume that failed makes the command exit 1 after every volume was tried.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from kompox.cli.base import runtime
+from kompox.cli.output import print_json, print_table
+from kompox.cli.volume_cli import VolumeTarget, snapshot_json, volume_target
+from kompox.domain.errors import KompoxError
+from kompox.domain.timefmt import parse_duration, rfc3339_nano
+from kompox.usecase.volume_retention import RetentionPolicy, VolumePrune, VolumeSnapshotResult
+
+
+class PartialFailureError(KompoxError):
+    """Some volumes failed (exit 1); the others were done."""
+
+
+def _target(app_id: str, app_name: str) -> VolumeTarget:
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    return volume_target(rt, app_id, app_name)
+
+
+def create_all(app_id: str, app_name: str, snapshot_name: str, output_format: str) -> None:
+    from kompox.logging import span
+    from kompox.usecase.volume_retention import snapshot_all
+
+    t = _target(app_id, app_name)
+    with span("CMD:snapshot.create", f"{t.app.id}/vol:*/snapshot:{snapshot_name}"):
+        results = snapshot_all(t.volumes, t.cluster, t.app, snapshot_name=snapshot_name)
+    if output_format == "table":
+        print_table(t.rt.stdout, ("VOLUME", "RESULT", "DETAIL"), [_create_row(r) for r in results])
+    else:
+        print_json(t.rt.stdout, [_create_json(r) for r in results])
+    failed = [r.volume for r in results if r.failed]
+    done = sum(1 for r in results if r.snapshot is not None)
+    t.rt.say(f"snapshots created for {done} of {len(results)} volumes of app {t.app.name}")
+    if failed:
+        raise PartialFailureError(f"snapshot create --all: {len(failed)} volume(s) failed: {', '.join(failed)}")
+
+
+def _create_row(r: VolumeSnapshotResult) -> tuple[str, str, str]:
+    if r.snapshot is not None:
+        return (r.volume, "created", r.snapshot.name)
+    return (r.volume, "skipped", r.skipped) if r.skipped else (r.volume, "failed", r.error)
+
+
+def _create_json(r: VolumeSnapshotResult) -> dict[str, Any]:
+    return {
+        "volume": r.volume,
+        "snapshot": snapshot_json(r.snapshot) if r.snapshot is not None else None,
+        "error": r.error,
+        "skipped": r.skipped,
+    }
+
+
+def prune(
+    app_id: str,
+    app_name: str,
+    vol_name: str,
+    keep: int | None,
+    older_than: str,
+    dry_run: bool,
+    output_format: str,
+) -> None:
+    from kompox.logging import span
+    from kompox.usecase.volume_retention import prune_snapshots
+
+    policy = RetentionPolicy(keep, parse_duration(older_than, "--older-than") if older_than else None)
+    policy.check()  # before the target is resolved: bad flags never reach the cloud
+    t = _target(app_id, app_name)
+    with span("CMD:snapshot.prune", f"{t.app.id}/vol:{vol_name or '*'}"):
+        outcomes = prune_snapshots(
+            t.volumes, t.cluster, t.app, policy, now=datetime.now(UTC), volume_name=vol_name, dry_run=dry_run
+        )
+    rows = [row for o in outcomes for row in _prune_rows(o, dry_run)]
+    if output_format == "table":
+        print_table(
+            t.rt.stdout, ("VOLUME", "SNAPSHOT", "CREATED", "ACTION", "REASON"), [tuple(r.values()) for r in rows]
+        )
+    else:
+        print_json(t.rt.stdout, rows)
+    planned = sum(1 for o in outcomes for d in o.decisions if d.delete)
+    kept = sum(1 for o in outcomes for d in o.decisions if not d.delete)
+    if dry_run:
+        t.rt.say(f"dry run: would delete {planned} snapshot(s), keep {kept}; nothing was deleted")
+    else:
+        deleted = sum(len(o.deleted) for o in outcomes)
+        t.rt.say(f"deleted {deleted} snapshot(s), kept {kept}")
+    failed = [o.volume for o in outcomes if o.failed]
+    if failed:
+        details = "; ".join(f"{o.volume}: {', '.join(o.errors)}" for o in outcomes if o.failed)
+        raise PartialFailureError(f"snapshot prune: {len(failed)} volume(s) failed ({details})")
+
+
+def _prune_rows(o: VolumePrune, dry_run: bool) -> list[dict[str, str]]:
+    if o.skipped:
+        return [{"volume": o.volume, "snapshot": "", "createdAt": "", "action": "skipped", "reason": o.skipped}]
+    rows = []
+    for d in o.decisions:
+        if not d.delete:
+            action = "keep"
+        elif dry_run:
+            action = "would-delete"
+        else:
+            action = "deleted" if d.snapshot.name in o.deleted else "failed"
+        created = rfc3339_nano(d.snapshot.created_at) if d.snapshot.created_at is not None else ""
+        rows.append(
+            {
+                "volume": o.volume,
+                "snapshot": d.snapshot.name,
+                "createdAt": created,
+                "action": action,
+                "reason": d.reason,
+            }
+        )
+    if not o.decisions and o.errors:
+        rows.append({"volume": o.volume, "snapshot": "", "createdAt": "", "action": "failed", "reason": o.errors[0]})
+    return rows

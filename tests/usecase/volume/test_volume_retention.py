@@ -1,0 +1,66 @@
+"""Retention rules of ``snapshot prune`` (issue #18), pure: plan_prune and the policy checks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kompox.domain.errors import ValidationError
+from kompox.domain.model import VolumeSnapshot
+from kompox.domain.timefmt import parse_duration
+from kompox.usecase.volume_retention import RetentionPolicy, plan_prune
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def snap(name: str, days_ago: float | None) -> VolumeSnapshot:
+    created = NOW - timedelta(days=days_ago) if days_ago is not None else None
+    return VolumeSnapshot(name=name, volume_name="db", created_at=created)
+
+
+SNAPS = [snap("d40", 40), snap("d1", 1), snap("d10", 10), snap("d20", 20), snap("unknown", None)]
+
+
+def deleted(policy: RetentionPolicy, snaps: list[VolumeSnapshot] = SNAPS) -> list[str]:
+    return [d.snapshot.name for d in plan_prune(snaps, policy, NOW) if d.delete]
+
+
+def test_keep_n_keeps_the_newest_regardless_of_input_order() -> None:
+    assert deleted(RetentionPolicy(keep=2)) == ["d20", "d40", "unknown"]
+    assert deleted(RetentionPolicy(keep=10)) == []
+
+
+def test_older_than_keeps_recent_and_unknown_ages() -> None:
+    assert deleted(RetentionPolicy(older_than=timedelta(days=15))) == ["d20", "d40"]
+
+
+def test_both_given_is_the_intersection() -> None:
+    assert deleted(RetentionPolicy(keep=3, older_than=timedelta(days=5))) == ["d40"]
+
+
+def test_the_newest_is_never_deleted_even_when_old() -> None:
+    only_old = [snap("a", 400), snap("b", 300)]
+    assert deleted(RetentionPolicy(keep=1, older_than=timedelta(days=1)), only_old) == ["a"]
+    assert deleted(RetentionPolicy(older_than=timedelta(seconds=1)), [snap("lonely", 999)]) == []
+
+
+@pytest.mark.parametrize(
+    ("policy", "message"),
+    [
+        (RetentionPolicy(), "needs --keep N and/or --older-than DURATION"),
+        (RetentionPolicy(keep=0), "--keep must be at least 1"),
+        (RetentionPolicy(older_than=timedelta(0)), "--older-than must be a positive duration"),
+    ],
+)
+def test_policy_refuses_what_would_be_unsafe_or_meaningless(policy: RetentionPolicy, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        plan_prune(SNAPS, policy, NOW)
+
+
+def test_durations() -> None:
+    assert parse_duration("30d") == timedelta(days=30)
+    assert parse_duration("1w2d3h4m5s") == timedelta(weeks=1, days=2, hours=3, minutes=4, seconds=5)
+    for bad in ("", "30", "d", "3x", "-1d", "1.5d"):
+        with pytest.raises(ValidationError, match="invalid duration"):
+            parse_duration(bad)
