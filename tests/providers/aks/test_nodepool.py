@@ -76,7 +76,7 @@ def test_create_sends_one_put_with_the_mapped_body(
             "osDiskSizeGB": 64,
             "scaleSetPriority": "Spot",
             "availabilityZones": ["1"],
-            "nodeLabels": {"team": "a", "kompox.dev/node-pool": "spot1", "kompox.dev/node-zone": "1"},
+            "nodeLabels": {"team": "a", "kompox.dev/node-pool": "spot1", "kompox.dev/node-zone": "japaneast-1"},
             "enableAutoScaling": True,
             "minCount": 0,
             "maxCount": 2,
@@ -167,7 +167,7 @@ def test_update_sends_existing_pool_with_only_set_fields_changed(
         "team": "a",
         "tier": "web",
         "kompox.dev/node-pool": "np1",
-        "kompox.dev/node-zone": "1",
+        "kompox.dev/node-zone": "japaneast-1",
     }
     assert sent == expected  # everything else is sent back exactly as read
     assert result.labels == expected["nodeLabels"]

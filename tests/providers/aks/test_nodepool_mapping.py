@@ -97,7 +97,7 @@ def test_create_body_maps_every_set_field() -> None:
         priority="spot",
         autoscaling=NodePoolAutoscaling(enabled=True, min=0, max=4, desired=7),
     )
-    assert create_body(pool).as_dict() == {
+    assert create_body(pool, LOC).as_dict() == {
         "properties": {
             "mode": "User",
             "vmSize": "Standard_D4s_v5",
@@ -105,7 +105,7 @@ def test_create_body_maps_every_set_field() -> None:
             "osDiskSizeGB": 64,
             "scaleSetPriority": "Spot",
             "availabilityZones": ["2", "3"],
-            "nodeLabels": {"team": "a", "kompox.dev/node-pool": "spot1", "kompox.dev/node-zone": "2"},
+            "nodeLabels": {"team": "a", "kompox.dev/node-pool": "spot1", "kompox.dev/node-zone": "japaneast-2"},
             "enableAutoScaling": True,
             "minCount": 0,
             "maxCount": 4,
@@ -115,18 +115,19 @@ def test_create_body_maps_every_set_field() -> None:
 
 
 def test_create_body_node_zone_label_is_the_normalised_zone() -> None:
-    """Seed 003: zone normalisation is the driver's; both spellings of zone 1 label the pool ``1``."""
+    """Seed 003: zone normalisation is the driver's; both spellings of zone 1 label the pool ``japaneast-1``
+    (upstream copies the value as written, so ``zones: ["1"]`` gave ``1`` and ``japaneast-1`` gave ``japaneast-1``)."""
     for zones in (["japaneast-1"], ["1"], ["1", "japaneast-2"]):
-        labels = create_body(NodePool(name="np1", zones=zones)).as_dict()["properties"]["nodeLabels"]
-        assert labels["kompox.dev/node-zone"] == "1"
+        labels = create_body(NodePool(name="np1", zones=zones), LOC).as_dict()["properties"]["nodeLabels"]
+        assert labels["kompox.dev/node-zone"] == "japaneast-1"
 
 
 def test_create_body_sends_only_what_is_set() -> None:
-    body = create_body(NodePool(name="np1", autoscaling=NodePoolAutoscaling(enabled=False, desired=3))).as_dict()
+    body = create_body(NodePool(name="np1", autoscaling=NodePoolAutoscaling(enabled=False, desired=3)), LOC).as_dict()
     assert body == {
         "properties": {"nodeLabels": {"kompox.dev/node-pool": "np1"}, "enableAutoScaling": False, "count": 3}
     }
-    assert create_body(NodePool(name="np2")).as_dict() == {
+    assert create_body(NodePool(name="np2"), LOC).as_dict() == {
         "properties": {"nodeLabels": {"kompox.dev/node-pool": "np2"}}
     }
 
@@ -197,7 +198,7 @@ def test_merge_update_keeps_scheduling_labels_and_sets_missing_ones() -> None:
     assert template_pool.node_labels == {"kompox.dev/node-pool": "user", "kompox.dev/node-zone": "1", "x": "y"}
     bare = _ap({"name": "np1", "properties": {"availabilityZones": ["2"]}})
     merge_update(bare, NodePool(name="np1"), LOC)
-    assert bare.node_labels == {"kompox.dev/node-pool": "np1", "kompox.dev/node-zone": "2"}
+    assert bare.node_labels == {"kompox.dev/node-pool": "np1", "kompox.dev/node-zone": "japaneast-2"}
 
 
 def test_merge_update_autoscaling() -> None:

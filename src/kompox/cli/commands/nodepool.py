@@ -120,7 +120,8 @@ def create_cmd(**kw: Any) -> None:
     name, mode, instanceType, zones, priority, labels, autoscaling, ...)
     and/or flags; flags override the file.  Pools are labelled
     kompox.dev/node-pool=<name> and, with zones, kompox.dev/node-zone=<first
-    zone>, which is what App deployment.pool / deployment.zone select.
+    zone, normalised: 1 -> japaneast-1 on AKS>, which is what App
+    deployment.pool / deployment.zone select.
 
     \b
     Examples:

@@ -115,7 +115,7 @@ def node_pool_create(ctx: AKSContext, cluster: Cluster, pool: NodePool) -> NodeP
     """Create (AKS: create-or-update) the agent pool and wait; returns the provider's view."""
     with span("NodePoolCreate"):
         name = check_aks_pool(pool, ctx.location)
-        body = create_body(pool)
+        body = create_body(pool, ctx.location)
         target = _target(ctx, cluster)
         start = f"creating node pool {name} in AKS cluster {target.cluster_name} (this takes several minutes)"
         return _put(ctx, target, name, body, start=start, verb="creation", action="create", done="created")

@@ -14,8 +14,8 @@ Decisions recorded here (driver-aks.md §15, [DECISION] items):
   Kompox form as sets), which is more permissive than upstream and never
   changes what is sent to Azure;
 * a created pool's ``kompox.dev/node-zone`` is its first zone normalised to the
-  AKS zone number (``japaneast-2`` → ``2``), the form the cluster template's
-  user pools carry (upstream copies the value as given);
+  Kompox form (``2`` → ``japaneast-2``), as ``NodePool.zones`` reports it and
+  as an update fills it in (upstream copies the value as given);
 * an update keeps existing ``kompox.dev/node-pool`` / ``kompox.dev/node-zone``
   label values and only fills them in when absent, so an update never
   unschedules apps that select the existing values (e.g. ``npuser1`` labelled
@@ -164,7 +164,7 @@ def _capitalised(value: str) -> str:
     return value.lower().capitalize()
 
 
-def create_body(pool: NodePool) -> Any:
+def create_body(pool: NodePool, location: str) -> Any:
     """The ``AgentPool`` to PUT for a new pool; only fields that are set are sent (plus labels)."""
     from azure.mgmt.containerservice import models
 
@@ -185,9 +185,9 @@ def create_body(pool: NodePool) -> Any:
     labels = dict(pool.labels or {})
     labels[LABEL_NODE_POOL] = name
     if pool.zones:
-        # normalised (seed 003: zone normalisation is the driver's): the AKS zone number, the value the
-        # cluster template gives npuser1..3, so `deployment.zone: "1"` selects template and created pools alike
-        labels[LABEL_NODE_ZONE] = zone_to_aks(pool.zones[0])
+        # normalised (seed 003: zone normalisation is the driver's) to the Kompox form, as NodePool.zones
+        # reports it and as an update fills it in: `1` and `japaneast-1` both label `japaneast-1`
+        labels[LABEL_NODE_ZONE] = zone_to_kompox(zone_to_aks(pool.zones[0]), location)
     ap.node_labels = labels
     auto = pool.autoscaling
     if auto is not None:
@@ -243,7 +243,7 @@ def merge_update(existing: Any, pool: NodePool, location: str) -> None:
     labels.setdefault(LABEL_NODE_POOL, name)
     zones = [str(z) for z in getattr(existing, "availability_zones", None) or []]
     if zones:
-        labels.setdefault(LABEL_NODE_ZONE, zone_to_aks(zones[0]))  # the normalised zone, as on create
+        labels.setdefault(LABEL_NODE_ZONE, zone_to_kompox(zones[0], location))
     existing.node_labels = labels
     auto = pool.autoscaling
     if auto is None:
