@@ -80,3 +80,12 @@ def test_entry_point_runs_real_commands_through_click(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False,
                           cwd=tmp_path, env=env)
     assert proc.returncode == 2 and proc.stderr.startswith("Error: ")
+
+
+def test_entry_point_with_stdout_closed_exits_cleanly(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": SRC}
+    code = "import sys; sys.argv = ['kompoxops', '--help']; from kompox.cli import quick; quick.main()"
+    proc = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, timeout=60, check=False, cwd=tmp_path, env=env, close_fds=True,
+                          preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

@@ -130,7 +130,7 @@ def quick_answer(argv: Sequence[str], columns: int | None = None) -> str | None:
 def main() -> None:
     """``kompoxops``: a quick answer when there is one, else the full click program."""
     text = quick_answer(sys.argv[1:])
-    if text is not None:
+    if text is not None and sys.stdout is not None:  # no stdout at all (closed): click's own handling
         sys.stdout.write(text)
         sys.stdout.flush()
         sys.exit(0)
