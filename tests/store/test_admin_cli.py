@@ -205,3 +205,11 @@ def test_cluster_provision_through_the_store(admin: Admin) -> None:
     assert out.startswith("skipped /ws/w1/prv/k3s1/cls/c1")
     r = admin.run("admin", "cluster", "provision", "/ws/w1/prv/k3s1/cls/c9")
     one_error(r, 4, "cluster not found: /ws/w1/prv/k3s1/cls/c9 (existing clusters: /ws/w1/prv/k3s1/cls/c1)")
+
+
+def test_any_command_with_an_unknown_scheme_masks_the_password(admin: Admin) -> None:
+    admin.db_url = "mysql://root:hunter2@db.example.org/kompox"
+    for args in (("app", "status", "-A", APP_ID), ("admin", "ws", "list")):
+        r = admin.run(*args)
+        line = one_error(r, 3, "mysql://root:***@db.example.org/kompox")
+        assert "hunter2" not in r.err, line

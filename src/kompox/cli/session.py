@@ -24,7 +24,7 @@ from kompox.kom.legacy import load_legacy_db_url, resolve_db_url
 from kompox.kom.loader import Mode
 from kompox.kom.target import select_app_id, select_cluster_id
 from kompox.store.inmem import InMemoryRepositories
-from kompox.store.rdb.url import is_database_url
+from kompox.store.rdb.url import check_store_scheme, is_database_url
 from kompox.usecase.app_target import AppTarget
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ def open_store(rt: Runtime) -> Store:
     db_url = resolve_db_url(rt.flags.db_url, rt.env)
     if is_database_url(db_url):
         return Store(database_repositories(db_url, kom.cwd))
+    check_store_scheme(db_url)
     legacy = load_legacy_db_url(db_url, kom.cwd)
     return Store(InMemoryRepositories.from_legacy(legacy), legacy.default_app_name, legacy.default_cluster_name)
 

@@ -43,6 +43,12 @@ def is_database_url(url: str) -> bool:
     return scheme_of(url) in SQLITE_SCHEMES + POSTGRES_SCHEMES
 
 
+def check_store_scheme(url: str) -> None:
+    """Refuse a ``--db-url`` that no store serves, naming it with the password masked."""
+    if scheme_of(url) != "file" and not is_database_url(url):
+        raise ConfigError(f"unsupported db scheme: {mask_url(url)} (supported: {SUPPORTED})", field="--db-url")
+
+
 def mask_url(url: str) -> str:
     """The URL with any password replaced by ``***`` (also when it does not parse)."""
     try:
