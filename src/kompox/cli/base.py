@@ -45,7 +45,7 @@ class KompoxGroup(_GlobalHelpMixin, click.Group):
 def bare_group_callback(ctx: click.Context) -> None:
     """Invoked without a sub-command: show the group's help (exit 0)."""
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        runtime(ctx).out(ctx.get_help() + "\n")
 
 
 def new_group(name: str, help_text: str, aliases: dict[str, str] | None = None) -> KompoxGroup:

@@ -16,7 +16,7 @@ import click
 
 from kompox import __version__
 from kompox.cli.argv import CommandTree, GlobalFlags, UsageError, extract_global_flags, reorder_command_words
-from kompox.cli.base import CONTEXT_SETTINGS, KompoxGroup
+from kompox.cli.base import CONTEXT_SETTINGS, KompoxGroup, runtime
 from kompox.cli.quick import ROOT_COMMANDS, ROOT_HELP
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import ExitCode, KompoxError, ValidationError
@@ -57,7 +57,7 @@ def build_root() -> RootGroup:
     @click.pass_context
     def _root(ctx: click.Context) -> None:
         if ctx.invoked_subcommand is None:
-            click.echo(ctx.get_help())
+            runtime(ctx).out(ctx.get_help() + "\n")
 
     root.callback = _root
     root.params.append(
@@ -75,7 +75,7 @@ def build_root() -> RootGroup:
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        click.echo(f"kompoxops version {__version__}")
+        runtime(ctx).out(f"kompoxops version {__version__}\n")
         ctx.exit(0)
 
 
