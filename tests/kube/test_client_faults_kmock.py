@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -102,3 +103,13 @@ def test_unreachable_server_names_url_and_the_time_spent(server: KMockThread, sl
     assert re.search(r"\(gave up after 0\.\ds, 3 attempts\)$", message), message
     assert info.value.status_code is None
     assert len(sleeps) == 2
+
+
+def test_logs_refused_name_the_servers_message(server: KMockThread, client: KubeClient) -> None:
+    """Issue #14 point 7 for ``app logs``: a refused log stream is one line with the ``Status.message``."""
+    server.inject("get", 400, reason="BadRequest", plural="pods")
+    with pytest.raises(ProviderAPIError) as info:
+        client.stream_logs(NS, "p1", io.BytesIO())
+    message = str(info.value)
+    assert message.endswith(": 400 BadRequest: injected") and "\n" not in message
+    assert info.value.status_code == 400
