@@ -264,8 +264,17 @@ def test_delete_is_silent_and_idempotent(project: Path, arm: AgentPoolARM, capsy
     assert (code, out) == (0, "")
     assert "node pool np1 deleted" in err
     assert "np1" not in arm.pools
-    code, out, err = kompoxops(capsys, "cluster", "nodepool", "delete", "--name", "np1", "--force")
+    code, out, err = kompoxops(capsys, "cluster", "nodepool", "delete", "--name", "np1")
     assert (code, out) == (0, "")
+
+
+def test_force_is_refused_not_ignored(project: Path, arm: AgentPoolARM, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #18: the AKS driver cannot honour --force on node pools, so it says so (exit 3, no request)."""
+    arm.add(agent_pool("np1"))
+    code, out, err = kompoxops(capsys, "cluster", "nodepool", "delete", "--name", "np1", "--force")
+    assert (code, out) == (3, "")
+    assert "Error: --force: validation error: NodePoolDelete: --force is not supported by the aks driver" in err
+    assert "np1" in arm.pools and arm.pool_writes() == []
 
 
 @pytest.mark.parametrize(

@@ -152,3 +152,14 @@ def test_port_refuses_a_missing_workspace_instead_of_hashing_nil() -> None:
 def test_port_reports_missing_provider() -> None:
     with pytest.raises(NotFoundError, match="failed to get provider /ws/w/prv/p"):
         _driver_for({}, {})
+
+
+def test_k3s_install_and_uninstall_refuse_force_before_touching_the_cluster() -> None:
+    """Issue #18: a force the driver cannot honour is refused (K3s honours it only on disk delete)."""
+    from kompox.domain.options import ClusterInstallOptions, ClusterUninstallOptions
+
+    driver = K3sDriver(None, Provider(name="p", driver="k3s"))
+    with pytest.raises(DriverValidationError, match="ClusterInstall: --force is not supported by the k3s driver"):
+        driver.cluster_install(CLUSTER, ClusterInstallOptions(force=True))
+    with pytest.raises(DriverValidationError, match="ClusterUninstall: --force is not supported by the k3s driver"):
+        driver.cluster_uninstall(CLUSTER, ClusterUninstallOptions(force=True))

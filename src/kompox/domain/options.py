@@ -1,13 +1,26 @@
 """Option objects for driver operations (upstream functional options).
 
 Every method takes one optional options object; ``None`` means all defaults.
-Every option is accepted by every driver even when unused.
+Every options object is accepted by every driver; a ``force`` the driver
+cannot honour is refused with :func:`refuse_force` (issue #18: never accepted
+and ignored; docs/data-safety.md lists what ``force`` means per method).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from kompox.domain.errors import DriverValidationError
+
+
+def refuse_force(opts: object | None, method: str, provider: str, why: str) -> None:
+    """Raise a validation error (exit 3, before any request) when ``opts.force`` is set."""
+    if opts is not None and getattr(opts, "force", False) is True:
+        raise DriverValidationError(
+            f"{method}: --force is not supported by the {provider} driver ({why})",
+            field="--force",
+        )
 
 
 @dataclass(frozen=True)

@@ -318,12 +318,11 @@ def test_writes_wait_for_the_long_running_operation(harness: NodePoolHarness) ->
     assert h.driver.node_pool_list(h.cluster) == []
 
 
-def test_options_are_accepted(harness: NodePoolHarness) -> None:
-    """Every option type is accepted (force is provider-dependent and may be ignored)."""
+def test_options_are_accepted_and_force_is_refused(harness: NodePoolHarness) -> None:
+    """Every option type is accepted; ``force`` is refused before any request (issue #18: never ignored)."""
     h = harness
     d, c, pool = h.driver, h.cluster, _new_pool()
     calls: list[Callable[[], object]] = [
-        lambda: d.node_pool_list(c, NodePoolListOptions()),
         lambda: d.node_pool_create(c, pool, NodePoolCreateOptions(force=True)),
         lambda: d.node_pool_update(c, NodePool(name="np1"), NodePoolUpdateOptions(force=True)),
         lambda: d.node_pool_delete(c, "np1", NodePoolDeleteOptions(force=True)),
@@ -331,5 +330,11 @@ def test_options_are_accepted(harness: NodePoolHarness) -> None:
     if _not_capable(h, *calls):
         return
     for call in calls:
-        call()
+        with pytest.raises(DriverValidationError, match="force is not supported") as caught:
+            call()
+        assert caught.value.field == "--force"
+    assert d.node_pool_list(c, NodePoolListOptions()) == []
+    d.node_pool_create(c, pool, NodePoolCreateOptions())
+    d.node_pool_update(c, NodePool(name="np1"), NodePoolUpdateOptions())
+    d.node_pool_delete(c, "np1", NodePoolDeleteOptions())
     assert d.node_pool_list(c) == []

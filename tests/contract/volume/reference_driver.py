@@ -74,6 +74,7 @@ from kompox.domain.options import (
     VolumeSnapshotCreateOptions,
     VolumeSnapshotDeleteOptions,
     VolumeSnapshotListOptions,
+    refuse_force,
 )
 from kompox.domain.ports import DriverFactory
 from kompox.domain.source import Source, SourceKind, parse_source
@@ -253,6 +254,7 @@ class ReferenceDriver:
     def volume_disk_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeDiskListOptions | None = None
     ) -> list[VolumeDisk]:
+        refuse_force(opts, "VolumeDiskList", "reference", "nothing in this operation can be forced")
         with self.cloud.lock:
             self.cloud.calls.append("volume_disk_list")
             vol = self._volume(app, vol_name)
@@ -267,6 +269,7 @@ class ReferenceDriver:
         source: str,
         opts: VolumeDiskCreateOptions | None = None,
     ) -> VolumeDisk:
+        refuse_force(opts, "VolumeDiskCreate", "reference", "nothing in this operation can be forced")
         with self.cloud.lock:
             self.cloud.calls.append("volume_disk_create")
             o = opts or VolumeDiskCreateOptions()
@@ -321,6 +324,7 @@ class ReferenceDriver:
     def volume_disk_assign(
         self, cluster: Cluster, app: App, vol_name: str, disk_name: str, opts: VolumeDiskAssignOptions | None = None
     ) -> None:
+        refuse_force(opts, "VolumeDiskAssign", "reference", "nothing in this operation can be forced")
         with self.cloud.lock:
             self.cloud.calls.append("volume_disk_assign")
             vol = self._volume(app, vol_name)
@@ -347,6 +351,7 @@ class ReferenceDriver:
     def volume_snapshot_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeSnapshotListOptions | None = None
     ) -> list[VolumeSnapshot]:
+        refuse_force(opts, "VolumeSnapshotList", "reference", "nothing in this operation can be forced")
         with self.cloud.lock:
             self.cloud.calls.append("volume_snapshot_list")
             vol = self._snapshot_volume(app, vol_name)
@@ -361,6 +366,7 @@ class ReferenceDriver:
         source: str,
         opts: VolumeSnapshotCreateOptions | None = None,
     ) -> VolumeSnapshot:
+        refuse_force(opts, "VolumeSnapshotCreate", "reference", "nothing in this operation can be forced")
         with self.cloud.lock:
             self.cloud.calls.append("volume_snapshot_create")
             vol = self._snapshot_volume(app, vol_name)
@@ -402,6 +408,7 @@ class ReferenceDriver:
         snap_name: str,
         opts: VolumeSnapshotDeleteOptions | None = None,
     ) -> None:
+        refuse_force(opts, "VolumeSnapshotDelete", "reference", "nothing in this operation can be forced")
         with self.cloud.lock:
             self.cloud.calls.append("volume_snapshot_delete")
             vol = self._snapshot_volume(app, vol_name)

@@ -10,7 +10,7 @@ import dataclasses
 
 import pytest
 
-from kompox.domain.errors import KompoxError, NotFoundError, ValidationError
+from kompox.domain.errors import DriverValidationError, KompoxError, NotFoundError, ValidationError
 from kompox.domain.model import AppVolume
 from kompox.domain.naming import is_dns1123_label
 from kompox.domain.options import (
@@ -206,16 +206,29 @@ def test_unknown_volume_type_rejected(harness: VolumeHarness) -> None:
         harness.driver.volume_class(harness.cluster, app, app.volumes[0])
 
 
-def test_every_volume_method_accepts_options(harness: VolumeHarness, vol_name: str) -> None:
-    """Options objects (force, zone, options) are accepted by every disk method, even when unused."""
+def test_every_volume_method_accepts_options_and_refuses_a_force_it_cannot_honour(
+    harness: VolumeHarness, vol_name: str
+) -> None:
+    """Options objects (zone, options) are accepted by every disk method; ``force`` is honoured by
+    ``volume_disk_delete`` and refused (validation error, field ``--force``, nothing done) by the others
+    (issue #18: never accepted and ignored)."""
     h = harness
+    refused = [
+        lambda: h.driver.volume_disk_create(h.cluster, h.app, vol_name, "d9", "", VolumeDiskCreateOptions(force=True)),
+        lambda: h.driver.volume_disk_list(h.cluster, h.app, vol_name, VolumeDiskListOptions(force=True)),
+        lambda: h.driver.volume_disk_assign(h.cluster, h.app, vol_name, "d1", VolumeDiskAssignOptions(force=True)),
+    ]
+    for call in refused:
+        with pytest.raises(DriverValidationError, match="force is not supported") as caught:
+            call()
+        assert caught.value.field == "--force"
     disk = h.driver.volume_disk_create(
-        h.cluster, h.app, vol_name, "d1", "", VolumeDiskCreateOptions(force=True, zone="", options={})
+        h.cluster, h.app, vol_name, "d1", "", VolumeDiskCreateOptions(force=False, zone="", options={})
     )
-    assert [
-        d.name for d in h.driver.volume_disk_list(h.cluster, h.app, vol_name, VolumeDiskListOptions(force=True))
-    ] == [disk.name]
-    h.driver.volume_disk_assign(h.cluster, h.app, vol_name, "d1", VolumeDiskAssignOptions(force=True))
+    assert [d.name for d in h.driver.volume_disk_list(h.cluster, h.app, vol_name, VolumeDiskListOptions())] == [
+        disk.name
+    ]
+    h.driver.volume_disk_assign(h.cluster, h.app, vol_name, "d1", VolumeDiskAssignOptions())
     h.driver.volume_disk_delete(h.cluster, h.app, vol_name, "d1", VolumeDiskDeleteOptions(force=True))
     assert listed(h, vol_name) == []
 

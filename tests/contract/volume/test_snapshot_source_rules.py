@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from kompox.domain.errors import KompoxError, NotSupportedError, ValidationError
+from kompox.domain.errors import DriverValidationError, KompoxError, NotSupportedError, ValidationError
 from kompox.domain.model import AppVolume, VolumeSnapshot
 from kompox.domain.naming import is_dns1123_label
 from kompox.domain.options import (
@@ -144,14 +144,23 @@ def test_snapshots_are_per_volume(harness: VolumeHarness) -> None:
     assert [s.name for s in harness.driver.volume_snapshot_list(harness.cluster, app, "logs")] == ["l1"]
 
 
-def test_every_snapshot_method_accepts_options(harness: VolumeHarness) -> None:
+def test_every_snapshot_method_accepts_options_and_refuses_force(harness: VolumeHarness) -> None:
+    """Snapshot options are accepted; ``force`` has no meaning for snapshots and is refused (issue #18)."""
     h = harness
     create(h, V, "d1")
-    s = h.driver.volume_snapshot_create(h.cluster, h.app, V, "s1", "", VolumeSnapshotCreateOptions(force=True))
-    assert [
-        x.name for x in h.driver.volume_snapshot_list(h.cluster, h.app, V, VolumeSnapshotListOptions(force=True))
-    ] == [s.name]
-    h.driver.volume_snapshot_delete(h.cluster, h.app, V, "s1", VolumeSnapshotDeleteOptions(force=True))
+    refused = [
+        lambda: h.driver.volume_snapshot_create(h.cluster, h.app, V, "s1", "", VolumeSnapshotCreateOptions(force=True)),
+        lambda: h.driver.volume_snapshot_list(h.cluster, h.app, V, VolumeSnapshotListOptions(force=True)),
+        lambda: h.driver.volume_snapshot_delete(h.cluster, h.app, V, "s1", VolumeSnapshotDeleteOptions(force=True)),
+    ]
+    for call in refused:
+        with pytest.raises(DriverValidationError, match="force is not supported") as caught:
+            call()
+        assert caught.value.field == "--force"
+    assert snaps(h) == []
+    s = h.driver.volume_snapshot_create(h.cluster, h.app, V, "s1", "", VolumeSnapshotCreateOptions())
+    assert [x.name for x in h.driver.volume_snapshot_list(h.cluster, h.app, V, VolumeSnapshotListOptions())] == [s.name]
+    h.driver.volume_snapshot_delete(h.cluster, h.app, V, "s1", VolumeSnapshotDeleteOptions())
     assert snaps(h) == []
 
 

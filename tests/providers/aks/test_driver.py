@@ -59,3 +59,39 @@ def test_volume_methods_check_type_and_volume_before_any_request(make_driver: An
         driver.volume_snapshot_list(cluster, app, "f")
     with pytest.raises(NotFoundError, match="volume not found: nope"):
         driver.volume_disk_list(cluster, app, "nope")
+
+
+def test_force_is_honoured_or_refused_never_ignored(make_driver: Any, fake: Any) -> None:
+    """Issue #18: provision honours force (re-deploy, tests/providers/aks/test_provision.py); install,
+    uninstall, node pools and every volume method but disk delete refuse it before any request."""
+    from kompox.domain.errors import DriverValidationError
+    from kompox.domain.model import NodePool
+    from kompox.domain.options import (
+        ClusterInstallOptions,
+        ClusterUninstallOptions,
+        NodePoolCreateOptions,
+        VolumeDiskCreateOptions,
+        VolumeSnapshotCreateOptions,
+    )
+
+    driver = make_driver()
+    app = App(name="app1", volumes=[AppVolume(name="db", size=1 << 30)])
+    calls = {
+        "ClusterInstall": lambda: driver.cluster_install(Cluster(name="c1"), ClusterInstallOptions(force=True)),
+        "ClusterUninstall": lambda: driver.cluster_uninstall(Cluster(name="c1"), ClusterUninstallOptions(force=True)),
+        "NodePoolCreate": lambda: driver.node_pool_create(
+            Cluster(name="c1"), NodePool(name="np1"), NodePoolCreateOptions(force=True)
+        ),
+        "VolumeDiskCreate": lambda: driver.volume_disk_create(
+            Cluster(name="c1"), app, "db", "d1", "", VolumeDiskCreateOptions(force=True)
+        ),
+        "VolumeSnapshotCreate": lambda: driver.volume_snapshot_create(
+            Cluster(name="c1"), app, "db", "s1", "", VolumeSnapshotCreateOptions(force=True)
+        ),
+    }
+    for method, call in calls.items():
+        with pytest.raises(
+            DriverValidationError, match=f"validation error: {method}: --force is not supported by the aks"
+        ):
+            call()
+    assert fake.requests == []

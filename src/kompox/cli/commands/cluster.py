@@ -103,7 +103,7 @@ def deprovision_cmd(cluster_id: str, cluster_name: str, force: bool) -> None:
 
 @click.command("install", cls=KompoxCommand)
 @cluster_options
-@_force_option("Passed to the driver.")
+@_force_option("Passed to the driver; the aks and k3s drivers refuse it (install always re-applies).")
 @_wait_options("the ingress controller to roll out")
 def install_cmd(cluster_id: str, cluster_name: str, force: bool, wait: bool, timeout: str) -> None:
     """Install the in-cluster shared resources: the Traefik ingress controller (and AKS identities).
@@ -126,7 +126,7 @@ def install_cmd(cluster_id: str, cluster_name: str, force: bool, wait: bool, tim
 
 @click.command("uninstall", cls=KompoxCommand)
 @cluster_options
-@_force_option("Passed to the driver. Does not bypass protection.")
+@_force_option("Passed to the driver; the aks and k3s drivers refuse it. Does not bypass protection.")
 @_wait_options("a deleted ingress namespace to be gone")
 def uninstall_cmd(cluster_id: str, cluster_name: str, force: bool, wait: bool, timeout: str) -> None:
     """Remove what `cluster install` added; an adopted Traefik is left in place.

@@ -46,7 +46,9 @@ def _pool_options(func: Any) -> Any:
         click.option("--min", "min", type=int, default=None, help="Autoscaling minimum node count."),
         click.option("--max", "max", type=int, default=None, help="Autoscaling maximum node count."),
         click.option("--desired", type=int, default=None, help="Fixed node count (autoscaling disabled)."),
-        click.option("--force", is_flag=True, help="Passed to the driver (driver-dependent)."),
+        click.option(
+            "--force", is_flag=True, help="Passed to the driver; the aks driver refuses it (nothing to force)."
+        ),
     ]
     for option in reversed(options):
         func = option(func)

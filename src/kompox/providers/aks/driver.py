@@ -35,6 +35,7 @@ from kompox.domain.options import (
     VolumeSnapshotCreateOptions,
     VolumeSnapshotDeleteOptions,
     VolumeSnapshotListOptions,
+    refuse_force,
 )
 from kompox.providers.aks import cluster as cluster_ops
 from kompox.providers.aks import install as install_ops
@@ -107,9 +108,11 @@ class AKSDriver:
         return cluster_ops.status(self._ctx, cluster)
 
     def cluster_install(self, cluster: Cluster, opts: ClusterInstallOptions | None = None) -> None:
+        refuse_force(opts, "ClusterInstall", "aks", "install re-applies every step on each run")
         install_ops.install(self._ctx, cluster, opts)
 
     def cluster_uninstall(self, cluster: Cluster, opts: ClusterUninstallOptions | None = None) -> None:
+        refuse_force(opts, "ClusterUninstall", "aks", "uninstall always removes everything install added")
         install_ops.uninstall(self._ctx, cluster, opts)
 
     def cluster_kubeconfig(self, cluster: Cluster) -> bytes:
@@ -124,6 +127,7 @@ class AKSDriver:
     def volume_disk_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeDiskListOptions | None = None
     ) -> list[VolumeDisk]:
+        refuse_force(opts, "VolumeDiskList", "aks", "nothing in a listing can be forced")
         return sort_disks(backend_for_volume(self._backends, app, vol_name).disk_list(cluster, app, vol_name))
 
     def volume_disk_create(
@@ -135,6 +139,7 @@ class AKSDriver:
         source: str,
         opts: VolumeDiskCreateOptions | None = None,
     ) -> VolumeDisk:
+        refuse_force(opts, "VolumeDiskCreate", "aks", "an existing name is never overwritten")
         backend = backend_for_volume(self._backends, app, vol_name)
         return backend.disk_create(cluster, app, vol_name, disk_name, source, opts or VolumeDiskCreateOptions())
 
@@ -146,11 +151,13 @@ class AKSDriver:
     def volume_disk_assign(
         self, cluster: Cluster, app: App, vol_name: str, disk_name: str, opts: VolumeDiskAssignOptions | None = None
     ) -> None:
+        refuse_force(opts, "VolumeDiskAssign", "aks", "assigning is always allowed")
         backend_for_volume(self._backends, app, vol_name).disk_assign(cluster, app, vol_name, disk_name)
 
     def volume_snapshot_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeSnapshotListOptions | None = None
     ) -> list[VolumeSnapshot]:
+        refuse_force(opts, "VolumeSnapshotList", "aks", "nothing in a listing can be forced")
         return backend_for_volume(self._backends, app, vol_name).snapshot_list(cluster, app, vol_name)
 
     def volume_snapshot_create(
@@ -162,6 +169,7 @@ class AKSDriver:
         source: str,
         opts: VolumeSnapshotCreateOptions | None = None,
     ) -> VolumeSnapshot:
+        refuse_force(opts, "VolumeSnapshotCreate", "aks", "an existing name is never overwritten")
         backend = backend_for_volume(self._backends, app, vol_name)
         return backend.snapshot_create(cluster, app, vol_name, snap_name, source)
 
@@ -173,6 +181,7 @@ class AKSDriver:
         snap_name: str,
         opts: VolumeSnapshotDeleteOptions | None = None,
     ) -> None:
+        refuse_force(opts, "VolumeSnapshotDelete", "aks", "a snapshot delete is never refused")
         backend_for_volume(self._backends, app, vol_name).snapshot_delete(cluster, app, vol_name, snap_name)
 
     def volume_class(self, cluster: Cluster, app: App, vol: AppVolume) -> VolumeClass:
@@ -183,12 +192,15 @@ class AKSDriver:
         return nodepool_ops.node_pool_list(self._ctx, cluster, opts)
 
     def node_pool_create(self, cluster: Cluster, pool: NodePool, opts: NodePoolCreateOptions | None = None) -> NodePool:
+        refuse_force(opts, "NodePoolCreate", "aks", "the pool is created as given")
         return nodepool_ops.node_pool_create(self._ctx, cluster, pool)
 
     def node_pool_update(self, cluster: Cluster, pool: NodePool, opts: NodePoolUpdateOptions | None = None) -> NodePool:
+        refuse_force(opts, "NodePoolUpdate", "aks", "immutable fields cannot be changed by force")
         return nodepool_ops.node_pool_update(self._ctx, cluster, pool)
 
     def node_pool_delete(self, cluster: Cluster, pool_name: str, opts: NodePoolDeleteOptions | None = None) -> None:
+        refuse_force(opts, "NodePoolDelete", "aks", "a pool delete is never refused")
         nodepool_ops.node_pool_delete(self._ctx, cluster, pool_name)
 
 

@@ -60,6 +60,7 @@ from kompox.domain.options import (
     VolumeSnapshotCreateOptions,
     VolumeSnapshotDeleteOptions,
     VolumeSnapshotListOptions,
+    refuse_force,
 )
 from kompox.providers.k3s.kubeconfig_source import KubeconfigEnv, cluster_kubeconfig
 from kompox.providers.k3s.localpath_backend import LocalPathBackend, app_names
@@ -169,6 +170,9 @@ class K3sDriver:
         """Install Traefik in the ingress namespace, or adopt the Traefik that already serves the cluster."""
         from kompox.kube.traefik import base_values
 
+        refuse_force(
+            opts, "ClusterInstall", "k3s", "install re-applies on each run; an adopted Traefik is never replaced"
+        )
         kube = self._kube_factory(self.cluster_kubeconfig(cluster))
         try:
             values = base_values(
@@ -182,6 +186,7 @@ class K3sDriver:
 
     def cluster_uninstall(self, cluster: Cluster, opts: ClusterUninstallOptions | None = None) -> None:
         """Remove the Traefik Kompox installed (and the namespace if Kompox created it); adopted ones stay."""
+        refuse_force(opts, "ClusterUninstall", "k3s", "an adopted Traefik is never removed")
         kube = self._kube_factory(self.cluster_kubeconfig(cluster))
         try:
             installer = self._installer(kube)
@@ -208,6 +213,7 @@ class K3sDriver:
     def volume_disk_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeDiskListOptions | None = None
     ) -> list[VolumeDisk]:
+        refuse_force(opts, "VolumeDiskList", "k3s", "nothing in a listing can be forced")
         return self._volumes.disk_list(cluster, app, vol_name)
 
     def volume_disk_create(
@@ -219,6 +225,7 @@ class K3sDriver:
         source: str,
         opts: VolumeDiskCreateOptions | None = None,
     ) -> VolumeDisk:
+        refuse_force(opts, "VolumeDiskCreate", "k3s", "an existing name is never overwritten")
         return self._volumes.disk_create(cluster, app, vol_name, disk_name, source, opts or VolumeDiskCreateOptions())
 
     def volume_disk_delete(
@@ -229,11 +236,13 @@ class K3sDriver:
     def volume_disk_assign(
         self, cluster: Cluster, app: App, vol_name: str, disk_name: str, opts: VolumeDiskAssignOptions | None = None
     ) -> None:
+        refuse_force(opts, "VolumeDiskAssign", "k3s", "assigning is always allowed")
         self._volumes.disk_assign(cluster, app, vol_name, disk_name)
 
     def volume_snapshot_list(
         self, cluster: Cluster, app: App, vol_name: str, opts: VolumeSnapshotListOptions | None = None
     ) -> list[VolumeSnapshot]:
+        refuse_force(opts, "VolumeSnapshotList", "k3s", "nothing in a listing can be forced")
         return self._volumes.snapshot_list(cluster, app, vol_name)
 
     def volume_snapshot_create(
@@ -245,6 +254,7 @@ class K3sDriver:
         source: str,
         opts: VolumeSnapshotCreateOptions | None = None,
     ) -> VolumeSnapshot:
+        refuse_force(opts, "VolumeSnapshotCreate", "k3s", "an existing name is never overwritten")
         return self._volumes.snapshot_create(cluster, app, vol_name, snap_name, source)
 
     def volume_snapshot_delete(
@@ -255,6 +265,7 @@ class K3sDriver:
         snap_name: str,
         opts: VolumeSnapshotDeleteOptions | None = None,
     ) -> None:
+        refuse_force(opts, "VolumeSnapshotDelete", "k3s", "a snapshot delete is never refused")
         self._volumes.snapshot_delete(cluster, app, vol_name, snap_name)
 
     def volume_class(self, cluster: Cluster, app: App, vol: AppVolume) -> VolumeClass:
