@@ -108,8 +108,9 @@ def prune_cmd(
     """Delete old snapshots of the app's volumes; the newest of each volume is always kept.
 
     With both --keep and --older-than a snapshot goes only when both say so.
-    Safe to re-run (what is already gone is not an error).  One row per
-    snapshot: keep, would-delete (--dry-run), deleted or failed.
+    Safe to re-run (what is already gone is not an error); concurrent runs
+    are not serialised (no lease yet).  One row per snapshot: keep,
+    would-delete (--dry-run), deleted or failed; exit 1 if a delete failed.
 
     \b
     Examples:
