@@ -152,8 +152,38 @@ def test_internal_errors_are_one_line_and_debug_shows_traceback(
     err = capsys.readouterr().err
     assert err.splitlines()[0] == "Error: internal error: RuntimeError: kaboom second line"
     assert "Traceback" not in err
+    assert "Run again with --debug" in err
     assert run(["version", "--debug"]) == 1
-    assert "Traceback" in capsys.readouterr().err
+    debug_err = capsys.readouterr().err
+    assert "Traceback" in debug_err
+    assert "Run again with --debug" not in debug_err  # already under --debug: no hint to add it
+
+
+@pytest.mark.parametrize(
+    ("flag", "allowed"),
+    [("--log-level", "debug, info, warn, warning, error"), ("--log-format", "json, human, text")],
+)
+def test_invalid_log_flags_are_usage_errors_listing_the_allowed_values(flag: str, allowed: str, tmp_path: Path) -> None:
+    for argv in ([flag, "bogus", "version"], ["version", f"{flag}=bogus"]):
+        proc = kompoxops(*argv, cwd=tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr == f"Error: invalid value 'bogus' for {flag} (allowed: {allowed})\n"
+    assert not (tmp_path / ".kompox").exists()  # rejected before anything runs
+
+
+def test_log_flag_help_lists_exactly_the_accepted_values() -> None:
+    from kompox.cli.argv import LOG_FORMAT_CHOICES, LOG_LEVEL_CHOICES
+    from kompox.cli.quick import GLOBAL_FLAGS_HELP
+    from kompox.logging import LOG_FORMATS
+
+    assert set(LOG_FORMAT_CHOICES) == set(LOG_FORMATS)
+    lines = {line.split()[0]: line for line in GLOBAL_FLAGS_HELP.splitlines()[1:] if line.strip().startswith("--")}
+    assert f"{' | '.join(LOG_FORMAT_CHOICES)} (env" in lines["--log-format"]
+    assert f"{' | '.join(LOG_LEVEL_CHOICES)} (env" in lines["--log-level"]
+    help_text = kompoxops("--help").stdout
+    assert "json | human | text" in help_text
+    for value in ("JSON", "text", "human"):
+        assert kompoxops("--log-format", value, "--log-level", "WARN", "version").returncode == 0
 
 
 def test_go_json_output_escapes_like_encoding_json() -> None:

@@ -53,6 +53,11 @@ _GLOBAL_LONG: dict[str, tuple[str, bool, bool]] = {
     "--debug": ("debug", False, False),
 }
 _GLOBAL_SHORT: dict[str, str] = {"-C": "--chdir"}
+# flags with a closed set of values (case-insensitive); the help texts list the same values
+LOG_FORMAT_CHOICES = ("json", "human", "text")
+LOG_LEVEL_CHOICES = ("debug", "info", "warn", "warning", "error")
+_CHOICES: dict[str, tuple[str, ...]] = {"--log-format": LOG_FORMAT_CHOICES, "--log-level": LOG_LEVEL_CHOICES}
+
 
 def _set(flags: GlobalFlags, long: str, value: str | None) -> None:
     attr, takes_value, repeatable = _GLOBAL_LONG[long]
@@ -60,6 +65,11 @@ def _set(flags: GlobalFlags, long: str, value: str | None) -> None:
         flags.debug = value is None or value.lower() not in ("false", "0")
         return
     assert value is not None
+    choices = _CHOICES.get(long)
+    if choices is not None and value.lower() not in choices:
+        raise UsageError(f"invalid value {value!r} for {long} (allowed: {', '.join(choices)})")
+    if choices is not None:
+        value = value.lower()
     if repeatable:
         flags.kom_path.append(value)
     else:

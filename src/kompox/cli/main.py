@@ -178,7 +178,8 @@ def run(
         if flags.debug:
             _print_traceback()
         errors.write(f"Error: internal error: {type(err).__name__}: {' '.join(str(err).splitlines())}\n")
-        errors.write("Run again with --debug for the traceback.\n")
+        if not flags.debug:
+            errors.write("Run again with --debug for the traceback.\n")
         code = ExitCode.FAILURE
         _hint(rt, errors)
     finally:

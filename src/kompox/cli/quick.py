@@ -55,8 +55,8 @@ Global Flags:
       --kom-path PATH      KOM file or directory, repeatable (env KOMPOX_KOM_PATH)
       --kom-app PATH       Kompox app file (env KOMPOX_KOM_APP; default ./kompoxapp.yml)
       --db-url URL         legacy store when no KOM is found (default file:kompoxops.yml)
-      --log-format F       json | human (env KOMPOX_LOG_FORMAT)
-      --log-level L        debug | info | warn | error (env KOMPOX_LOG_LEVEL)
+      --log-format F       json | human | text (env KOMPOX_LOG_FORMAT)
+      --log-level L        debug | info | warn | warning | error (env KOMPOX_LOG_LEVEL)
       --log-output O       '' = log file in the log dir, '-' = stderr, 'none', or a path
       --debug              show a traceback on errors"""
 

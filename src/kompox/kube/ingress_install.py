@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from kompox.domain.errors import DriverError
@@ -145,7 +145,19 @@ class TraefikInstaller:
     # --- inspection ------------------------------------------------------------------
 
     def owner(self) -> TraefikOwner:
-        return owner_of(self.kube.get(INGRESS_CLASS_REF, INGRESS_CLASS))
+        """Who holds IngressClass ``traefik``; its namespace from the Traefik Service when the class does not say."""
+        found = owner_of(self.kube.get(INGRESS_CLASS_REF, INGRESS_CLASS))
+        if found.present and found.controller == CONTROLLER and not found.namespace:
+            return replace(found, namespace=self._serving_namespace())
+        return found
+
+    def _serving_namespace(self) -> str:
+        """The namespace of the Traefik Service(s): the only one, else ``kube-system`` (K3s), else ""."""
+        services = self.kube.list_objects(res.SERVICE, None, f"app.kubernetes.io/name={RELEASE}")
+        found = {str(_meta(s).get("namespace", "")) for s in services} - {""}
+        if len(found) == 1:
+            return found.pop()
+        return "kube-system" if "kube-system" in found else ""
 
     def state(self, namespace: str) -> IngressState:
         """Our Service ``traefik`` in ``namespace``, else an adopted Traefik's; raises when unreachable."""

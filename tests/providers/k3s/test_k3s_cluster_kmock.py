@@ -207,6 +207,26 @@ def test_install_adopts_the_k3s_traefik_and_writes_nothing(server: KMockThread, 
     ]
 
 
+def test_adoption_names_kube_system_when_the_ingress_class_carries_no_helm_marks(
+    server: KMockThread, kubeconfig_file: Path
+) -> None:
+    """A K3s IngressClass without Helm's annotation/label: the Traefik Service tells the namespace."""
+    seed_k3s_traefik(server)
+    bare = k3s_ingress_class()
+    bare["metadata"] = {"name": "traefik"}
+    server.put("networking.k8s.io/v1/ingressclasses", bare)
+    d = Driver()
+    d.driver.cluster_install(cluster(kubeconfig_file))
+    assert writes(server) == []
+    assert d.progress == [
+        'adopted the existing Traefik in namespace "kube-system" (it owns IngressClass traefik); '
+        "not installing a second ingress controller"
+    ]
+    d.progress.clear()
+    d.driver.cluster_uninstall(cluster(kubeconfig_file))
+    assert d.progress == ['left the adopted Traefik in namespace "kube-system" in place (Kompox did not install it)']
+
+
 def test_status_reports_the_adopted_traefik(server: KMockThread, kubeconfig_file: Path) -> None:
     seed_k3s_traefik(server)
     status = Driver().driver.cluster_status(cluster(kubeconfig_file))
