@@ -81,11 +81,25 @@ def test_deploy_status_redeploy_destroy(project: KubeProject) -> None:
 
     destroyed = project.ok("app", "destroy")
     assert destroyed.out == ""
+    assert destroyed.err.splitlines() == [
+        "app destroy: deleted Ingress web-app-custom",
+        "app destroy: deleted Ingress web-app-default",
+        "app destroy: deleted Service cache",
+        "app destroy: deleted Service web",
+        "app destroy: deleted Service web-app",
+        "app destroy: deleted Deployment web-app",
+        f"app destroy: 6 objects deleted from namespace {NS}",
+    ]
     left = {plural.rsplit("/", 1)[1] for plural, _, _ in project.server.objects()}
     assert left == {"namespaces", "serviceaccounts", "roles", "rolebindings", "networkpolicies"}
 
-    project.ok("app", "destroy", "--delete-namespace")
+    again = project.ok("app", "destroy", "--delete-namespace")
     assert project.server.objects() == {}
+    assert again.err.splitlines() == [
+        f"app destroy: nothing to delete in namespace {NS} (no objects labelled app=web-app)",
+        f"app destroy: waiting for namespace {NS} to be deleted",
+        f"app destroy: namespace {NS} deleted",
+    ]
 
 
 def test_gitea_without_disks_on_k3s_is_refused_before_any_write(
@@ -160,10 +174,19 @@ def test_update_dns_after_deploy_and_before_destroy(project: KubeProject) -> Non
 
     destroyed = project.ok("app", "destroy", "--update-dns")
 
-    assert destroyed.err.splitlines() == [
+    assert destroyed.err.splitlines()[:6] == [
         f"app destroy: DNS {rtype} {host}: deleted ({rtype} record deleted)"
         for host in (default_host, "www.example.org")
         for rtype in ("A", "AAAA", "CNAME")
+    ]
+    assert destroyed.err.splitlines()[6:] == [
+        "app destroy: deleted Ingress web-app-custom",
+        "app destroy: deleted Ingress web-app-default",
+        "app destroy: deleted Service cache",
+        "app destroy: deleted Service web",
+        "app destroy: deleted Service web-app",
+        "app destroy: deleted Deployment web-app",
+        f"app destroy: 6 objects deleted from namespace {NS}",
     ]
     assert not any(plural.endswith("ingresses") for plural, _, _ in project.server.objects())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,15 @@ def test_examples_validate_to_schema_valid_deterministic_manifests(example: Path
     assert [v.text() for v in check_objects(docs)] == []
     # volumes cannot be bound on k3s: warned, named, and no PV/PVC is emitted
     assert "unbound" in first.stderr and "PersistentVolume" not in kinds
+    # on success one summary line on stderr (stdout stays the manifest): objects by kind, warnings printed
+    counts: dict[str, int] = {}
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    warned = [line for line in first.stderr.splitlines() if line.startswith("Warning: ")]
+    by_kind = ", ".join(f"{n} {k}" for k, n in counts.items())
+    assert warned
+    tail = f"{len(docs)} Kubernetes objects ({by_kind}), {len(warned)} warning{'s' if len(warned) > 1 else ''}"
+    assert re.fullmatch(r"app validate: app [a-z0-9-]+ is valid: " + re.escape(tail), first.stderr.splitlines()[-1])
     again = kompoxops("-C", str(example), "app", "validate", "--out-manifest", "-")
     assert again.stdout == first.stdout
     golden = GOLDEN / f"{example.name}.yaml"

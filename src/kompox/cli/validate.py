@@ -115,6 +115,25 @@ def report(rt: Runtime, result: AppValidation) -> None:
         rt.warn(issue.message)
 
 
+def summary(result: AppValidation) -> str:
+    """The one line ``app validate`` prints on success: objects by kind and the warnings printed above."""
+    kinds: dict[str, int] = {}
+    for obj in result.objects:
+        kind = str(obj.get("kind", "?"))
+        kinds[kind] = kinds.get(kind, 0) + 1
+    warned = len(result.project.warnings if result.project else []) + len(result.issues) - len(result.errors)
+    count = len(result.objects)
+    by_kind = f" ({', '.join(f'{n} {k}' for k, n in kinds.items())})" if kinds else ""
+    return (
+        f"app validate: app {result.app.name} is valid: {count} Kubernetes {_plural(count, 'object')}{by_kind}, "
+        f"{warned} {_plural(warned, 'warning')}"
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else noun + "s"
+
+
 def normalised_compose_yaml(result: AppValidation) -> str:
     """The normalised compose project as YAML (what the converter consumed)."""
     import yaml

@@ -104,14 +104,30 @@ def destroy_flow(ports: AppPorts, opts: DestroyOptions) -> DestroyResult:
         if opts.update_dns:  # an error aborts: the records must not outlive the knowledge of their hosts
             _update_dns(ports, driver, kube, names.namespace, "destroy")
         result = destroy_app(kube, names, delete_namespace=opts.delete_namespace)
+        _say_deleted(ports, result)
         if opts.delete_namespace:
             ports.say(f"app destroy: waiting for namespace {names.namespace} to be deleted")
             try:
                 kube.wait_namespace_gone(names.namespace, timeout=opts.timeout)
             except KompoxError as err:
                 raise AppOperationError(f"delete namespace {names.namespace}: {err}", cause=err) from err
+            if result.namespace_deleted:
+                ports.say(f"app destroy: namespace {names.namespace} deleted")
         log.info("app destroyed", extra={"attrs": {"deletedCount": result.deleted_count, "ns": result.namespace}})
     return result
+
+
+def _say_deleted(ports: AppPorts, result: DestroyResult) -> None:
+    """What ``app destroy`` deleted: one line per object, then the count (or that nothing was there)."""
+    for kind, _namespace, name in result.deleted:
+        ports.say(f"app destroy: deleted {kind} {name}")
+    if result.deleted:
+        ports.say(f"app destroy: {result.deleted_count} objects deleted from namespace {result.namespace}")
+    else:
+        ports.say(
+            f"app destroy: nothing to delete in namespace {result.namespace} "
+            f"(no objects labelled {result.label_selector})"
+        )
 
 
 def _bootstrap(ports: AppPorts, volumes: VolumePort) -> None:

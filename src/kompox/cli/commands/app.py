@@ -44,12 +44,14 @@ def _write(rt: Runtime, path: str, text: str) -> None:
 def validate_cmd(app_id: str, app_name: str, out_compose: str, out_manifest: str, env_file: tuple[str, ...]) -> None:
     """Validate the compose app and generate its Kubernetes manifest.
 
-    Warnings (e.g. a volume with no assigned disk yet) are printed to stderr and
-    logged; the manifest is still written, with unbound volumes marked.  Any
-    error fails the command and no manifest is written; the normalised compose
-    (--out-compose) is written whenever the compose file loaded, so a refused
-    conversion can be inspected.  Variables come from .env next to the compose
-    file, as in docker compose, or from --env-file instead.
+    Warnings (e.g. a volume with no assigned disk yet) are printed to stderr
+    and logged; on success one summary line follows there (objects by kind,
+    warnings), so stdout holds only what --out-manifest/--out-compose '-'
+    asked for.  The manifest is still written with unbound volumes marked.
+    Any error fails the command and no manifest is written; the normalised
+    compose (--out-compose) is written whenever the compose file loaded, so a
+    refused conversion can be inspected.  Variables come from .env next to
+    the compose file, as in docker compose, or from --env-file instead.
 
     \b
     Examples:
@@ -57,7 +59,7 @@ def validate_cmd(app_id: str, app_name: str, out_compose: str, out_manifest: str
       kompoxops app validate --out-manifest - | less
       kompoxops app validate -A /ws/w1/prv/k3s1/cls/home/app/gitea --out-manifest gitea.yaml
     """
-    from kompox.cli.validate import collect_validation, normalised_compose_yaml, raise_on_errors
+    from kompox.cli.validate import collect_validation, normalised_compose_yaml, raise_on_errors, summary
 
     rt = runtime(click.get_current_context())
     rt.prerun()
@@ -69,6 +71,7 @@ def validate_cmd(app_id: str, app_name: str, out_compose: str, out_manifest: str
     raise_on_errors(result)
     if out_manifest and result.objects:
         _write(rt, out_manifest, result.manifest())
+    rt.say(summary(result))
 
 
 PASSTHROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False}
@@ -141,8 +144,8 @@ def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: 
     Kept: PersistentVolumes and claims, ConfigMaps and Secrets, RBAC and
     NetworkPolicy, the Box, the namespace (unless --delete-namespace: then the
     command waits, up to --timeout, until the namespace is gone, so that a
-    deploy can follow at once) and always the cloud disks.  Destroying twice
-    is fine.
+    deploy can follow at once) and always the cloud disks.  Prints one line
+    per deleted object and a count on stderr.  Destroying twice is fine.
 
     \b
     Examples:
