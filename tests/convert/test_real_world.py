@@ -246,6 +246,7 @@ def test_service_fields_are_mapped_or_reported(tmp_path: Path) -> None:
         "capabilities": {"add": ["NET_BIND_SERVICE"], "drop": ["ALL"]},
     }
     assert app["workingDir"] == "/srv/wiki"
+    assert app["resources"] == {"limits": {"memory": "512Mi"}}  # deploy.resources.limits.memory: 512M
     assert worker["tty"] is True and worker["stdin"] is True and "securityContext" not in worker
     assert pod["securityContext"] == {
         "sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}],
@@ -253,8 +254,6 @@ def test_service_fields_are_mapped_or_reported(tmp_path: Path) -> None:
     }
     assert conversion.warnings == [
         "service app: group_add video is not applied: Kubernetes needs numeric group ids",
-        "service app: deploy is not applied: replicas, resources and placement are not applied (one pod; "
-        "App deployment pools)",
         "service app: healthcheck is not applied: no liveness/readiness probes are generated",
         "service app: platform is not applied: not enforced; the node's architecture selects the image variant",
         "service app: runtime is not applied: the container runtime is the cluster's (use a RuntimeClass "

@@ -231,7 +231,8 @@ def scaffold_app(
             files=files,
             allow_unbound=True,
         )
-        notes.extend(conversion.warnings)
+        # the ports without an ingress rule are explained by the notes above already
+        notes.extend(w for w in conversion.warnings if w not in conversion.unrouted_ports)
     except ConversionError as err:
         notes.append(f"the converter refuses the project as it is: {err.message}")
     text = render(app, f"{cluster_id.rstrip('/')}/app/{app_name}", compose_file, volumes)

@@ -58,6 +58,7 @@ class Conversion:
     objects: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unbound_volumes: list[str] = field(default_factory=list)
+    unrouted_ports: list[str] = field(default_factory=list)  # the warnings (also in ``warnings``) about ports
 
     @property
     def deployable(self) -> bool:
@@ -174,6 +175,8 @@ def convert(
     if app.ingress.rules:
         plan = plan_ingress(app.ingress.rules, ports, domain)
         services.append(app_service(names, plan.service_ports + ports.other_service_ports()))
+        result.unrouted_ports = ports.unrouted({rule.port for rule in app.ingress.rules})
+        result.warnings.extend(result.unrouted_ports)
     elif ports.any:
         plan = None
         services.append(app_service(names, ports.plain_service_ports()))

@@ -83,6 +83,18 @@ class PortMap:
             for (hp, proto), cp in sorted(self.other_protocols.items())
         ]
 
+    def unrouted(self, routed: set[int]) -> list[str]:
+        """Warnings for published TCP ports no ingress rule puts on the app Service (host ports not in ``routed``)."""
+        out: list[str] = []
+        for hp in sorted(set(self.host_to_container) - routed):
+            cp = self.host_to_container[hp]
+            service = self.container_owner.get(cp, "?")
+            out.append(
+                f"service {service}: published port {hp}:{cp} is not on the app Service "
+                f"(no ingress rule uses port {hp}); inside the cluster it is reachable as {service}:{cp}"
+            )
+        return out
+
     @property
     def any(self) -> bool:
         return bool(self.host_to_container or self.other_protocols)

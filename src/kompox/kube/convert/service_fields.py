@@ -17,6 +17,7 @@ from typing import Any
 from kompox.compose.model import Service
 from kompox.kube.convert.cluster_allow import DEVICES, HOST_NAMESPACES, PRIVILEGED, refusal
 from kompox.kube.convert.errors import ConversionError
+from kompox.kube.convert.sizes import compose_bytes, size_quantity
 
 # Capabilities a container may add under the Pod Security "baseline" profile (docker's default set).
 BASELINE_CAPABILITIES = frozenset(
@@ -47,7 +48,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "entrypoint": (MAPPED, "container command"),
     "environment": (MAPPED, "container env (values without a value come from .env or are dropped)"),
     "env_file": (MAPPED, "the <app>-<comp>-<service>-base Secret (envFrom)"),
-    "ports": (MAPPED, "containerPort and the <app>-<comp> Service; udp/sctp keep their protocol"),
+    "ports": (
+        MAPPED,
+        "containerPort and the <app>-<comp> Service (with ingress rules: the ports they name, any other "
+        "published TCP port is a warning naming service and port); udp/sctp keep their protocol",
+    ),
     "expose": (IGNORED, "containers of the pod share one network; every port is reachable inside the pod"),
     "volumes": (MAPPED, "see the Volumes table"),
     "tmpfs": (MAPPED, "memory-backed emptyDir per path (size= option → sizeLimit)"),
@@ -83,7 +88,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "external_links": (WARN, "links to containers outside the project do not exist in the cluster"),
     "restart": (WARN, "containers of a Deployment always restart"),
     "healthcheck": (WARN, "no liveness/readiness probes are generated"),
-    "deploy": (WARN, "replicas, resources and placement are not applied (one pod; App deployment pools)"),
+    "deploy": (
+        MAPPED,
+        "resources.limits/reservations cpus and memory → container resources limits/requests; "
+        "other deploy keys are a warning (one pod; App deployment pools place it)",
+    ),
     "scale": (WARN, "the app runs as one pod"),
     "ulimits": (WARN, "Kubernetes has no per-container ulimits; the node's limits apply"),
     "runtime": (WARN, "the container runtime is the cluster's (use a RuntimeClass outside Kompox)"),
@@ -213,6 +222,7 @@ def service_settings(service: Service, allow: frozenset[str]) -> ServiceSettings
         out.sysctls[name] = value
 
     _namespaces(raw, where, allow, out)
+    _deploy(raw.get("deploy"), where, out)
     for device in raw.get("devices") or []:
         if DEVICES not in allow:
             raise ConversionError(f"{where}: " + refusal("devices", DEVICES))
@@ -253,6 +263,74 @@ def _user(raw: dict[str, Any], where: str, security: dict[str, Any], out: Servic
             out.groups.append(int(group))
         else:
             out.warnings.append(f"{where}: group_add {group} is not applied: Kubernetes needs numeric group ids")
+
+
+# deploy keys other than resources: why they have no effect
+_DEPLOY_REASONS = {
+    "replicas": "the app runs as one pod",
+    "placement": "App deployment pools place the pod",
+}
+_RESOURCE_KINDS = (("limits", "limits"), ("reservations", "requests"))
+
+
+def _deploy(deploy: Any, where: str, out: ServiceSettings) -> None:
+    """``deploy.resources`` cpus/memory → container ``resources``; every other set key is a warning."""
+    if not isinstance(deploy, dict):
+        return
+    for key in sorted(deploy):
+        value = deploy[key]
+        if key == "resources" or key.startswith("x-") or value in (None, "", [], {}):
+            continue
+        if key == "replicas" and value == 1:
+            continue
+        reason = _DEPLOY_REASONS.get(key, "Swarm deployment settings have no effect in Kubernetes")
+        out.warnings.append(f"{where}: deploy.{key} is not applied: {reason}")
+    resources = deploy.get("resources") or {}
+    amounts: dict[str, dict[str, int]] = {}  # limits/requests → cpu millicores, memory bytes
+    for compose_key, kube_key in _RESOURCE_KINDS:
+        section = resources.get(compose_key) or {}
+        what = f"{where}: deploy.resources.{compose_key}"
+        values: dict[str, int] = {}
+        if section.get("cpus") not in (None, ""):
+            values["cpu"] = _cpu_millis(section["cpus"], f"{what}.cpus")
+        if section.get("memory") not in (None, ""):
+            values["memory"] = compose_bytes(section["memory"], f"{what}.memory")
+            if values["memory"] <= 0:
+                raise ConversionError(f"{what}.memory must be positive")
+        for other in sorted(k for k in section if k not in ("cpus", "memory") and not str(k).startswith("x-")):
+            if section[other] not in (None, "", [], {}):
+                out.warnings.append(f"{what}.{other} is not applied: only cpus and memory are mapped")
+        if values:
+            amounts[kube_key] = values
+    limits, requests = amounts.get("limits", {}), amounts.get("requests", {})
+    for name, compose_name in (("cpu", "cpus"), ("memory", "memory")):
+        if name in limits and name in requests and requests[name] > limits[name]:
+            raise ConversionError(
+                f"{where}: deploy.resources.reservations.{compose_name} exceeds limits.{compose_name} "
+                "(Kubernetes refuses a request above its limit)"
+            )
+    if amounts:
+        out.container["resources"] = {
+            kind: {name: _cpu_quantity(n) if name == "cpu" else size_quantity(n) for name, n in values.items()}
+            for kind, values in amounts.items()
+        }
+
+
+def _cpu_millis(value: Any, what: str) -> int:
+    """Compose ``cpus`` (a decimal number of CPUs, e.g. ``0.5`` or ``"2"``) in millicores."""
+    try:
+        cpus = -1.0 if isinstance(value, bool) else float(str(value).strip())
+    except ValueError:
+        cpus = -1.0
+    millis = round(cpus * 1000) if 0 < cpus < 1e6 else 0  # also refuses NaN and infinity
+    if millis <= 0:
+        raise ConversionError(f"{what}: invalid value {value!r} (a positive number of CPUs, e.g. 0.5 or 2)")
+    return millis
+
+
+def _cpu_quantity(millis: int) -> str:
+    """Whole CPUs as a plain number, else millicores (``500m``)."""
+    return str(millis // 1000) if millis % 1000 == 0 else f"{millis}m"
 
 
 def _namespaces(raw: dict[str, Any], where: str, allow: frozenset[str], out: ServiceSettings) -> None:
