@@ -13,6 +13,7 @@ from kompox.cli.quick import GLOBAL_FLAGS_HELP
 from kompox.cli.runtime import Runtime
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FULL_SENTENCE = 1000  # short-help length limit: never reached, so nothing is cut
 
 
 class _GlobalHelpMixin:
@@ -40,6 +41,17 @@ class KompoxGroup(_GlobalHelpMixin, click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each sub-command's whole first sentence, wrapped (click cuts it at the width with "...")."""
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=FULL_SENTENCE)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 def bare_group_callback(ctx: click.Context) -> None:

@@ -26,7 +26,7 @@ ROOT_HELP = """kompoxops runs stateful Docker Compose applications on managed Ku
 Examples:
   kompoxops init                                  # create .kompox/ here
   kompoxops app validate --out-manifest -          # print the app's Kubernetes manifest
-  kompoxops -A /ws/w1/prv/aks1/cls/c1/app/app1 app deploy
+  kompoxops app deploy -A /ws/w1/prv/aks1/cls/c1/app/app1
   kompoxops cluster status --cluster-id /ws/w1/prv/aks1/cls/c1
   kompoxops disk list -V db --format json
 """

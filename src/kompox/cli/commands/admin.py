@@ -113,7 +113,13 @@ def _file_option(func: Any) -> Any:
 
 
 def build_kind(name: str, kind: str) -> KompoxGroup:
-    group = new_group(name, f"Manage {kind} resources in the database store.")
+    group = new_group(
+        name,
+        f"Manage {kind} resources in the database store.\n\n\b\nExamples:\n"
+        f"  kompoxops admin {name} list\n"
+        f"  kompoxops admin {name} create -f {name}.yml\n"
+        f"  kompoxops admin {name} get <resource-id> -o yaml",
+    )
 
     @group.command("list", cls=KompoxCommand)
     @_output_option

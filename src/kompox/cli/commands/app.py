@@ -303,10 +303,23 @@ def kubectl_cmd(app_id: str, app_name: str, refresh_kubeconfig: bool, args: tupl
     exit_with(run_kubectl(rt, app_id, app_name, args, refresh=refresh_kubeconfig))
 
 
+APP_HELP = """Validate, deploy and operate the app.
+
+\b
+Examples:
+  kompoxops app validate --out-manifest -        # print the Kubernetes manifest
+  kompoxops app deploy --bootstrap-disks
+  kompoxops app status
+  kompoxops app logs -f
+  kompoxops app exec -it -- sh
+  kompoxops app destroy
+"""
+
+
 def build_app() -> KompoxGroup:
     app = KompoxGroup(
         name="app",
-        help="Validate, deploy and operate the app.",
+        help=APP_HELP,
         aliases={"port-forward": "tunnel", "pf": "tunnel"},
         callback=click.pass_context(bare_group_callback),
     )

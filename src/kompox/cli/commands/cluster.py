@@ -258,8 +258,20 @@ def logs_cmd(cluster_id: str, cluster_name: str, follow: bool, tail: int, contai
         # interrupting a follow is how it ends: success (cli.md §10.4.7)
 
 
+CLUSTER_HELP = """Provision and operate the Kubernetes cluster.
+
+\b
+Examples:
+  kompoxops cluster provision                     # create the cluster (AKS; K3s: existing)
+  kompoxops cluster install                       # Traefik ingress and shared resources
+  kompoxops cluster status --cluster-id /ws/w1/prv/aks1/cls/c1
+  kompoxops cluster kubeconfig --merge --set-current
+  kompoxops cluster nodepool list --format table
+"""
+
+
 def build_cluster() -> KompoxGroup:
-    cluster = new_group("cluster", "Provision and operate the Kubernetes cluster.")
+    cluster = new_group("cluster", CLUSTER_HELP)
     for cmd in (provision_cmd, deprovision_cmd, install_cmd, uninstall_cmd, status_cmd, kubeconfig_cmd, logs_cmd):
         cluster.add_command(cmd)
     from kompox.cli.commands.nodepool import build_nodepool

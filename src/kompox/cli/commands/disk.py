@@ -147,8 +147,19 @@ def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     t.rt.say(f"deleted disk {name} of volume {vol_name}")
 
 
+DISK_HELP = """Manage the cloud disks (or file shares) of the app's volumes.
+
+\b
+Examples:
+  kompoxops disk list -V db --format table
+  kompoxops disk create -V db -N restored -S snapshot:daily-20250928
+  kompoxops disk assign -V db -N restored
+  kompoxops disk create --bootstrap                # one disk per volume that has none
+"""
+
+
 def build_disk() -> KompoxGroup:
-    group = new_group("disk", "Manage the cloud disks (or file shares) of the app's volumes.")
+    group = new_group("disk", DISK_HELP)
     for cmd in (list_cmd, create_cmd, assign_cmd, delete_cmd):
         group.add_command(cmd)
     return group

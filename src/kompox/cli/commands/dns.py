@@ -91,8 +91,18 @@ def destroy_cmd(app_id: str, app_name: str, component: str, strict: bool, dry_ru
     _run("destroy", app_id, app_name, component=component, strict=strict, dry_run=dry_run, zone_hint=zone_hint)
 
 
+DNS_HELP = """Apply or remove the DNS records of the app's ingress hosts.
+
+\b
+Examples:
+  kompoxops dns deploy --dry-run
+  kompoxops dns deploy --strict --zone example.com
+  kompoxops dns destroy
+"""
+
+
 def build_dns() -> KompoxGroup:
-    dns = new_group("dns", "Apply or remove the DNS records of the app's ingress hosts.")
+    dns = new_group("dns", DNS_HELP)
     dns.add_command(deploy_cmd)
     dns.add_command(destroy_cmd)
     return dns

@@ -174,8 +174,18 @@ def delete_cmd(cluster_id: str, cluster_name: str, name: str, force: bool) -> No
         _use_cases(t).delete(t.cluster.id, name, force=force)
 
 
+NODEPOOL_HELP = """Manage node pools of the cluster.
+
+\b
+Examples:
+  kompoxops cluster nodepool list --format table
+  kompoxops cluster nodepool create -f np.yml
+  kompoxops cluster nodepool delete --name spot1
+"""
+
+
 def build_nodepool() -> KompoxGroup:
-    nodepool = new_group("nodepool", "Manage node pools of the cluster.")
+    nodepool = new_group("nodepool", NODEPOOL_HELP)
     for command in (list_cmd, create_cmd, update_cmd, delete_cmd):
         nodepool.add_command(command)
     return nodepool

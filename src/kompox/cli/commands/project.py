@@ -56,8 +56,11 @@ def init_cmd(force: bool) -> None:
 
 @click.command("version", cls=KompoxCommand)
 def version_cmd() -> None:
-    """Print build information.
+    """Print build information (works anywhere, also outside a Kompox project).
 
-    Unlike upstream, this works outside a Kompox project.
+    \b
+    Examples:
+      kompoxops version
+      kompoxops --version
     """
     runtime(click.get_current_context()).out(version_text())

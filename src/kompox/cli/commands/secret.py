@@ -116,8 +116,16 @@ def _check_service(app: Any, service: str) -> None:
 
 def build_secret() -> KompoxGroup:
     secret = new_group("secret", SECRET_HELP)
-    env = new_group("env", "The env override Secret <app>-<component>-<service>-override of one compose service.")
-    pull = new_group("pull", "The image pull Secret <app>-<component>--pull (a docker config.json).")
+    env = new_group(
+        "env",
+        "The env override Secret <app>-<component>-<service>-override of one compose service.\n\n\b\n"
+        "Examples:\n  kompoxops secret env set -S web -f web.env\n  kompoxops secret env delete -S web",
+    )
+    pull = new_group(
+        "pull",
+        "The image pull Secret <app>-<component>--pull (a docker config.json).\n\n\b\n"
+        "Examples:\n  kompoxops secret pull set -f ~/.docker/config.json\n  kompoxops secret pull delete --dry-run",
+    )
 
     @env.command("set", cls=KompoxCommand)
     @_common

@@ -121,8 +121,19 @@ def prune_cmd(
     prune(app_id, app_name, vol_name, keep, older_than, dry_run, output_format)
 
 
+SNAPSHOT_HELP = """Manage snapshots of the app's volumes.
+
+\b
+Examples:
+  kompoxops snapshot create -V db -N daily-20250928
+  kompoxops snapshot list -V db --format table
+  kompoxops snapshot prune --keep 7 --dry-run
+  kompoxops disk create -V db -N restored -S snapshot:daily-20250928   # restore
+"""
+
+
 def build_snapshot() -> KompoxGroup:
-    group = new_group("snapshot", "Manage snapshots of the app's volumes.")
+    group = new_group("snapshot", SNAPSHOT_HELP)
     for cmd in (list_cmd, create_cmd, delete_cmd, prune_cmd):
         group.add_command(cmd)
     return group

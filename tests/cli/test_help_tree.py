@@ -1,0 +1,70 @@
+"""Every command's help: no development notes, no cut descriptions, examples in every group."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import click
+import pytest
+
+from kompox.cli.main import load_root_command
+from kompox.cli.quick import ROOT_COMMANDS, ROOT_HELP, quick_answer
+
+DEV_NOTES = re.compile(r"upstream|later issue|not implemented|\bTODO\b", re.IGNORECASE)
+
+
+def walk(cmd: click.Command, path: list[str]) -> Iterator[tuple[str, click.Command]]:
+    yield " ".join(path), cmd
+    if isinstance(cmd, click.Group):
+        for name in sorted(cmd.commands):
+            yield from walk(cmd.commands[name], [*path, name])
+
+
+def every_command() -> list[tuple[str, click.Command]]:
+    out: list[tuple[str, click.Command]] = []
+    for root in sorted(ROOT_COMMANDS):
+        cmd = load_root_command(root)
+        assert cmd is not None
+        out.extend(walk(cmd, [root]))
+    return out
+
+
+COMMANDS = every_command()
+
+
+def help_text(path: str, cmd: click.Command, width: int) -> str:
+    ctx = click.Context(cmd, info_name=f"kompoxops {path}", terminal_width=width, max_content_width=width)
+    return cmd.get_help(ctx)
+
+
+@pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_help_has_no_development_notes(path: str, cmd: click.Command) -> None:
+    text = help_text(path, cmd, 100)
+    assert DEV_NOTES.findall(text) == []
+
+
+GROUPS = [(p, c) for p, c in COMMANDS if isinstance(c, click.Group)]
+
+
+@pytest.mark.parametrize(("path", "group"), GROUPS, ids=[p for p, _ in GROUPS])
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_group_help_lists_whole_descriptions_and_examples(path: str, group: click.Group, width: int) -> None:
+    text = help_text(path, group, width)
+    assert "\nExamples:" in text or "\n  Examples:" in text
+    commands = text.split("\nCommands:\n", 1)[1].split("\nGlobal Flags:", 1)[0]
+    assert "..." not in commands and "…" not in commands
+    flat = "".join(commands.split())  # wrapping may break lines at spaces and after hyphens
+    for name, sub in group.commands.items():  # each whole first sentence, wrapped but not cut
+        assert "".join(sub.get_short_help_str(limit=1000).split()) in flat, name
+
+
+def test_root_help_examples_use_only_flags_the_page_shows() -> None:
+    examples = ROOT_HELP.split("Examples:", 1)[1]
+    text = quick_answer(["--help"], columns=100)
+    assert text is not None
+    for line in examples.strip().splitlines():
+        words = line.split("#")[0].split()
+        assert words[0] == "kompoxops"
+        if words[1].startswith("-"):  # a flag before the command must be a global one
+            assert f" {words[1]}," in text or f" {words[1]} " in text, line
