@@ -353,6 +353,20 @@ class KubeClient(PodAccess):
     def get_deployment(self, namespace: str, name: str) -> Obj | None:
         return self.get(res.DEPLOYMENT, name, namespace)
 
+    def release_volume_claim_ref(self, name: str, resource_version: str) -> None:
+        """Drop ``uid``/``resourceVersion`` from PV ``name``'s claimRef (merge patch, ``resourceVersion`` precondition).
+
+        The PV stays reserved for the claim its ``claimRef`` names, and the PV
+        controller binds it to that claim's new incarnation.
+        """
+        patch: Obj = {"spec": {"claimRef": {"uid": None, "resourceVersion": None}}}
+        if resource_version:
+            patch["metadata"] = {"resourceVersion": resource_version}
+        try:
+            self.patch(res.PERSISTENT_VOLUME, name, patch)
+        except KubeAPIError as exc:
+            raise _with_context(exc, f"release claimRef of PersistentVolume/{name}") from exc
+
     def list_secrets(self, namespace: str) -> list[Obj]:
         return self.list_objects(res.SECRET, namespace)
 

@@ -41,6 +41,7 @@ from kompox.kube.podhash import PodTemplateStamp, referenced_names, stamp_pod_te
 from kompox.usecase.app_kube import AppKube, RolloutObservation
 from kompox.usecase.app_target import AppOperationError
 from kompox.usecase.app_validate import AppValidation, Severity, deploy_gate
+from kompox.usecase.pv_rebind import stale_claim_refs
 
 log = logging.getLogger("kompox.usecase")
 
@@ -200,6 +201,7 @@ def deploy_app(
         raise AppOperationError(f"apply objects failed: {err}", cause=err) from err
     result.applied_count = len(applied)
     log.info("UC:app.deploy:Applied", extra={"attrs": {"count": result.applied_count, "ns": plan.namespace}})
+    _rebind_released_volumes(kube, applied, plan.namespace, note)
 
     if not fresh:
         pruned = kube.prune_headless_services(plan.namespace, plan.component_selector, plan.headless_services)
@@ -228,6 +230,21 @@ def deploy_app(
             ) from err
         result.rollout = final.message
     return result
+
+
+def _rebind_released_volumes(kube: AppKube, applied: list[Obj], namespace: str, note: Callable[[str], None]) -> None:
+    """Let a retained PV that an earlier ``app destroy`` left Released bind to its recreated claim."""
+    for stale in stale_claim_refs(applied, namespace):
+        try:
+            kube.release_volume_claim_ref(stale.volume, stale.resource_version)
+        except KompoxError as err:
+            raise AppOperationError(
+                f"persistent volume {stale.volume} is Released from an earlier claim {stale.claim} and could not be"
+                f" freed for the new one: {err}",
+                cause=err,
+            ) from err
+        note(f"persistent volume {stale.volume}: released by an earlier app destroy; rebinding it to {stale.claim}")
+        log.info("UC:app.deploy:PV:Rebind", extra={"attrs": {"pv": stale.volume, "claim": stale.claim}})
 
 
 def _stale(deployment: Mapping[str, Any]) -> bool:
