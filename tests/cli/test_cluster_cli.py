@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -314,3 +315,20 @@ def test_kubeconfig_namespace_is_derived_in_single_file_mode(project: KubeProjec
     (project.root / "kompoxapp.yml").write_text(APP)
     project.configure()
     assert "namespace" not in yaml.safe_load(project.ok("cluster", "kubeconfig").out)["contexts"][0]["context"]
+
+
+def test_status_output_formats(project: KubeProject) -> None:
+    """-o json is upstream's default; yaml carries the same keys; table/wide/name as kubectl."""
+    default = project.ok("cluster", "status").out
+    assert project.ok("cluster", "status", "-o", "json").out == default
+    assert yaml.safe_load(project.ok("cluster", "status", "-o", "yaml").out) == json.loads(default)
+    assert project.ok("cluster", "status", "-o", "name").out == "cluster/home\n"
+    table = project.ok("cluster", "status", "-o", "table").out.splitlines()
+    assert [line.split() for line in table] == [
+        ["NAME", "EXISTING", "PROVISIONED", "INSTALLED", "INGRESS-IP"],
+        ["home", "true", "true", "false"],
+    ]
+    wide = project.ok("cluster", "status", "--output=wide").out.splitlines()
+    assert wide[0].split() == ["NAME", "EXISTING", "PROVISIONED", "INSTALLED", "INGRESS-IP", "INGRESS-FQDN", "ID"]
+    assert wide[1].split() == ["home", "true", "true", "false", "/ws/demo/prv/k3s1/cls/home"]
+    one_error(project.run("cluster", "status", "-o", "xml"), 2, "'xml' is not one of")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from cli_project import one_error
 from volume_cli_project import VolumeProject, volume_project_fixture  # noqa: F401
 
@@ -159,3 +160,21 @@ def test_help_has_examples(volume_project: VolumeProject) -> None:
     for verb in ("list", "create", "assign", "delete"):
         out = volume_project.ok("disk", verb, "--help").out
         assert "Examples:" in out and "kompoxops disk" in out
+
+
+def test_list_output_formats_with_kubectl_meanings(volume_project: VolumeProject) -> None:
+    p = volume_project
+    p.ok("disk", "create", "-V", "db", "-N", "main")
+    p.cloud.advance(10)
+    p.ok("disk", "create", "-V", "db", "-N", "spare", "-O", '{"sku": "Standard_LRS"}')
+    default = p.ok("disk", "list", "-V", "db").out  # JSON stays the default (upstream's)
+    assert p.ok("disk", "list", "-V", "db", "-o", "json").out == default
+    assert yaml.safe_load(p.ok("disk", "list", "-V", "db", "-o", "yaml").out) == json.loads(default)
+    assert p.ok("disk", "list", "-V", "db", "-o", "name").out == "disk/spare\ndisk/main\n"
+    table = p.ok("disk", "list", "-V", "db", "-o", "table").out
+    assert table == p.ok("disk", "list", "-V", "db", "--format", "table").out  # the deprecated alias still works
+    wide = p.ok("disk", "list", "-V", "db", "-o", "wide").out.splitlines()
+    assert wide[0].split() == ["NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE", "VOLUME", "UPDATED", "OPTIONS"]
+    assert wide[1].split()[-3:] == ["db", "2025-01-01T00:00:10Z", "sku=Standard_LRS"]
+    assert wide[1].startswith(table.splitlines()[1].rstrip())  # wide = the table's columns, then more
+    one_error(p.run("disk", "list", "-V", "db", "-o", "xml"), 2, "'xml' is not one of")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import yaml
 from cli_project import one_error
 from volume_cli_project import VolumeProject, volume_project_fixture  # noqa: F401
 
@@ -76,3 +79,15 @@ def test_help_has_examples(volume_project: VolumeProject) -> None:
     for verb in ("list", "create", "delete"):
         out = volume_project.ok("snapshot", verb, "--help").out
         assert "Examples:" in out and "kompoxops snapshot" in out
+
+
+def test_snapshot_list_output_formats(volume_project: VolumeProject) -> None:
+    p = volume_project
+    p.ok("disk", "create", "-V", "db", "-N", "main")
+    p.ok("snapshot", "create", "-V", "db", "-N", "daily")
+    default = p.ok("snapshot", "list", "-V", "db").out
+    assert yaml.safe_load(p.ok("snapshot", "list", "-V", "db", "-o", "yaml").out) == json.loads(default)
+    assert p.ok("snapshot", "list", "-V", "db", "-o", "name").out == "snapshot/daily\n"
+    wide = p.ok("snapshot", "list", "-V", "db", "-o", "wide").out.splitlines()
+    assert wide[0].split() == ["NAME", "SIZE", "CREATED", "HANDLE", "VOLUME", "UPDATED"]
+    assert wide[1].split()[0] == "daily" and wide[1].split()[-2:] == ["db", "2025-01-01T00:00:00Z"]

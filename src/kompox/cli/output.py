@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -12,6 +13,7 @@ import click
 from kompox.domain.timefmt import rfc3339_nano
 
 FORMATS = ("json", "table")
+OUTPUTS = ("table", "wide", "json", "yaml", "name")  # -o/--output, with kubectl's meanings
 
 
 def _default(value: Any) -> Any:
@@ -54,3 +56,66 @@ def format_option(func: Any) -> Any:
         show_default=True,
         help="Output format.",
     )(func)
+
+
+def output_option(func: Any) -> Any:
+    """``-o/--output table|wide|json|yaml|name`` as ``output_format``; ``--format json|table`` is its old alias.
+
+    The default stays JSON, as upstream printed it (scripts parse it).
+    """
+
+    @functools.wraps(func)
+    def run(*args: Any, output: str | None, legacy_format: str | None, **kwargs: Any) -> Any:
+        kwargs["output_format"] = output or legacy_format or "json"
+        return func(*args, **kwargs)
+
+    run = click.option(
+        "--format",
+        "legacy_format",
+        type=click.Choice(FORMATS),
+        default=None,
+        help="Deprecated alias of -o/--output (json or table).",
+    )(run)
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Choice(OUTPUTS),
+        default=None,
+        help="Output: table, wide (more columns), json (the default, for scripts), yaml, or name (kind/name).",
+    )(run)
+
+
+def print_yaml(out: TextIO, value: Any) -> None:
+    import yaml
+
+    out.write(yaml.safe_dump(value, sort_keys=False, default_flow_style=False, allow_unicode=True))
+
+
+def emit(
+    out: TextIO,
+    output: str,
+    *,
+    kind: str,
+    value: Any,
+    names: Sequence[str],
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    wide_headers: Sequence[str] = (),
+    wide_rows: Sequence[Sequence[object]] = (),
+) -> None:
+    """Print resources in one of :data:`OUTPUTS`: ``value`` for json/yaml, ``kind/name`` lines, a table.
+
+    ``wide`` appends ``wide_headers``/``wide_rows`` (one per row) to the table's columns.
+    """
+    if output == "json":
+        print_json(out, value)
+    elif output == "yaml":
+        print_yaml(out, value)
+    elif output == "name":
+        out.write("".join(f"{kind}/{name}\n" for name in names))
+    elif output == "wide":
+        extra = list(wide_rows) or [() for _ in rows]
+        print_table(out, (*headers, *wide_headers), [(*row, *more) for row, more in zip(rows, extra, strict=True)])
+    else:
+        print_table(out, headers, rows)

@@ -21,7 +21,7 @@ import click
 
 from kompox.cli.argv import UsageError
 from kompox.cli.base import runtime
-from kompox.cli.output import format_option, print_json, print_table
+from kompox.cli.output import emit, format_option, output_option, print_json
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import NotFoundError, ValidationError
 from kompox.domain.model import App, Cluster, VolumeDisk, VolumeSnapshot
@@ -89,12 +89,19 @@ class VolumeCommands:
 
     def options(self, func: Any) -> Any:
         """``-A/--app-id``, ``--app-name``, ``-V/--vol-name``, ``-N/--name`` (and its alias), ``--format``."""
+        return self._options(func, format_option)
+
+    def list_options(self, func: Any) -> Any:
+        """:meth:`options` with ``-o/--output table|wide|json|yaml|name`` (``--format`` its alias)."""
+        return self._options(func, output_option)
+
+    def _options(self, func: Any, output: Decorator) -> Any:
         options: list[Decorator] = [
             click.option("-A", "--app-id", default="", help="App Resource ID (or name); default: ./kompoxapp.yml."),
             click.option("--app-name", default="", help="App name (backward-compatible selector)."),
             click.option("-V", "--vol-name", default="", metavar="VOLUME", help="Volume name (App spec.volumes)."),
             click.option("-N", "--name", self.name_alias, "name", default="", metavar="NAME", help=self.name_help),
-            format_option,
+            output,
         ]
         for option in reversed(options):
             func = option(func)
@@ -149,21 +156,37 @@ def _size(value: int) -> str:
 
 
 def print_disks(out: TextIO, disks: Sequence[VolumeDisk], output_format: str) -> None:
-    if output_format == "table":
-        rows = [
+    emit(
+        out,
+        output_format,
+        kind="disk",
+        value=[disk_json(d) for d in disks],
+        names=[d.name for d in disks],
+        headers=("NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE"),
+        rows=[
             (d.name, "yes" if d.assigned else "", _size(d.size), d.zone, _time(d.created_at), d.handle) for d in disks
-        ]
-        print_table(out, ("NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE"), rows)
-        return
-    print_json(out, [disk_json(d) for d in disks])
+        ],
+        wide_headers=("VOLUME", "UPDATED", "OPTIONS"),
+        wide_rows=[(d.volume_name, _time(d.updated_at), _options(d.options)) for d in disks],
+    )
+
+
+def _options(options: dict[str, Any] | None) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted((options or {}).items()))
 
 
 def print_snapshots(out: TextIO, snaps: Sequence[VolumeSnapshot], output_format: str) -> None:
-    if output_format == "table":
-        rows = [(s.name, _size(s.size), _time(s.created_at), s.handle) for s in snaps]
-        print_table(out, ("NAME", "SIZE", "CREATED", "HANDLE"), rows)
-        return
-    print_json(out, [snapshot_json(s) for s in snaps])
+    emit(
+        out,
+        output_format,
+        kind="snapshot",
+        value=[snapshot_json(s) for s in snaps],
+        names=[s.name for s in snaps],
+        headers=("NAME", "SIZE", "CREATED", "HANDLE"),
+        rows=[(s.name, _size(s.size), _time(s.created_at), s.handle) for s in snaps],
+        wide_headers=("VOLUME", "UPDATED"),
+        wide_rows=[(s.volume_name, _time(s.updated_at)) for s in snaps],
+    )
 
 
 def print_disk(out: TextIO, disk: VolumeDisk, output_format: str) -> None:

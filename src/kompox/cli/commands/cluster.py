@@ -20,6 +20,7 @@ from kompox.cli.cluster_support import (
     legacy_app_namespace,
     progress_to_stderr,
 )
+from kompox.cli.output import emit, output_option
 from kompox.domain.errors import KompoxError
 
 LIFECYCLE_FAILURE = {
@@ -144,18 +145,21 @@ def uninstall_cmd(cluster_id: str, cluster_name: str, force: bool, wait: bool, t
 
 @click.command("status", cls=KompoxCommand)
 @cluster_options
-def status_cmd(cluster_id: str, cluster_name: str) -> None:
-    """Print the cluster status as JSON.
+@output_option
+def status_cmd(cluster_id: str, cluster_name: str, output_format: str) -> None:
+    """Print the cluster status (JSON by default).
 
-    Keys: existing, provisioned, installed, ingressGlobalIP and ingressFQDN
-    (when known), cluster_id, cluster_name.
+    JSON/YAML keys: existing, provisioned, installed, ingressGlobalIP and
+    ingressFQDN (when known), cluster_id, cluster_name.  -o table prints one
+    row; -o wide adds the ingress FQDN and the Resource ID.
 
     \b
     Examples:
       kompoxops cluster status
       kompoxops cluster status --cluster-id /ws/w1/prv/aks1/cls/c1 | jq .installed
+      kompoxops cluster status -o table
+      kompoxops cluster status -o yaml
     """
-    from kompox.cli.output import print_json
     from kompox.usecase.cluster_lifecycle import cluster_status
 
     rt = runtime(click.get_current_context())
@@ -167,7 +171,19 @@ def status_cmd(cluster_id: str, cluster_name: str) -> None:
             result = cluster_status(t.port, t.cluster)
     except KompoxError as err:
         raise failed(rt, "failed to get cluster status", err, t.cluster) from err
-    print_json(rt.stdout, result.to_json())
+    status = result.to_json()
+    flags = [str(status.get(k, "")).lower() for k in ("existing", "provisioned", "installed")]
+    emit(
+        rt.stdout,
+        output_format,
+        kind="cluster",
+        value=status,
+        names=[t.cluster.name],
+        headers=("NAME", "EXISTING", "PROVISIONED", "INSTALLED", "INGRESS-IP"),
+        rows=[(t.cluster.name, *flags, status.get("ingressGlobalIP", ""))],
+        wide_headers=("INGRESS-FQDN", "ID"),
+        wide_rows=[(status.get("ingressFQDN", ""), t.cluster.id)],
+    )
 
 
 @click.command("kubeconfig", cls=KompoxCommand)

@@ -28,14 +28,17 @@ disk = VolumeCommands("--disk-name", "Disk name (alias --disk-name).")
 
 
 @click.command("list", cls=KompoxCommand)
-@disk.options
+@disk.list_options
 def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
     """List the disks of a volume, newest first.
 
     \b
     Examples:
-      kompoxops disk list -V db
-      kompoxops disk list -V db --format table
+      kompoxops disk list -V db                     # JSON, the default
+      kompoxops disk list -V db -o table
+      kompoxops disk list -V db -o wide
+      kompoxops disk list -V db -o yaml
+      kompoxops disk list -V db -o name
     """
     from kompox.usecase.volume_disk import list_disks
 

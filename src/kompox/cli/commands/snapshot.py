@@ -19,14 +19,16 @@ snapshot = VolumeCommands("--snap-name", "Snapshot name (alias --snap-name).")
 
 
 @click.command("list", cls=KompoxCommand)
-@snapshot.options
+@snapshot.list_options
 def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
     """List the snapshots of a volume, newest first.
 
     \b
     Examples:
-      kompoxops snapshot list -V db
-      kompoxops snapshot list -V db --format table
+      kompoxops snapshot list -V db                 # JSON, the default
+      kompoxops snapshot list -V db -o table
+      kompoxops snapshot list -V db -o wide
+      kompoxops snapshot list -V db -o name
     """
     from kompox.usecase.volume_snapshot import list_snapshots
 
