@@ -237,3 +237,92 @@ def test_ssh_errors(wsproject: KubeProject, ws: WSThread, clients: Path) -> None
     ws.deployments = []
     one_error(wsproject.run("box", "ssh", "--", "kompox@box"), 4, "the box is not deployed; run kompoxops box deploy")
     assert not clients.exists()
+
+
+# --- standalone KOM Boxes (--box NAME) -------------------------------------------------------------
+
+KOM_BOXES = """---
+apiVersion: ops.kompox.dev/v1alpha1
+kind: Box
+metadata:
+  name: worker
+  annotations:
+    ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/home/app/web/box/worker
+spec:
+  image: busybox:1.36
+  command: [sleep]
+  args: [infinity]
+---
+apiVersion: ops.kompox.dev/v1alpha1
+kind: Box
+metadata:
+  name: sidecar
+  annotations:
+    ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/home/app/web/box/sidecar
+spec: {}
+"""
+WORKER = "web-worker"
+
+
+def add_boxes(project: KubeProject, extra: str = "") -> None:
+    kom = project.root / ".kompox" / "kom" / "cluster.yml"
+    kom.write_text(kom.read_text() + KOM_BOXES + extra)
+
+
+def test_standalone_kom_box_deploy_status_destroy(project: KubeProject) -> None:
+    add_boxes(project)
+    project.ok("box", "deploy")  # the toolbox stays what it was
+    r = project.ok("box", "deploy", "--box", "worker")
+    assert f"deployment {WORKER} in namespace {NS}" in r.err
+    deployments = objects(project, "apps/v1/deployments")
+    assert set(deployments) == {BOX, WORKER}
+    dep = deployments[WORKER]
+    labels = dep["metadata"]["labels"]
+    assert labels.items() >= {"app": WORKER, "app.kubernetes.io/component": "worker"}.items()
+    assert dep["spec"]["selector"]["matchLabels"] == labels == dep["spec"]["template"]["metadata"]["labels"]
+    (c,) = dep["spec"]["template"]["spec"]["containers"]
+    assert (c["name"], c["image"], c["command"], c["args"]) == ("worker", "busybox:1.36", ["sleep"], ["infinity"])
+    assert objects(project, "v1/secrets")[WORKER]["data"]["authorized_keys"]
+    project.ok("box", "deploy", "--box", "worker", "--image", "alpine:3")  # flags still win
+    (c,) = objects(project, "apps/v1/deployments")[WORKER]["spec"]["template"]["spec"]["containers"]
+    assert (c["image"], c["command"]) == ("alpine:3", ["sleep"])
+
+    status = project.ok("box", "status", "--box", "worker").json()
+    assert (status["deployment"], status["container"], status["image"]) == (WORKER, "worker", "alpine:3")
+
+    r = project.ok("box", "destroy", "--box", "worker")
+    assert f"Deployment/{WORKER}" in r.err and f"Deployment/{BOX}" not in r.err
+    assert set(objects(project, "apps/v1/deployments")) == {BOX}
+    status = project.ok("box", "status", "--box", "worker").json()
+    assert (status["ready"], status["deployment"], status["container"]) == (False, WORKER, "worker")
+
+
+def test_standalone_kom_box_errors_before_the_cluster(project: KubeProject) -> None:
+    add_boxes(project)
+    before = len(project.server.kube_requests())
+    for cmd in (["deploy"], ["destroy"], ["status"], ["exec", "--box", "nope", "--", "true"]):
+        args = cmd if cmd[0] == "exec" else [*cmd, "--box", "nope"]
+        one_error(project.run("box", *args), 4, "KOM Box nope not found in app web (boxes: sidecar, worker)")
+    text = one_error(project.run("box", "deploy", "--box", "sidecar"), 5, "Compose Box sidecar of app web")
+    assert text.endswith("not implemented yet")
+    one_error(project.run("box", "destroy", "--box", "sidecar"), 5, "Compose Box sidecar")
+    assert len(project.server.kube_requests()) == before
+
+
+def test_standalone_kom_box_objects_are_checked(project: KubeProject) -> None:
+    bad = KOM_BOXES.split("---\n")[1].replace("worker", "bad").replace("busybox:1.36", '"busy box"')
+    add_boxes(project, "---\n" + bad)
+    before = len(project.server.kube_requests())
+    one_error(project.run("box", "deploy", "--box", "bad"), 3, "--image (or KOM Box spec.image)")
+    assert len(project.server.kube_requests()) == before
+
+
+def test_exec_in_a_standalone_kom_box(wsproject: KubeProject, ws: WSThread) -> None:
+    add_boxes(wsproject)
+    ws.pod["metadata"]["labels"] = {"app": WORKER}
+    ws.pod["status"]["containerStatuses"] = [{"name": "worker", "ready": True}]
+    r = wsproject.run("box", "exec", "--box", "worker", "--", "true")
+    assert r.code == 0, r.err
+    (q,) = [q for q in ws.requests if q["path"].endswith("/exec")]
+    assert ("container", "worker") in q["query"]
+    assert [k for k in q["query"] if k[0] == "command"] == [("command", "true")]

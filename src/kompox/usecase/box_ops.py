@@ -4,7 +4,8 @@
   and the manifest; nothing touches the cluster before it succeeds.
 * :func:`box_deploy` — server-side apply: App-level head and PV/PVC without force, the Secret and
   the Deployment with force (upstream's split); idempotent.
-* :func:`box_destroy`, :func:`box_status`, :func:`box_exec` — as the app's, for component ``box``.
+* :func:`box_destroy`, :func:`box_status`, :func:`box_exec` — as the app's, for component ``box``
+  or the component of a standalone KOM ``Box`` chosen with :func:`resolve_box` (``--box NAME``).
 * :func:`box_client` — ``ssh``/``scp``/``rsync`` through a port-forward to pod port 22; the
   client's exit code is returned (upstream always exits 0).
 """
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
-from kompox.domain.errors import KompoxError, NotFoundError, ValidationError
+from kompox.domain.errors import KompoxError, NotFoundError, NotImplementedYetError, ValidationError
 from kompox.domain.model import App, AppVolume, Box, Cluster, VolumeClass, VolumeDisk, ingress_namespace
 from kompox.kube.convert.box import (
     ANNOTATION_PUBKEY_HASH,
@@ -82,6 +83,35 @@ def kom_box_defaults(boxes: Sequence[Box], app: App) -> Box | None:
         if box.app_id == app.id and box.component == "box" and box.standalone:
             return box
     return None
+
+
+@dataclass(frozen=True)
+class BoxChoice:
+    """The component a box command acts on and the KOM ``Box`` supplying its defaults (if any)."""
+
+    component: str
+    kom_box: Box | None
+
+
+def resolve_box(boxes: Sequence[Box], app: App, name: str) -> BoxChoice:
+    """``--box NAME``: the app's standalone KOM Box of that name; without a name the toolbox ``box``.
+
+    The Deployment is ``<app>-<component>`` with one container named after the component
+    (component = ``spec.component`` or the Box's name, kube-and-ops.md §11.2).
+    """
+    if not name:
+        return BoxChoice(BOX_CONTAINER, kom_box_defaults(boxes, app))
+    own = [b for b in boxes if b.app_id == app.id]
+    box = next((b for b in own if b.name == name), None)
+    if box is None:
+        known = ", ".join(sorted(b.name for b in own)) or "none"
+        raise NotFoundError(f"KOM Box {name} not found in app {app.name} (boxes: {known})")
+    if not box.standalone:
+        raise NotImplementedYetError(
+            f"box commands for Compose Box {name} of app {app.name} (KOM Box without spec.image; "
+            "only standalone Boxes with spec.image are supported)"
+        )
+    return BoxChoice(box.component or box.name, box)
 
 
 def box_options(
@@ -171,7 +201,7 @@ def box_status(kube: AppKube, target: AppTarget, names: AppNames) -> dict[str, A
     status: AppStatus = app_status(kube, target, names)
     if not status.deployment:
         status.ready, status.image, status.pod, status.node = False, "", "", ""
-        status.deployment, status.container = names.resource, BOX_CONTAINER
+        status.deployment, status.container = names.resource, names.component
         status.command = status.args = None
     out = status.to_json()
     out.pop("ingress_hosts")
@@ -199,7 +229,7 @@ def box_exec(
 ) -> ExecResult:
     if not command or not command[0].strip():
         raise ValidationError("command is required after --")
-    if kube.find_pod(names.namespace, names.component_selector, rule="exec", container=BOX_CONTAINER) is None:
+    if kube.find_pod(names.namespace, names.component_selector, rule="exec", container=names.component) is None:
         raise _not_deployed(names)
     return app_exec(
         kube,
@@ -209,7 +239,7 @@ def box_exec(
         stderr=stderr,
         stdin=stdin,
         tty=tty,
-        container=BOX_CONTAINER,
+        container=names.component,
         escape=escape,
         terminal_size=terminal_size,
     )
@@ -255,7 +285,7 @@ def box_client(
     if not user_args:
         raise ValidationError(f"box {tool} needs the client's arguments after -- (e.g. kompox@box)")
     _check_key(kube, names)
-    pod = kube.find_pod(names.namespace, names.component_selector, rule="tunnel", container=BOX_CONTAINER)
+    pod = kube.find_pod(names.namespace, names.component_selector, rule="tunnel", container=names.component)
     if pod is None:
         raise _not_deployed(names)
     pod_name = str((pod.get("metadata") or {}).get("name", ""))

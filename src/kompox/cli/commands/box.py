@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,7 +18,14 @@ from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
 from kompox.cli.commands.app import PASSTHROUGH, app_target_options
 from kompox.domain.errors import ValidationError
 
-BOX_HELP = """Maintenance box pods attached to the app (Deployment <app>-box, container box).
+if TYPE_CHECKING:
+    from kompox.cli.session import Session
+    from kompox.domain.model import Box
+    from kompox.kube.convert.names import AppNames
+    from kompox.usecase.app_target import AppTarget
+
+BOX_HELP = """Maintenance box pods of the app: Deployment <app>-box (container box), or with --box NAME a
+standalone KOM Box (Deployment <app>-<component>, container <component>).
 
 \b
 Examples:
@@ -27,8 +35,28 @@ Examples:
   kompoxops box cp -- -r ./backup kompox@box:/mnt/db/
   kompoxops box rsync -- -av ./site/ kompox@box:/srv/site/
   kompoxops box destroy
+  kompoxops box deploy --box worker                 # the standalone KOM Box 'worker'
+  kompoxops box exec --box worker -- ps
 """
 KEY_NAMES = ("id_rsa.pub", "id_ecdsa.pub", "id_ed25519.pub")
+
+
+def box_option(func: Any) -> Any:
+    return click.option(
+        "--box",
+        "box_name",
+        default="",
+        metavar="NAME",
+        help="Standalone KOM Box to act on (Deployment <app>-<component>); default: the toolbox 'box'.",
+    )(func)
+
+
+def _choose(session: Session, target: AppTarget, box_name: str) -> tuple[AppNames, Box | None]:
+    """The names of the chosen box component and its KOM Box (checked before any cluster call)."""
+    from kompox.usecase import box_ops as uc
+
+    choice = uc.resolve_box(session.store.repos.boxes.list(), target.app, box_name)
+    return target.names(choice.component), choice.kom_box
 
 
 def _home() -> str:
@@ -55,8 +83,9 @@ def read_pubkey(path: str) -> bytes:
 
 @click.command("deploy", cls=KompoxCommand)
 @app_target_options
+@box_option
 @click.option(
-    "--image", default="", help="Container image (default: the KOM Box 'box' image, else ghcr.io/kompox/kompox/box)."
+    "--image", default="", help="Container image (default: the KOM Box's spec.image, else ghcr.io/kompox/kompox/box)."
 )
 @click.option("-V", "--volume", "volumes", multiple=True, metavar="VOL:DISK:/PATH", help="Mount a disk (repeat).")
 @click.option("-c", "--command", "command", multiple=True, help="Entrypoint token (repeat); overrides ENTRYPOINT.")
@@ -66,6 +95,7 @@ def read_pubkey(path: str) -> bytes:
 def deploy_cmd(
     app_id: str,
     app_name: str,
+    box_name: str,
     image: str,
     volumes: tuple[str, ...],
     command: tuple[str, ...],
@@ -81,9 +111,8 @@ def deploy_cmd(
     rt.prerun()
     session = rt.session()
     target = session.app(app_id, app_name)
-    names = target.names("box")
+    names, kom_box = _choose(session, target, box_name)
     key = read_pubkey(ssh_pubkey)
-    kom_box = uc.kom_box_defaults(session.store.repos.boxes.list(), target.app)
     opts = uc.box_options(kom_box, image, command, args, always_pull, key)
     with span("CMD:box.deploy", target.app.id):
         manifest = uc.plan_box_deploy(target, names, opts, volumes, lambda: session.app_driver(target))
@@ -93,7 +122,8 @@ def deploy_cmd(
 
 @click.command("destroy", cls=KompoxCommand)
 @app_target_options
-def destroy_cmd(app_id: str, app_name: str) -> None:
+@box_option
+def destroy_cmd(app_id: str, app_name: str, box_name: str) -> None:
     """Delete the box Deployment and its pods (Secret, PV/PVC and app objects are kept); idempotent."""
     from kompox.logging import span
     from kompox.usecase import box_ops as uc
@@ -102,7 +132,7 @@ def destroy_cmd(app_id: str, app_name: str) -> None:
     rt.prerun()
     session = rt.session()
     target = session.app(app_id, app_name)
-    names = target.names("box")
+    names, _ = _choose(session, target, box_name)
     with span("CMD:box.destroy", target.app.id):
         deleted = uc.box_destroy(session.app_kube(target), names)
     rt.say(f"box destroy: deleted {', '.join(deleted) if deleted else 'nothing (not deployed)'}")
@@ -110,7 +140,8 @@ def destroy_cmd(app_id: str, app_name: str) -> None:
 
 @click.command("status", cls=KompoxCommand)
 @app_target_options
-def status_cmd(app_id: str, app_name: str) -> None:
+@box_option
+def status_cmd(app_id: str, app_name: str, box_name: str) -> None:
     """Print the box status as JSON."""
     from kompox.cli.output import print_json
     from kompox.usecase import box_ops as uc
@@ -119,16 +150,20 @@ def status_cmd(app_id: str, app_name: str) -> None:
     rt.prerun()
     session = rt.session()
     target = session.app(app_id, app_name)
-    print_json(rt.stdout, uc.box_status(session.app_kube(target), target, target.names("box")))
+    names, _ = _choose(session, target, box_name)
+    print_json(rt.stdout, uc.box_status(session.app_kube(target), target, names))
 
 
 @click.command("exec", cls=KompoxCommand, context_settings=PASSTHROUGH)
 @app_target_options
+@box_option
 @click.option("-i", "--stdin", is_flag=True, help="Attach local stdin.")
 @click.option("-t", "--tty", is_flag=True, help="Allocate a TTY (local terminal in raw mode).")
 @click.option("-e", "--escape", default="~.", show_default=True, help="Detach sequence with -it; 'none' disables.")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
-def exec_cmd(app_id: str, app_name: str, stdin: bool, tty: bool, escape: str, command: tuple[str, ...]) -> None:
+def exec_cmd(
+    app_id: str, app_name: str, box_name: str, stdin: bool, tty: bool, escape: str, command: tuple[str, ...]
+) -> None:
     """Run a command in the box container; exits with the command's exit code."""
     import contextlib
 
@@ -142,7 +177,7 @@ def exec_cmd(app_id: str, app_name: str, stdin: bool, tty: bool, escape: str, co
     target = session.app(app_id, app_name)
     if not command or not command[0].strip():
         raise ValidationError("command is required after --")
-    names = target.names("box")
+    names, _ = _choose(session, target, box_name)
     kube = session.app_kube(target)
     terminal = raw_terminal(rt.stdin.fileno()) if (tty and stdin) else contextlib.nullcontext()
     with terminal:
@@ -165,8 +200,9 @@ def exec_cmd(app_id: str, app_name: str, stdin: bool, tty: bool, escape: str, co
 def _client_command(tool: str) -> click.Command:
     @click.command(tool, cls=KompoxCommand, context_settings=PASSTHROUGH)
     @app_target_options
+    @box_option
     @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-    def cmd(app_id: str, app_name: str, args: tuple[str, ...]) -> None:
+    def cmd(app_id: str, app_name: str, box_name: str, args: tuple[str, ...]) -> None:
         from kompox.cli.app_process import exit_with, find_program, run_child
         from kompox.logging import span
         from kompox.usecase import box_ops as uc
@@ -176,7 +212,7 @@ def _client_command(tool: str) -> click.Command:
         program = find_program(tool)
         session = rt.session()
         target = session.app(app_id, app_name)
-        names = target.names("box")
+        names, _ = _choose(session, target, box_name)
 
         def run(argv: Sequence[str]) -> int:
             return run_child(argv, None, errors=rt.stderr)

@@ -1,8 +1,9 @@
-"""The Kompox Box toolbox manifests (kube-and-ops.md §11.1): pure, from names, the app and the options.
+"""The Kompox Box manifests (kube-and-ops.md §11.1): pure, from names, the app and the options.
 
 Objects, in apply order: the App-level head (Namespace, ServiceAccount, Role, RoleBinding,
-NetworkPolicy), a PV and PVC per requested mount, the Secret ``<app>-box`` holding
-``authorized_keys`` and the Deployment ``<app>-box`` (one container ``box``, selector = all
+NetworkPolicy), a PV and PVC per requested mount, the Secret ``<app>-<component>`` holding
+``authorized_keys`` and the Deployment ``<app>-<component>`` (one container named after the
+component — ``box`` for the toolbox, a standalone KOM Box's component otherwise — selector = all
 component labels as upstream, Recreate, the key's SHA-256 on the pod template).
 """
 
@@ -64,7 +65,10 @@ def pubkey_hash(key: bytes) -> str:
 def box_manifest(
     names: AppNames, provider_driver: str, app: App, ingress_namespace: str, opts: BoxOptions, mounts: list[BoxMount]
 ) -> BoxManifest:
-    """Every object of ``box deploy`` for component ``box`` of ``app``."""
+    """Every object of ``box deploy`` for ``names.component`` (``box``, or a standalone KOM Box's component).
+
+    The container is named after the component, as upstream's standalone-Box generator does.
+    """
     head = [
         rbac.namespace(names, provider_driver),
         rbac.service_account(names),
@@ -96,7 +100,7 @@ def box_manifest(
         "data": {AUTHORIZED_KEYS: base64.b64encode(opts.ssh_pubkey).decode("ascii")},
     }
     container: dict[str, Any] = {
-        "name": BOX_CONTAINER,
+        "name": names.component,
         "image": opts.image,
         "imagePullPolicy": "Always" if opts.always_pull else "IfNotPresent",
     }
