@@ -193,3 +193,37 @@ def test_faults_are_one_line_with_their_exit_code(gitea: Walk) -> None:
     assert "node-a is cordoned" in one_error(walk, 8, "snapshot", "create", "-V", "db", "-N", "s2")
     assert [d["name"] for d in json.loads(walk.ok("disk", "list", "-V", "db")[0])] != []
     assert not list(walk.executor.root.rglob("r1*")) and not list(walk.executor.root.rglob("s2*"))
+
+
+def test_box_mounts_a_k3s_localpath_disk(gitea: Walk) -> None:
+    """``box deploy -V`` on K3s: the disk becomes a ``local`` PV pinned to the disk's node."""
+    walk = gitea
+    key = walk.root.parent / "home" / ".ssh" / "id_ed25519.pub"
+    key.parent.mkdir(parents=True)
+    key.write_bytes(b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBoxTestKeyOnly box@test\n")
+    disk = json.loads(walk.ok("disk", "create", "-V", "db", "-N", "boxdisk")[0])
+    assert disk["zone"] == "node-a"
+    _, err = walk.ok("box", "deploy", "-V", "db:boxdisk:/mnt/db")
+    assert "deployment gitea-box" in err
+    (pv,) = walk.of("v1/persistentvolumes").values()
+    (pvc,) = walk.of("v1/persistentvolumeclaims").values()
+    assert pv["spec"]["local"] == {"path": disk["options"]["path"]}
+    assert affinity_nodes(pv) == ["node-a"] and pv["spec"]["persistentVolumeReclaimPolicy"] == "Retain"
+    assert pvc["spec"]["volumeName"] == pv["metadata"]["name"] == pvc["metadata"]["name"]
+    assert walk.executor.path_on("node-a", pv["spec"]["local"]["path"]).is_dir()
+    for obj in (pv, pvc):
+        obj = {k: v for k, v in obj.items() if k != "status"}
+        kubernetes_validate.validate(obj, K8S_VERSION, strict=True)
+    (dep,) = walk.of("apps/v1/deployments").values()
+    pod = dep["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert {"name": pvc["metadata"]["name"], "mountPath": "/mnt/db"} in container["volumeMounts"]
+    assert {"name": pvc["metadata"]["name"], "persistentVolumeClaim": {"claimName": pvc["metadata"]["name"]}} in (
+        pod["volumes"]
+    )
+    # the same disk mounted again is the same PV/PVC (idempotent), an unknown disk is refused up front
+    walk.ok("box", "deploy", "-V", "db:boxdisk:/mnt/db")
+    assert list(walk.of("v1/persistentvolumes")) == [pv["metadata"]["name"]]
+    assert "disk nope not found under volume db (disks: boxdisk)" in one_error(
+        walk, 4, "box", "deploy", "-V", "db:nope:/mnt/db"
+    )
