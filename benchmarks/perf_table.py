@@ -30,33 +30,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_project import KOM_APP, KOM_CLUSTER
 from measure import ROOT, best_usage, compile_bytecode, instructions, kompoxops
-
-KOM_CLUSTER = """\
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Workspace
-metadata: {name: bench, annotations: {ops.kompox.dev/id: /ws/bench}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Provider
-metadata: {name: k3s1, annotations: {ops.kompox.dev/id: /ws/bench/prv/k3s1}}
-spec: {driver: k3s}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {name: c1, annotations: {ops.kompox.dev/id: /ws/bench/prv/k3s1/cls/c1}}
-spec: {ingress: {domain: bench.example.com}}
-"""
-
-KOM_APP = """\
-apiVersion: ops.kompox.dev/v1alpha1
-kind: App
-metadata: {name: big, annotations: {ops.kompox.dev/id: /ws/bench/prv/k3s1/cls/c1/app/big}}
-spec:
-  compose: file:compose.yml
-  volumes: [{name: data, size: 10Gi}]
-  ingress: {rules: [{name: web, port: 10000, hosts: [big.example.org]}]}
-"""
 
 
 def compose_text(services: int) -> str:

@@ -21,6 +21,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_project import KOM_APP, KOM_CLUSTER
+from measure import kompoxops
 
 from kompox.compose.model import Config, EnvFile, FileRef, Project, Service, ServicePort, ServiceVolume
 from kompox.domain.model import (
@@ -132,31 +136,6 @@ def main() -> None:
         )
 
 
-KOM_CLUSTER = """apiVersion: ops.kompox.dev/v1alpha1
-kind: Workspace
-metadata: {name: bench, annotations: {ops.kompox.dev/id: /ws/bench}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Provider
-metadata: {name: k3s1, annotations: {ops.kompox.dev/id: /ws/bench/prv/k3s1}}
-spec: {driver: k3s}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {name: c1, annotations: {ops.kompox.dev/id: /ws/bench/prv/k3s1/cls/c1}}
-spec: {ingress: {domain: bench.example.com}}
-"""
-
-KOM_APP = """apiVersion: ops.kompox.dev/v1alpha1
-kind: App
-metadata: {name: big, annotations: {ops.kompox.dev/id: /ws/bench/prv/k3s1/cls/c1/app/big}}
-spec:
-  compose: file:compose.yml
-  volumes: [{name: data, size: 10Gi}]
-  ingress: {rules: [{name: web, port: 10000, hosts: [big.example.org]}]}
-"""
-
-
 def write_project(root: Path, n: int) -> None:
     """A project directory whose compose file has ``n`` services, for the end-to-end command."""
     (root / ".kompox" / "kom").mkdir(parents=True)
@@ -178,8 +157,7 @@ def end_to_end(sizes: tuple[int, ...] = (10, 100, 500), runs: int = 3) -> None:
     import tempfile
 
     base = python_startup()
-    script = Path(sys.executable).with_name("kompoxops")
-    entry = [str(script)] if script.exists() else [sys.executable, "-m", "kompox.cli.main"]
+    entry = kompoxops()
     print("\nend to end: kompoxops app validate --out-manifest FILE (k3s, volumes unbound)")
     print(f"{'services':>8} {'best (ms)':>10} {'per service (ms)':>17} {'x python -c pass':>17}")
     for n in sizes:
