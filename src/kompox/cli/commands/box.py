@@ -19,6 +19,7 @@ from kompox.cli.commands.app import PASSTHROUGH, app_target_options
 from kompox.domain.errors import ValidationError
 
 if TYPE_CHECKING:
+    from kompox.cli.runtime import Runtime
     from kompox.cli.session import Session
     from kompox.domain.model import Box
     from kompox.kube.convert.names import AppNames
@@ -57,6 +58,16 @@ def _choose(session: Session, target: AppTarget, box_name: str) -> tuple[AppName
 
     choice = uc.resolve_box(session.store.repos.boxes.list(), target.app, box_name)
     return target.names(choice.component), choice.kom_box
+
+
+def _open(app_id: str, app_name: str, box_name: str) -> tuple[Runtime, Session, AppTarget, AppNames, Box | None]:
+    """Runtime, session, app target and chosen box of a box command (pre-run done)."""
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    session = rt.session()
+    target = session.app(app_id, app_name)
+    names, kom_box = _choose(session, target, box_name)
+    return rt, session, target, names, kom_box
 
 
 def _home() -> str:
@@ -107,11 +118,7 @@ def deploy_cmd(
     from kompox.logging import span
     from kompox.usecase import box_ops as uc
 
-    rt = runtime(click.get_current_context())
-    rt.prerun()
-    session = rt.session()
-    target = session.app(app_id, app_name)
-    names, kom_box = _choose(session, target, box_name)
+    rt, session, target, names, kom_box = _open(app_id, app_name, box_name)
     key = read_pubkey(ssh_pubkey)
     opts = uc.box_options(kom_box, image, command, args, always_pull, key)
     with span("CMD:box.deploy", target.app.id):
@@ -128,11 +135,7 @@ def destroy_cmd(app_id: str, app_name: str, box_name: str) -> None:
     from kompox.logging import span
     from kompox.usecase import box_ops as uc
 
-    rt = runtime(click.get_current_context())
-    rt.prerun()
-    session = rt.session()
-    target = session.app(app_id, app_name)
-    names, _ = _choose(session, target, box_name)
+    rt, session, target, names, _ = _open(app_id, app_name, box_name)
     with span("CMD:box.destroy", target.app.id):
         deleted = uc.box_destroy(session.app_kube(target), names)
     rt.say(f"box destroy: deleted {', '.join(deleted) if deleted else 'nothing (not deployed)'}")
@@ -146,11 +149,7 @@ def status_cmd(app_id: str, app_name: str, box_name: str) -> None:
     from kompox.cli.output import print_json
     from kompox.usecase import box_ops as uc
 
-    rt = runtime(click.get_current_context())
-    rt.prerun()
-    session = rt.session()
-    target = session.app(app_id, app_name)
-    names, _ = _choose(session, target, box_name)
+    rt, session, target, names, _ = _open(app_id, app_name, box_name)
     print_json(rt.stdout, uc.box_status(session.app_kube(target), target, names))
 
 
