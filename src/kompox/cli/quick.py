@@ -28,7 +28,7 @@ Examples:
   kompoxops app validate --out-manifest -          # print the app's Kubernetes manifest
   kompoxops app deploy -A /ws/w1/prv/aks1/cls/c1/app/app1
   kompoxops cluster status --cluster-id /ws/w1/prv/aks1/cls/c1
-  kompoxops disk list -V db --format json
+  kompoxops disk list -V db -o json
 """
 
 # name -> (module, attribute, short help); loaded only when the command is used

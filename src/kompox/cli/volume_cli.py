@@ -5,8 +5,9 @@ session (resolved from the app's cluster → provider → workspace; a missing
 workspace is an error, never a silent ``(nil)`` that would change every
 derived name).
 
-Output: ``--format json`` (default) prints upstream's JSON objects with the
-wire field order (cli.md §10.8, §10.10); ``--format table`` a plain table.
+Output: JSON (default) prints upstream's JSON objects with the wire field
+order (cli.md §10.8, §10.10); ``list`` takes ``-o table|wide|json|yaml|name``
+(``--format`` its deprecated alias), the other commands ``--format json|table``.
 """
 
 from __future__ import annotations

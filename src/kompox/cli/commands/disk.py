@@ -154,7 +154,7 @@ DISK_HELP = """Manage the cloud disks (or file shares) of the app's volumes.
 
 \b
 Examples:
-  kompoxops disk list -V db --format table
+  kompoxops disk list -V db -o table
   kompoxops disk create -V db -N restored -S snapshot:daily-20250928
   kompoxops disk assign -V db -N restored
   kompoxops disk create --bootstrap                # one disk per volume that has none

@@ -128,7 +128,7 @@ SNAPSHOT_HELP = """Manage snapshots of the app's volumes.
 \b
 Examples:
   kompoxops snapshot create -V db -N daily-20250928
-  kompoxops snapshot list -V db --format table
+  kompoxops snapshot list -V db -o table
   kompoxops snapshot prune --keep 7 --dry-run
   kompoxops disk create -V db -N restored -S snapshot:daily-20250928   # restore
 """
