@@ -36,6 +36,7 @@ from kompox.kube.convert import configs as cfg
 from kompox.kube.convert.cluster_allow import HOST_TIMEZONE, SETTING
 from kompox.kube.convert.errors import ConversionError
 from kompox.kube.convert.files import FileKind, FileSource, join
+from kompox.kube.convert.k8s_rules import config_key
 from kompox.kube.convert.names import AppNames
 from kompox.kube.convert.sizes import compose_bytes, size_quantity
 from kompox.kube.convert.volumes import Mount, volume_mount
@@ -43,7 +44,6 @@ from kompox.kube.convert.volumes import Mount, volume_mount
 _SECRET_DIRS = frozenset({"secret", "secrets", ".secrets", "private"})
 _SECRET_SUFFIXES = (".key", ".pem", ".p12", ".pfx", ".jks", ".keystore", ".htpasswd")
 _SECRET_PREFIXES = (".env", "id_rsa", "id_ed25519", "id_ecdsa")
-_DATA_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 TIME_FILES = ("/etc/localtime", "/etc/timezone")
 # Host paths a pod must never bind: (path, reason).  A source equal to or below one is refused.
 HOST_CONTROL: tuple[tuple[str, str], ...] = (
@@ -251,7 +251,7 @@ class VolumePlanner:
             ) from err
         is_secret = is_secret or not cfg.is_text(data)
         base = posixpath.basename(src)
-        data_key = base if _DATA_KEY.match(base) else "content"
+        data_key = "content" if config_key(base) else base
         key = f"bind-{_slug(src, 40)}-{short_hash(src)}"
         obj = cfg.FileObject(key, data_key, data, is_secret)
         volume = f"sec-{key}" if is_secret else f"cfg-{key}"
