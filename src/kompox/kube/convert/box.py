@@ -17,7 +17,6 @@ from typing import Any
 from kompox.domain.model import App, AppVolume
 from kompox.kube.convert import rbac
 from kompox.kube.convert.names import AppNames, object_meta
-from kompox.kube.convert.network_policy import network_policy
 from kompox.kube.convert.scheduling import node_selector
 from kompox.kube.convert.volumes import VolumeBinding, persistent_volume_pair
 
@@ -69,13 +68,7 @@ def box_manifest(
 
     The container is named after the component, as upstream's standalone-Box generator does.
     """
-    head = [
-        rbac.namespace(names, provider_driver),
-        rbac.service_account(names),
-        rbac.role(names),
-        rbac.role_binding(names),
-        network_policy(names, app.network_policy, ingress_namespace),
-    ]
+    head = rbac.namespace_objects(names, provider_driver, app.network_policy, ingress_namespace)
     pvs: list[dict[str, Any]] = []
     pvcs: list[dict[str, Any]] = []
     volume_mounts: list[dict[str, Any]] = []

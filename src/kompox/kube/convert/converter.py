@@ -37,7 +37,6 @@ from kompox.kube.convert.errors import ConversionError
 from kompox.kube.convert.files import FileSource, LocalFiles
 from kompox.kube.convert.ingress import app_service, check_headless_name, headless_service, ingresses
 from kompox.kube.convert.names import DEFAULT_COMPONENT, AppNames, app_names
-from kompox.kube.convert.network_policy import network_policy
 from kompox.kube.convert.ports import PortMap, plan_ingress
 from kompox.kube.convert.service_fields import ServiceSettings, pod_settings, service_settings
 from kompox.kube.convert.volumes import (
@@ -161,13 +160,7 @@ def convert(
     file_objects.extend(planner.objects)
 
     # Step 7: namespace-level objects.
-    head = [
-        rbac.namespace(names, provider.driver),
-        rbac.service_account(names),
-        rbac.role(names),
-        rbac.role_binding(names),
-        network_policy(names, app.network_policy, ingress_ns),
-    ]
+    head = rbac.namespace_objects(names, provider.driver, app.network_policy, ingress_ns)
 
     # Steps 8–10: Services and Ingresses.
     services: list[dict[str, Any]] = []

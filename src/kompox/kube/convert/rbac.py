@@ -1,10 +1,15 @@
-"""Namespace, ServiceAccount ``<app>``, Role and RoleBinding ``<app>-access`` (converter.md §11)."""
+"""Namespace, ServiceAccount ``<app>``, Role and RoleBinding ``<app>-access`` (converter.md §11).
+
+:func:`namespace_objects` is the head of the app and box manifests: those four and the NetworkPolicy.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from kompox.domain.model import NetworkPolicy
 from kompox.kube.convert.names import ANNOTATION_APP, ANNOTATION_PROVIDER_DRIVER, AppNames, object_meta
+from kompox.kube.convert.network_policy import network_policy
 
 RBAC_API = "rbac.authorization.k8s.io"
 
@@ -53,3 +58,16 @@ def role_binding(names: AppNames) -> dict[str, Any]:
         "subjects": [{"kind": "ServiceAccount", "name": names.app, "namespace": names.namespace}],
         "roleRef": {"apiGroup": RBAC_API, "kind": "Role", "name": names.access},
     }
+
+
+def namespace_objects(
+    names: AppNames, provider_driver: str, policy: NetworkPolicy, ingress_namespace: str
+) -> list[dict[str, Any]]:
+    """Namespace, ServiceAccount, Role, RoleBinding and NetworkPolicy: the head of the app and box manifests."""
+    return [
+        namespace(names, provider_driver),
+        service_account(names),
+        role(names),
+        role_binding(names),
+        network_policy(names, policy, ingress_namespace),
+    ]
