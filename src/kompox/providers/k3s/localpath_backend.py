@@ -86,7 +86,10 @@ class _Session:
             progress=backend.progress,
         )
 
-    def close(self) -> None:
+    def __enter__(self) -> _Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.kube.close()
 
     def node(self, name: str) -> NodeInfo | None:
@@ -163,11 +166,8 @@ class LocalPathBackend:
 
     def disk_list(self, cluster: Cluster, app: App, vol_name: str) -> list[VolumeDisk]:
         self._volume(app, vol_name)
-        ws = _Session(self, cluster)
-        try:
+        with _Session(self, cluster) as ws:
             return [r.disk() for r in ws.records.list(KIND_DISK, self._names(app)[0], vol_name)]
-        finally:
-            ws.close()
 
     def disk_create(
         self, cluster: Cluster, app: App, vol_name: str, disk_name: str, source: str, opts: VolumeDiskCreateOptions
@@ -177,8 +177,7 @@ class LocalPathBackend:
         parsed = parse_source(source, default_kind=SourceKind.SNAPSHOT, native=_native)
         if parsed.kind in (SourceKind.DISK, SourceKind.SNAPSHOT) and not parsed.native:
             validate_resource_name(parsed.kind.value, parsed.name)
-        ws = _Session(self, cluster)
-        try:
+        with _Session(self, cluster) as ws:
             app_id, _ = self._names(app)
             existing = ws.records.list(KIND_DISK, app_id, vol_name)
             name = disk_name or new_compact_id()
@@ -215,8 +214,6 @@ class LocalPathBackend:
                 self._undo(ws, record, err)
                 raise
             return ready.disk()
-        finally:
-            ws.close()
 
     def _node_for(self, ws: _Session, app: App, zone: str, origin: Record | None) -> NodeInfo:
         if origin is not None:
@@ -249,8 +246,7 @@ class LocalPathBackend:
     def disk_assign(self, cluster: Cluster, app: App, vol_name: str, disk_name: str) -> None:
         """Target first, then the others whose flag changes (an interrupted run leaves the target assigned)."""
         self._volume(app, vol_name, "disk", disk_name)
-        ws = _Session(self, cluster)
-        try:
+        with _Session(self, cluster) as ws:
             records = ws.records.list(KIND_DISK, self._names(app)[0], vol_name)
             target = next((r for r in records if r.name == disk_name), None)
             if target is None:
@@ -260,14 +256,11 @@ class LocalPathBackend:
                 wanted = record is target
                 if record.assigned != wanted:
                     ws.records.update(with_state(record, assigned=wanted))
-        finally:
-            ws.close()
 
     def disk_delete(self, cluster: Cluster, app: App, vol_name: str, disk_name: str, force: bool) -> None:
         """Delete directory and record; missing = success; a disk a running pod mounts needs ``force``."""
         self._volume(app, vol_name, "disk", disk_name)
-        ws = _Session(self, cluster)
-        try:
+        with _Session(self, cluster) as ws:
             record = next(
                 (r for r in ws.records.list(KIND_DISK, self._names(app)[0], vol_name) if r.name == disk_name), None
             )
@@ -281,8 +274,6 @@ class LocalPathBackend:
                         "(app destroy) or force the deletion"
                     )
             self._delete(ws, record)
-        finally:
-            ws.close()
 
     def _delete(self, ws: _Session, record: Record) -> None:
         node = ws.node(record.node)
@@ -297,11 +288,8 @@ class LocalPathBackend:
 
     def snapshot_list(self, cluster: Cluster, app: App, vol_name: str) -> list[VolumeSnapshot]:
         self._volume(app, vol_name)
-        ws = _Session(self, cluster)
-        try:
+        with _Session(self, cluster) as ws:
             return [r.snapshot() for r in ws.records.list(KIND_SNAPSHOT, self._names(app)[0], vol_name)]
-        finally:
-            ws.close()
 
     def snapshot_create(self, cluster: Cluster, app: App, vol_name: str, snap_name: str, source: str) -> VolumeSnapshot:
         snap_name = snap_name.strip()
@@ -313,8 +301,7 @@ class LocalPathBackend:
             )
         if parsed.kind == SourceKind.DISK and not parsed.native:
             validate_resource_name("disk", parsed.name)
-        ws = _Session(self, cluster)
-        try:
+        with _Session(self, cluster) as ws:
             app_id, _ = self._names(app)
             existing = ws.records.list(KIND_SNAPSHOT, app_id, vol_name)
             name = snap_name or new_compact_id()
@@ -354,19 +341,14 @@ class LocalPathBackend:
                 self._undo(ws, record, err)
                 raise
             return ready.snapshot()
-        finally:
-            ws.close()
 
     def snapshot_delete(self, cluster: Cluster, app: App, vol_name: str, snap_name: str) -> None:
         self._volume(app, vol_name, "snapshot", snap_name)
-        ws = _Session(self, cluster)
-        try:
+        with _Session(self, cluster) as ws:
             records = ws.records.list(KIND_SNAPSHOT, self._names(app)[0], vol_name)
             record = next((r for r in records if r.name == snap_name), None)
             if record is not None:
                 self._delete(ws, record)
-        finally:
-            ws.close()
 
     # --- class ----------------------------------------------------------------------
 
