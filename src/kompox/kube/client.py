@@ -83,19 +83,6 @@ class DeleteResult:
         return len(self.deleted)
 
 
-def _with_context(exc: KubeAPIError, prefix: str) -> KubeAPIError:
-    return KubeAPIError(
-        f"{prefix}: {exc}",
-        status_code=exc.status_code,
-        reason=exc.reason,
-        verb=exc.verb,
-        resource=exc.resource,
-        name=exc.name,
-        namespace=exc.namespace,
-        server_message=exc.server_message,
-    )
-
-
 class KubeClient(PodAccess):
     """A client for one cluster, from kubeconfig bytes (never written to disk)."""
 
@@ -143,7 +130,7 @@ class KubeClient(PodAccess):
                     "PATCH", ref.object_path(name, namespace), query=query, body=obj, content_type=APPLY_PATCH
                 )
             except KubeAPIError as exc:
-                raise _with_context(exc, f"apply {kind} {name}") from None
+                raise exc.reworded(f"apply {kind} {name}: {exc}") from None
             result.objects.append(dict(resp.json() or {}))
             result.created.append(resp.status == 201)
         return result
@@ -365,7 +352,7 @@ class KubeClient(PodAccess):
         try:
             self.patch(res.PERSISTENT_VOLUME, name, patch)
         except KubeAPIError as exc:
-            raise _with_context(exc, f"release claimRef of PersistentVolume/{name}") from exc
+            raise exc.reworded(f"release claimRef of PersistentVolume/{name}: {exc}") from exc
 
     def list_secrets(self, namespace: str) -> list[Obj]:
         return self.list_objects(res.SECRET, namespace)

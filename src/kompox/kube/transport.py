@@ -60,6 +60,19 @@ class KubeAPIError(ProviderAPIError):
         self.namespace = namespace
         self.server_message = server_message
 
+    def reworded(self, message: str) -> KubeAPIError:
+        """The same failure (status, reason, request, server message) under a new message."""
+        return KubeAPIError(
+            message,
+            status_code=self.status_code,
+            reason=self.reason,
+            verb=self.verb,
+            resource=self.resource,
+            name=self.name,
+            namespace=self.namespace,
+            server_message=self.server_message,
+        )
+
 
 def is_not_found(exc: BaseException) -> bool:
     return isinstance(exc, KubeAPIError) and exc.status_code == 404
@@ -236,16 +249,7 @@ class Transport:
                 self.retry.sleep(self.retry.delay(attempt, _retry_after(resp_headers)))
                 continue
             if retryable and attempts > 1:
-                last = KubeAPIError(
-                    f"{last} (gave up after {attempts} attempts)",
-                    status_code=last.status_code,
-                    reason=last.reason,
-                    verb=last.verb,
-                    resource=last.resource,
-                    name=last.name,
-                    namespace=last.namespace,
-                    server_message=last.server_message,
-                )
+                last = last.reworded(f"{last} (gave up after {attempts} attempts)")
             raise last
         assert last is not None  # pragma: no cover - loop always returns or raises
         raise last  # pragma: no cover
