@@ -9,6 +9,7 @@ from typing import Any
 from kompox.domain.errors import DriverError, DriverValidationError, ProviderAPIError
 from kompox.providers.aks.arm_template import outputs_from_properties
 from kompox.providers.aks.clients import AzureClients
+from kompox.providers.aks.resource_id import resource_group_of
 from kompox.providers.aks.span import (
     Deadline,
     Progress,
@@ -168,7 +169,7 @@ def failed_operations(clients: AzureClients, name: str) -> list[str]:
             continue
         target = getattr(op.properties, "target_resource", None)
         rtype = str(getattr(target, "resource_type", "") or "")
-        rg = _resource_group_of(str(getattr(target, "id", "") or ""))
+        rg = resource_group_of(str(getattr(target, "id", "") or ""))
         inner: list[str] = []
         if rtype.lower() == "microsoft.resources/deployments" and rg:
             try:
@@ -193,14 +194,6 @@ def _failed_line(op: Any) -> str | None:
     code = getattr(error, "code", None)
     message = " ".join(str(getattr(error, "message", "") or "").split())
     return f"{where or 'unknown resource'}: {code}: {message}" if code else f"{where}: {message or 'failed'}"
-
-
-def _resource_group_of(resource_id: str) -> str:
-    parts = resource_id.strip("/").split("/")
-    for i, part in enumerate(parts[:-1]):
-        if part.lower() == "resourcegroups":
-            return parts[i + 1]
-    return ""
 
 
 def delete_deployment_best_effort(

@@ -38,6 +38,15 @@ def parse_resource_id(raw: str) -> ResourceID:
     )
 
 
+def resource_group_of(raw: str) -> str:
+    """The ``resourceGroups/<g>`` segment of any resource id, or ``""`` when it has none (lenient)."""
+    parts = raw.strip("/").split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part.lower() == "resourcegroups":
+            return parts[i + 1]
+    return ""
+
+
 def parse_typed_id(raw: str, expected: str, label: str) -> ResourceID:
     """Parse ``raw`` and require ``<namespace>/<type>`` == ``expected`` (case-insensitive)."""
     try:

@@ -28,6 +28,7 @@ from kompox.providers.aks.naming import (
     TAG_VOLUME_NAME,
     bool_text,
 )
+from kompox.providers.aks.resource_id import resource_group_of
 from kompox.providers.aks.span import Deadline, log
 from kompox.providers.aks.volume_common import (
     GIB,
@@ -110,7 +111,7 @@ def wait_for_copy(ctx: AKSContext, clients: AzureClients, rg: str, source: Any, 
         return source
     report = ctx.progress or log.info
     resource = text(getattr(source, "name", None))
-    group = _group_of(text(getattr(source, "id", None))) or rg
+    group = resource_group_of(text(getattr(source, "id", None))) or rg
     deadline = Deadline(SNAPSHOT_COPY_TIMEOUT, f"wait for snapshot {resource}")
     started = time.monotonic()
     while percent is not None and percent < 100:
@@ -153,14 +154,6 @@ def _base36(number: int) -> str:
         out = digits[rest] + out
         if number == 0:
             return out
-
-
-def _group_of(resource_id: str) -> str:
-    parts = resource_id.strip("/").split("/")
-    for i, part in enumerate(parts[:-1]):
-        if part.lower() == "resourcegroups":
-            return parts[i + 1]
-    return ""
 
 
 def azure_zone(zone: str) -> str:
