@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from kompox.domain.errors import ConflictError, NotFoundError, StoreError
 from kompox.domain.ports import StoredResource
@@ -25,7 +25,6 @@ from kompox.store.rdb.migrate import ensure_schema
 from kompox.store.rdb.schema import RESOURCES
 from kompox.store.rdb.url import DbUrl, parse_db_url
 
-T = TypeVar("T")
 CONNECT_TIMEOUT_S = 5
 
 
@@ -173,7 +172,7 @@ def open_rdb(url: str, cwd: Path) -> RdbStore:
     except StoreError:
         engine.dispose()
         raise
-    except (SQLAlchemyError, DBAPIError) as err:
+    except SQLAlchemyError as err:  # DBAPIError included
         engine.dispose()
         raise store._fail("open", err) from None
     return store
