@@ -81,6 +81,12 @@ def referenced_names(pod_spec: Obj) -> tuple[set[str], set[str]]:
     return secrets, configmaps
 
 
+def _pull_secrets(deployment_name: str, secrets: list[Obj]) -> list[dict[str, str]]:
+    """``imagePullSecrets`` of the pod: ``<deployment>--pull`` when that Secret exists, else none."""
+    pull_name = f"{deployment_name}{PULL_SECRET_SUFFIX}"
+    return [{"name": pull_name}] if any((s.get("metadata") or {}).get("name") == pull_name for s in secrets) else []
+
+
 @dataclass(frozen=True)
 class PodTemplatePatch:
     """What the runtime patch changes; ``json_patch``/``merge_patch`` express the same intent."""
@@ -101,9 +107,7 @@ def plan_pod_template_patch(
     template = (deployment.get("spec") or {}).get("template") or {}
     spec = dict(template.get("spec") or {})
     template_annotations = (template.get("metadata") or {}).get("annotations")
-    pull_name = f"{name}{PULL_SECRET_SUFFIX}"
-    pull_exists = any((s.get("metadata") or {}).get("name") == pull_name for s in secrets)
-    desired_pull = [{"name": pull_name}] if pull_exists else []
+    desired_pull = _pull_secrets(name, secrets)
     current_pull = [{"name": (r or {}).get("name", "")} for r in spec.get("imagePullSecrets") or []]
     spec["imagePullSecrets"] = desired_pull
     content_hash = pod_content_hash(spec, hash_index(secrets, configmaps))
@@ -151,8 +155,7 @@ def stamp_pod_template(
     secrets = list(secrets)
     template = deployment.setdefault("spec", {}).setdefault("template", {})
     spec = template.setdefault("spec", {})
-    pull_name = f"{name}{PULL_SECRET_SUFFIX}"
-    pull = [{"name": pull_name}] if any((s.get("metadata") or {}).get("name") == pull_name for s in secrets) else []
+    pull = _pull_secrets(name, secrets)
     if pull:
         spec["imagePullSecrets"] = pull
     else:
