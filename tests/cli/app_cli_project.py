@@ -7,7 +7,8 @@ The machinery is :mod:`cli_project`'s.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,14 @@ def app_project(
 ) -> AbstractContextManager[KubeProject]:
     """The app project in ``tmp_path/proj`` against a fresh kmock server (see :func:`cli_project.kube_project`)."""
     return kube_project(tmp_path, monkeypatch, capsys, kom=KOM, app=APP, compose=COMPOSE, rollout=rollout)
+
+
+@contextmanager
+def ws_app_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], kubeconfig: bytes
+) -> Iterator[KubeProject]:
+    """:func:`app_project` whose cluster ``KUBECONFIG`` is ``kubeconfig`` (the websocket fake's, ``kube/ws.yaml``)."""
+    with app_project(tmp_path, monkeypatch, capsys) as p:
+        (p.root / "kube" / "ws.yaml").write_bytes(kubeconfig)
+        p.configure("kube/ws.yaml")
+        yield p

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from app_cli_project import NAMES, NS, app_project
+from app_cli_project import NAMES, NS, ws_app_project
 from cli_project import KubeProject, one_error
 from ws_server import WSThread  # tests/kube, on sys.path through cli_project
 
@@ -37,9 +37,7 @@ def ws() -> Iterator[WSThread]:
 def project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ws: WSThread
 ) -> Iterator[KubeProject]:
-    with app_project(tmp_path, monkeypatch, capsys) as p:
-        (p.root / "kube" / "ws.yaml").write_bytes(ws.kubeconfig)
-        p.configure("kube/ws.yaml")
+    with ws_app_project(tmp_path, monkeypatch, capsys, ws.kubeconfig) as p:
         yield p
 
 

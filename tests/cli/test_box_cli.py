@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_cli_project import NS, app_project
+from app_cli_project import NS, app_project, ws_app_project
 from cli_project import KubeProject, one_error, writes
 from ws_server import WSThread
 
@@ -153,9 +153,7 @@ def ws() -> Iterator[WSThread]:
 def wsproject(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ws: WSThread
 ) -> Iterator[KubeProject]:
-    with app_project(tmp_path, monkeypatch, capsys) as p:
-        (p.root / "kube" / "ws.yaml").write_bytes(ws.kubeconfig)
-        p.configure("kube/ws.yaml")
+    with ws_app_project(tmp_path, monkeypatch, capsys, ws.kubeconfig) as p:
         yield p
 
 
