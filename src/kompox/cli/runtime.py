@@ -48,18 +48,6 @@ class Runtime:
 
     # --- streams ------------------------------------------------------------
 
-    @property
-    def stdin_isatty(self) -> bool:
-        return _isatty(self.stdin)
-
-    @property
-    def stdout_isatty(self) -> bool:
-        return _isatty(self.stdout)
-
-    @property
-    def stderr_isatty(self) -> bool:
-        return _isatty(self.stderr)
-
     def say(self, text: str) -> None:
         """One progress or information line on stderr (flushed: it may precede a long wait)."""
         self.stderr.write(text + "\n")
@@ -181,10 +169,3 @@ def project_log_defaults(project: ProjectEnv) -> LogSettings:
         dir=Path(project.log_dir),
         retention_days=project.retention_days,
     )
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):  # a closed or foreign stream is no terminal
-        return False
