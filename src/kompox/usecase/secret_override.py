@@ -143,10 +143,6 @@ def parse_pull_input(source: str, content: bytes) -> SecretData:
     return SecretData({DOCKER_KEY: content}, content_hash({DOCKER_KEY: text}), [DOCKER_KEY])
 
 
-def env_secret_name(names: AppNames, service: str) -> str:
-    return names.env_override_secret(service)
-
-
 def _secret_object(namespace: str, name: str, secret_type: str, data: SecretData) -> Obj:
     return {
         "apiVersion": "v1",
