@@ -81,22 +81,21 @@ def _too_long(value: str, limit: int) -> list[str]:
     return [f"must be no more than {limit} characters"] if len(value) > limit else []
 
 
+def _matching(value: str, limit: int, pattern: re.Pattern[str], message: str) -> list[str]:
+    """The length problem (if any), then ``message`` when ``value`` does not match ``pattern``."""
+    return _too_long(value, limit) + ([] if pattern.match(value) else [message])
+
+
 def dns1123_label(value: str) -> list[str]:
     return dns1123_label_errors(value)
 
 
 def dns1123_subdomain(value: str) -> list[str]:
-    errors = _too_long(value, DNS1123_SUBDOMAIN_MAX)
-    if not _SUBDOMAIN.match(value):
-        errors.append(SUBDOMAIN_MSG)
-    return errors
+    return _matching(value, DNS1123_SUBDOMAIN_MAX, _SUBDOMAIN, SUBDOMAIN_MSG)
 
 
 def dns1035_label(value: str) -> list[str]:
-    errors = _too_long(value, DNS1123_LABEL_MAX)
-    if not _DNS1035.match(value):
-        errors.append(DNS1035_MSG)
-    return errors
+    return _matching(value, DNS1123_LABEL_MAX, _DNS1035, DNS1035_MSG)
 
 
 def qualified_name(value: str) -> list[str]:
@@ -122,10 +121,7 @@ def qualified_name(value: str) -> list[str]:
 
 
 def label_value(value: str) -> list[str]:
-    errors = _too_long(value, LABEL_VALUE_MAX)
-    if not _LABEL_VALUE.match(value):
-        errors.append(LABEL_VALUE_MSG)
-    return errors
+    return _matching(value, LABEL_VALUE_MAX, _LABEL_VALUE, LABEL_VALUE_MSG)
 
 
 def port_name(value: str) -> list[str]:
@@ -164,10 +160,7 @@ def env_var_name(value: str) -> list[str]:
 
 
 def config_key(value: str) -> list[str]:
-    errors = _too_long(value, CONFIG_KEY_MAX)
-    if not _CONFIG_KEY.match(value):
-        errors.append(CONFIG_KEY_MSG)
-    return errors + _chdir_prefix(value)
+    return _matching(value, CONFIG_KEY_MAX, _CONFIG_KEY, CONFIG_KEY_MSG) + _chdir_prefix(value)
 
 
 def path_segment_name(value: str) -> list[str]:
