@@ -111,7 +111,7 @@ def test_flags_and_kom_box_defaults(project: KubeProject) -> None:
     project.ok("box", "deploy")
     (c,) = objects(project, "apps/v1/deployments")[BOX]["spec"]["template"]["spec"]["containers"]
     assert (c["image"], c["command"], c["args"]) == ("busybox:1.36", ["sleep"], ["infinity"])
-    project.ok("box", "deploy", "--image", "alpine:3", "-c", "sh", "-a", "-c", "-a", "sleep 1d", "--always-pull")
+    project.ok("box", "deploy", "--image", "alpine:3", "--command", "sh", "-a", "-c", "-a", "sleep 1d", "--always-pull")
     (c,) = objects(project, "apps/v1/deployments")[BOX]["spec"]["template"]["spec"]["containers"]
     assert (c["image"], c["command"], c["args"], c["imagePullPolicy"]) == (
         "alpine:3", ["sh"], ["-c", "sleep 1d"], "Always"
@@ -120,8 +120,12 @@ def test_flags_and_kom_box_defaults(project: KubeProject) -> None:
 
 def test_deploy_input_errors_before_the_cluster(project: KubeProject, tmp_path: Path) -> None:
     before = len(project.server.kube_requests())
-    one_error(project.run("box", "deploy", "-V", "db:d1:relative"), 3, "invalid volume spec 'db:d1:relative'")
-    one_error(project.run("box", "deploy", "-V", "db:d1:/mnt"), 4, "volume not found: db (volumes of app web: none)")
+    old = project.run("box", "deploy", "-V", "db:d1:relative")  # the deprecated short spelling still works
+    one_error(old, 3, "invalid volume spec 'db:d1:relative'")
+    assert "Warning: -V for --volume is deprecated; use --volume (-V is --vol-name elsewhere)" in old.err
+    one_error(
+        project.run("box", "deploy", "--volume", "db:d1:/mnt"), 4, "volume not found: db (volumes of app web: none)"
+    )
     one_error(project.run("box", "deploy", "--ssh-pubkey", "nope.pub"), 3, "nope.pub: cannot read SSH public key")
     (tmp_path / "home" / ".ssh" / "id_ed25519.pub").unlink()
     one_error(project.run("box", "deploy"), 3, "SSH public key not found: specify --ssh-pubkey or place one of [")

@@ -128,10 +128,12 @@ def test_init_creates_project_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert (kdir / "kom").is_dir() and (kdir / "logs").is_dir()
     assert f"Initialized Kompox CLI Env in {kdir}" in proc.stdout
     again = kompoxops("init", cwd=target)
-    assert again.returncode == 3 and "already exists (use -f to overwrite)" in again.stderr
+    assert again.returncode == 3 and "already exists (use --force to overwrite)" in again.stderr
     (kdir / ".gitignore").write_text("custom\n")
-    forced = kompoxops("init", "-f", cwd=target)
+    forced = kompoxops("init", "--force", cwd=target)
     assert forced.returncode == 0 and (kdir / ".gitignore").read_text() == "custom\n"
+    old = kompoxops("init", "-f", cwd=target)  # the deprecated short spelling still works
+    assert old.returncode == 0 and "Warning: -f for --force is deprecated; use --force" in old.stderr
 
 
 def test_completion_script() -> None:

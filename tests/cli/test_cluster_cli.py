@@ -65,6 +65,7 @@ def test_status_json_before_and_after_install(project: KubeProject) -> None:
     after = project.ok("cluster", "--cluster-id", "/ws/demo/prv/k3s1/cls/home", "status").json()
     assert list(after) == ["existing", "provisioned", "installed", "ingressGlobalIP", "cluster_id", "cluster_name"]
     assert (after["installed"], after["ingressGlobalIP"]) == (True, "192.0.2.7")
+    assert project.ok("cluster", "status", "-K", "home").json() == after  # -K is --cluster-id's short form
 
     removed = project.ok("cluster", "uninstall", "--cluster-name", "home")
     assert "removed Traefik from namespace traefik" in removed.err

@@ -47,7 +47,7 @@ def test_restore_flow_and_assign(volume_project: VolumeProject) -> None:
     p = volume_project
     p.ok("disk", "create", "-V", "db", "-N", "main")
     p.ok("snapshot", "create", "-V", "db", "-N", "daily")
-    restored = p.ok("disk", "create", "-V", "db", "-N", "restored", "-S", "snapshot:daily").json()
+    restored = p.ok("disk", "create", "-V", "db", "-N", "restored", "--source", "snapshot:daily").json()
     assert restored["assigned"] is False
     assigned = p.ok("disk", "assign", "-V", "db", "-N", "restored")
     assert assigned.out == "" and "assigned disk restored to volume db" in assigned.err
@@ -56,6 +56,21 @@ def test_restore_flow_and_assign(volume_project: VolumeProject) -> None:
     deleted = p.ok("disk", "delete", "-V", "db", "-N", "main")
     assert deleted.out == "" and "deleted disk main" in deleted.err
     assert [d["name"] for d in p.ok("disk", "list", "-V", "db").json()] == ["restored"]
+
+
+def test_deprecated_short_source_still_restores_with_a_note(volume_project: VolumeProject) -> None:
+    p = volume_project
+    p.ok("disk", "create", "-V", "db", "-N", "main")
+    p.ok("snapshot", "create", "-V", "db", "-N", "daily")
+    old = p.ok("disk", "create", "-V", "db", "-N", "restored", "-S", "snapshot:daily")
+    assert old.json()["name"] == "restored"
+    note = "Warning: -S for --source is deprecated; use --source (-S is --service elsewhere)"
+    assert note in old.err.splitlines()
+    new = p.ok("disk", "create", "-V", "db", "-N", "again", "--source", "snapshot:daily")
+    assert "deprecated" not in new.err
+    both = p.run("disk", "create", "-V", "db", "-S", "snapshot:daily", "--source", "disk:main")
+    one_error(both, 2, "-S and --source both given; use --source only")
+    assert sorted(d["name"] for d in p.ok("disk", "list", "-V", "db").json()) == ["again", "main", "restored"]
 
 
 def test_bootstrap_creates_once_then_skips(volume_project: VolumeProject) -> None:
@@ -123,7 +138,7 @@ def test_bad_input_is_one_line(volume_project: VolumeProject) -> None:
     )
     one_error(p.run("disk", "create", "-V", "db", "-S", "tape:x"), 3, 'unknown source type "tape"')
     one_error(
-        p.run("disk", "create", "-V", "db", "-S", "snapshot:gone"),
+        p.run("disk", "create", "-V", "db", "--source", "snapshot:gone"),
         4,
         "snapshot not found: gone (snapshots of volume db: none)",
     )

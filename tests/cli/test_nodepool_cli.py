@@ -288,6 +288,7 @@ def test_force_is_refused_not_ignored(project: Path, arm: AgentPoolARM, capsys: 
         (["create", "-f", "missing.yml"], 3, "Error: missing.yml: failed to read file: No such file or directory"),
         (["create", "--name", "np1", "--label", "novalue"], 3, "Error: --label: invalid --label 'novalue'"),
         (["list", "--cluster-id", "/ws/ws1/prv/aks1/cls/nope"], 4, "Error: cluster"),
+        (["list", "-K", "/ws/ws1/prv/aks1/cls/nope"], 4, "Error: cluster"),
     ],
 )
 def test_bad_input_is_one_line_and_touches_nothing(

@@ -124,7 +124,9 @@ def test_gitea_deploy_snapshot_restore_assign_redeploy(gitea: Walk) -> None:
 
     snap = json.loads(walk.ok("snapshot", "create", "-V", "db", "-N", "before-upgrade")[0])
     assert snap["name"] == "before-upgrade" and snap["size"] > 0
-    restored = json.loads(walk.ok("disk", "create", "-V", "db", "-N", "restored", "-S", "snapshot:before-upgrade")[0])
+    restored = json.loads(
+        walk.ok("disk", "create", "-V", "db", "-N", "restored", "--source", "snapshot:before-upgrade")[0]
+    )
     assert (restored["zone"], restored["assigned"]) == ("node-a", False)
     assert (walk.executor.path_on("node-a", restored["options"]["path"]) / "PG_VERSION").read_text() == "16\n"
 
@@ -188,7 +190,7 @@ def test_faults_are_one_line_with_their_exit_code(gitea: Walk) -> None:
     walk.ok("snapshot", "create", "-V", "db", "-N", "s1")
     (snap,) = list(walk.executor.root.rglob("s1.tar"))
     snap.write_bytes(snap.read_bytes()[:-512] + b"\x01" * 512)
-    assert "checksum mismatch" in one_error(walk, 11, "disk", "create", "-V", "db", "-N", "r1", "-S", "s1")
+    assert "checksum mismatch" in one_error(walk, 11, "disk", "create", "-V", "db", "-N", "r1", "--source", "s1")
     walk.server.put("v1/nodes", node_object("node-a", {"kompox.dev/node-pool": "user"}, cordoned=True))
     assert "node-a is cordoned" in one_error(walk, 8, "snapshot", "create", "-V", "db", "-N", "s2")
     assert [d["name"] for d in json.loads(walk.ok("disk", "list", "-V", "db")[0])] != []

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import click
 
@@ -13,6 +14,7 @@ from kompox.cli.quick import GLOBAL_FLAGS_HELP
 from kompox.cli.runtime import Runtime
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)
 FULL_SENTENCE = 1000  # short-help length limit: never reached, so nothing is cut
 
 
@@ -23,7 +25,59 @@ class _GlobalHelpMixin:
 
 
 class KompoxCommand(_GlobalHelpMixin, click.Command):
-    pass
+    """A leaf command; applies the values of :class:`DeprecatedShort` aliases before it runs."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        apply_deprecated_shorts(ctx)
+        return super().invoke(ctx)
+
+
+_DEPRECATED_META = "kompox.deprecated_shorts"
+
+
+class DeprecatedShort(click.Option):
+    """A hidden short flag kept for old command lines, e.g. ``-S`` for ``--source`` on ``disk create``.
+
+    It takes the value (or flag) the long option takes, prints a one-line
+    note on stderr when used, and hands its value to the long option's
+    parameter (``target``) before the command runs.  Giving both is a usage
+    error.
+    """
+
+    def __init__(self, param_decls: Sequence[str], *, target: str, long: str, note: str = "", **kwargs: Any) -> None:
+        (short,) = param_decls
+        super().__init__([short, f"deprecated_{short.lstrip('-')}_{target}"], hidden=True, **kwargs)
+        self.short = short
+        self.target = target
+        self.long = long
+        self.note = note
+
+    def handle_parse_result(self, ctx: click.Context, opts: Any, args: list[str]) -> tuple[Any, list[str]]:
+        value, rest = super().handle_parse_result(ctx, opts, args)
+        assert self.name is not None
+        ctx.params.pop(self.name, None)
+        if ctx.get_parameter_source(self.name) is click.core.ParameterSource.COMMANDLINE:
+            ctx.meta.setdefault(_DEPRECATED_META, []).append((self, value))
+        return value, rest
+
+    def warning(self) -> str:
+        extra = f" ({self.note})" if self.note else ""
+        return f"Warning: {self.short} for {self.long} is deprecated; use {self.long}{extra}"
+
+
+def deprecated_short(short: str, target: str, long: str, note: str = "", **kwargs: Any) -> Callable[[FC], FC]:
+    """Decorator adding a :class:`DeprecatedShort` to a command."""
+    return click.option(short, target=target, long=long, note=note, cls=DeprecatedShort, **kwargs)
+
+
+def apply_deprecated_shorts(ctx: click.Context) -> None:
+    used: list[tuple[DeprecatedShort, Any]] = ctx.meta.pop(_DEPRECATED_META, [])
+    for alias, value in used:
+        source = ctx.get_parameter_source(alias.target)
+        if source is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError(f"{alias.short} and {alias.long} both given; use {alias.long} only", ctx)
+        runtime(ctx).say(alias.warning())
+        ctx.params[alias.target] = value
 
 
 class KompoxGroup(_GlobalHelpMixin, click.Group):

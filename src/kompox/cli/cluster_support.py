@@ -42,10 +42,10 @@ def is_symbol(message: str) -> bool:
 
 
 def cluster_options(func: Any) -> Any:
-    """``--cluster-id`` / ``--cluster-name`` (no ``-C``: reserved for ``--chdir``)."""
+    """``-K/--cluster-id`` / ``--cluster-name``, as ``-A/--app-id`` / ``--app-name`` (``-C`` is ``--chdir``)."""
     func = click.option("--cluster-name", default="", help="Cluster name (backward-compatible selector).")(func)
     return click.option(
-        "--cluster-id", default="", help="Cluster Resource ID (or name); default: the cluster of the default app."
+        "-K", "--cluster-id", default="", help="Cluster Resource ID (or name); default: the cluster of the default app."
     )(func)
 
 

@@ -108,6 +108,6 @@ def zone_conflicts(
             f"volume {binding.name}: assigned disk {disk.name} is in zone {disk.zone}, which no node the app "
             f"may land on can reach (the app may land in zones: {reachable}; from {landing.described}); "
             f"pin the app to zone {zone} (deployment.zone), select a node pool in that zone, or restore the disk "
-            f"into a reachable zone (snapshot create, then disk create --zone … -S snapshot:…, disk assign)"
+            f"into a reachable zone (snapshot create, then disk create --zone … --source snapshot:…, disk assign)"
         )
     return messages

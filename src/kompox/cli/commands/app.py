@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from kompox.cli.base import KompoxCommand, KompoxGroup, bare_group_callback, parse_duration, runtime
+from kompox.cli.base import KompoxCommand, KompoxGroup, bare_group_callback, deprecated_short, parse_duration, runtime
 from kompox.cli.out_file import write_out
 from kompox.cli.runtime import Runtime
 
@@ -203,7 +203,8 @@ def logs_cmd(app_id: str, app_name: str, follow: bool, tail: int, container: str
 @app_target_options
 @click.option("-i", "--stdin", is_flag=True, help="Attach local stdin.")
 @click.option("-t", "--tty", is_flag=True, help="Allocate a TTY (local terminal in raw mode).")
-@click.option("-e", "--escape", default="~.", show_default=True, help="Detach sequence with -it; 'none' disables.")
+@click.option("--escape", default="~.", show_default=True, help="Detach sequence with -it; 'none' disables.")
+@deprecated_short("-e", "escape", "--escape", "docker's -e sets environment variables", metavar="SEQ")
 @click.option("-c", "--container", default="", help="Container (compose service).")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def exec_cmd(
@@ -215,7 +216,7 @@ def exec_cmd(
     Examples:
       kompoxops app exec -c gitea -- gitea admin user list
       kompoxops app exec -it -c postgres -- psql -U gitea
-      kompoxops app exec -it -e '^]' -c gitea -- sh
+      kompoxops app exec -it --escape '^]' -c gitea -- sh
     """
     from kompox.cli.app_process import exit_with
     from kompox.cli.app_run import run_exec

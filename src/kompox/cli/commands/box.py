@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.base import KompoxCommand, KompoxGroup, deprecated_short, new_group, runtime
 from kompox.cli.commands.app import PASSTHROUGH, app_target_options
 from kompox.domain.errors import ValidationError
 
@@ -30,7 +30,7 @@ standalone KOM Box (Deployment <app>-<component>, container <component>).
 
 \b
 Examples:
-  kompoxops box deploy -V db:disk1:/mnt/db          # mount a disk of volume db
+  kompoxops box deploy --volume db:disk1:/mnt/db    # mount a disk of volume db
   kompoxops box exec -it -- bash
   kompoxops box ssh -- kompox@box
   kompoxops box cp -- -r ./backup kompox@box:/mnt/db/
@@ -98,8 +98,10 @@ def read_pubkey(path: str) -> bytes:
 @click.option(
     "--image", default="", help="Container image (default: the KOM Box's spec.image, else ghcr.io/kompox/kompox/box)."
 )
-@click.option("-V", "--volume", "volumes", multiple=True, metavar="VOL:DISK:/PATH", help="Mount a disk (repeat).")
-@click.option("-c", "--command", "command", multiple=True, help="Entrypoint token (repeat); overrides ENTRYPOINT.")
+@click.option("--volume", "volumes", multiple=True, metavar="VOL:DISK:/PATH", help="Mount a disk (repeat).")
+@deprecated_short("-V", "volumes", "--volume", "-V is --vol-name elsewhere", multiple=True, metavar="VOL:DISK:/PATH")
+@click.option("--command", "command", multiple=True, help="Entrypoint token (repeat); overrides ENTRYPOINT.")
+@deprecated_short("-c", "command", "--command", "-c is --container elsewhere", multiple=True, metavar="TOKEN")
 @click.option("-a", "--args", "args", multiple=True, help="Argument token (repeat); overrides CMD.")
 @click.option("--ssh-pubkey", default="", metavar="FILE", help="SSH public key (default: ~/.ssh/id_rsa.pub, …).")
 @click.option("--always-pull", is_flag=True, help="imagePullPolicy Always (else IfNotPresent).")
@@ -158,7 +160,8 @@ def status_cmd(app_id: str, app_name: str, box_name: str) -> None:
 @box_option
 @click.option("-i", "--stdin", is_flag=True, help="Attach local stdin.")
 @click.option("-t", "--tty", is_flag=True, help="Allocate a TTY (local terminal in raw mode).")
-@click.option("-e", "--escape", default="~.", show_default=True, help="Detach sequence with -it; 'none' disables.")
+@click.option("--escape", default="~.", show_default=True, help="Detach sequence with -it; 'none' disables.")
+@deprecated_short("-e", "escape", "--escape", "docker's -e sets environment variables", metavar="SEQ")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def exec_cmd(
     app_id: str, app_name: str, box_name: str, stdin: bool, tty: bool, escape: str, command: tuple[str, ...]

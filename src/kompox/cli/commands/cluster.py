@@ -156,7 +156,7 @@ def status_cmd(cluster_id: str, cluster_name: str, output_format: str) -> None:
     \b
     Examples:
       kompoxops cluster status
-      kompoxops cluster status --cluster-id /ws/w1/prv/aks1/cls/c1 | jq .installed
+      kompoxops cluster status -K /ws/w1/prv/aks1/cls/c1 | jq .installed
       kompoxops cluster status -o table
       kompoxops cluster status -o yaml
     """

@@ -1,6 +1,6 @@
 """``kompoxops disk``: the cloud disks (or file shares) of the app's volumes (seed 000, cli.md §10.8).
 
-Restore from a snapshot is ``disk create -S snapshot:<name>`` followed by
+Restore from a snapshot is ``disk create --source snapshot:<name>`` followed by
 ``disk assign`` and ``app deploy`` (there is no ``snapshot restore``).
 """
 
@@ -11,7 +11,7 @@ import logging
 import click
 
 from kompox.cli.argv import UsageError
-from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.base import KompoxCommand, KompoxGroup, deprecated_short, new_group, runtime
 from kompox.cli.volume_cli import (
     VolumeCommands,
     parse_options_json,
@@ -55,12 +55,12 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
     "-O", "--options", "options_json", default="", metavar="JSON", help="JSON object merged over the volume's options."
 )
 @click.option(
-    "-S",
     "--source",
     default="",
     metavar="SOURCE",
     help="snapshot:<name>, disk:<name>, a snapshot name, or a provider id.",
 )
+@deprecated_short("-S", "source", "--source", "-S is --service elsewhere", metavar="SOURCE")
 @click.option("--bootstrap", is_flag=True, help="Create and assign one disk per volume when none is assigned yet.")
 def create_cmd(
     app_id: str,
@@ -73,7 +73,7 @@ def create_cmd(
     source: str,
     bootstrap: bool,
 ) -> None:
-    """Create a disk: empty, or from a snapshot or disk with -S.
+    """Create a disk: empty, or from a snapshot or disk with --source.
 
     The size always comes from App spec.volumes; the first disk of a volume is
     assigned, later ones are not (use `disk assign`).  With --bootstrap, every
@@ -82,8 +82,8 @@ def create_cmd(
     \b
     Examples:
       kompoxops disk create -V db                       # empty disk, generated name
-      kompoxops disk create -V db -N restored -S snapshot:daily-20250928
-      kompoxops disk create -V db -N clone -S disk:main -Z 2
+      kompoxops disk create -V db -N restored --source snapshot:daily-20250928
+      kompoxops disk create -V db -N clone --source disk:main -Z 2
       kompoxops disk create --bootstrap
     """
     from kompox.usecase.volume_bootstrap import bootstrap_disks
@@ -155,7 +155,7 @@ DISK_HELP = """Manage the cloud disks (or file shares) of the app's volumes.
 \b
 Examples:
   kompoxops disk list -V db -o table
-  kompoxops disk create -V db -N restored -S snapshot:daily-20250928
+  kompoxops disk create -V db -N restored --source snapshot:daily-20250928
   kompoxops disk assign -V db -N restored
   kompoxops disk create --bootstrap                # one disk per volume that has none
 """

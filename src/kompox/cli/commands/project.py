@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kompox.cli.base import KompoxCommand, runtime
+from kompox.cli.base import KompoxCommand, deprecated_short, runtime
 from kompox.cli.quick import version_text
 from kompox.domain.errors import ConfigError
 
@@ -15,7 +15,8 @@ GITIGNORE = "/logs\n/kubeconfig\n"
 
 
 @click.command("init", cls=KompoxCommand)
-@click.option("-f", "--force", is_flag=True, help="Overwrite an existing .kompox/config.yml.")
+@click.option("--force", is_flag=True, help="Overwrite an existing .kompox/config.yml.")
+@deprecated_short("-f", "force", "--force", "-f is --file elsewhere", is_flag=True)
 def init_cmd(force: bool) -> None:
     """Create the .kompox/ project directory in the current (or -C) directory.
 
@@ -36,7 +37,7 @@ def init_cmd(force: bool) -> None:
     kdir = Path.cwd() / ".kompox"
     config = kdir / "config.yml"
     if config.exists() and not force:
-        raise ConfigError(f"{config} already exists (use -f to overwrite)")
+        raise ConfigError(f"{config} already exists (use --force to overwrite)")
     created: list[str] = []
     for sub in (kdir, kdir / "kom", kdir / "logs"):
         sub.mkdir(mode=0o755, parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """``kompoxops snapshot``: snapshots of the app's volumes (seed 000, cli.md §10.10).
 
-There is no ``snapshot restore``: restore is ``disk create -V <vol> -S snapshot:<name>``,
+There is no ``snapshot restore``: restore is ``disk create -V <vol> --source snapshot:<name>``,
 then ``disk assign`` and ``app deploy``.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from kompox.cli.argv import UsageError
-from kompox.cli.base import KompoxCommand, KompoxGroup, new_group
+from kompox.cli.base import KompoxCommand, KompoxGroup, deprecated_short, new_group
 from kompox.cli.output import format_option
 from kompox.cli.snapshot_retention import create_all, prune
 from kompox.cli.volume_cli import VolumeCommands, print_snapshot, print_snapshots
@@ -38,8 +38,8 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
 
 @click.command("create", cls=KompoxCommand)
 @snapshot.options
+@deprecated_short("-S", "source", "--source", "-S is --service elsewhere", metavar="SOURCE")
 @click.option(
-    "-S",
     "--source",
     default="",
     metavar="SOURCE",
@@ -49,19 +49,19 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
     "--all",
     "all_volumes",
     is_flag=True,
-    help="Snapshot the assigned disk of every volume (no -V/-S); goes on past a failure, exits 1 if any failed.",
+    help="Snapshot the assigned disk of every volume (no -V/--source); goes on past a failure, exits 1 if any failed.",
 )
 def create_cmd(
     app_id: str, app_name: str, vol_name: str, name: str, output_format: str, source: str, all_volumes: bool
 ) -> None:
-    """Snapshot the volume's assigned disk (or the disk given with -S), or every volume's with --all.
+    """Snapshot the volume's assigned disk (or the disk given with --source), or every volume's with --all.
 
     \b
     Examples:
       kompoxops snapshot create -V db -N daily-20250928
-      kompoxops snapshot create -V db -S disk:restored
+      kompoxops snapshot create -V db --source disk:restored
       kompoxops snapshot create --all --format table        # every volume, one line each
-      kompoxops disk create -V db -N restored -S snapshot:daily-20250928   # restore
+      kompoxops disk create -V db -N restored --source snapshot:daily-20250928   # restore
     """
     from kompox.usecase.volume_snapshot import create_snapshot
 
@@ -130,7 +130,7 @@ Examples:
   kompoxops snapshot create -V db -N daily-20250928
   kompoxops snapshot list -V db -o table
   kompoxops snapshot prune --keep 7 --dry-run
-  kompoxops disk create -V db -N restored -S snapshot:daily-20250928   # restore
+  kompoxops disk create -V db -N restored --source snapshot:daily-20250928   # restore
 """
 
 
