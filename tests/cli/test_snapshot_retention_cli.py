@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from cli_project import one_error
 from volume_cli_project import VolumeProject, volume_project_fixture  # noqa: F401
+
+from kompox.domain.naming import new_hashes
+
+APP_NAMESPACE = new_hashes("ws1", "ref1", "c1", "app1").namespace
+LEASE_NAME = f"kompox-snapshot-prune.{APP_NAMESPACE}"
+LEASE_KEY = ("coordination.k8s.io/v1/leases", "default", LEASE_NAME)
+
+
+def lease_held_by(p: VolumeProject, holder: str, renewed: datetime) -> None:
+    """Another machine's prune holds the app's lease (renewed at ``renewed``, 300 s)."""
+    stamp = renewed.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    p.server.put(
+        "coordination.k8s.io/v1/leases",
+        {
+            "apiVersion": "coordination.k8s.io/v1",
+            "kind": "Lease",
+            "metadata": {"name": LEASE_NAME, "namespace": "default", "resourceVersion": "7"},
+            "spec": {
+                "holderIdentity": holder,
+                "leaseDurationSeconds": 300,
+                "acquireTime": stamp,
+                "renewTime": stamp,
+                "leaseTransitions": 0,
+            },
+        },
+    )
 
 
 def five_daily_snapshots(p: VolumeProject) -> None:
@@ -87,3 +114,37 @@ def test_create_all_one_row_per_volume_and_exit_1_when_one_failed(volume_project
     assert [r["volume"] for r in rows] == ["db", "share"] and rows[0]["error"] and rows[1]["skipped"]
     assert "snapshot create --all: 1 volume(s) failed: db" in failed.err
     one_error(p.run("snapshot", "create", "--all", "-V", "db"), 2, "do not combine it with -V or -S")
+
+
+def test_prune_while_another_run_holds_the_lease_exits_10_and_deletes_nothing(volume_project: VolumeProject) -> None:
+    p = volume_project
+    five_daily_snapshots(p)
+    lease_held_by(p, "cron-host/4242/0a1b2c3d", datetime.now(UTC))
+    p.cloud.calls.clear()
+    r = p.run("snapshot", "prune", "-V", "db", "--keep", "2")
+    held = f"snapshot prune: another run holds Lease default/{LEASE_NAME} (held by cron-host/4242/0a1b2c3d"
+    line = one_error(r, 10, held)
+    assert line.endswith("; nothing was deleted")
+    assert "volume_snapshot_delete" not in p.cloud.calls and "volume_snapshot_list" not in p.cloud.calls
+    assert len(p.ok("snapshot", "list", "-V", "db").json()) == 5
+    # a dry run takes no lease: it still plans while the other run holds it
+    assert [r["action"] for r in p.ok("snapshot", "prune", "-V", "db", "--keep", "2", "--dry-run").json()].count(
+        "would-delete"
+    ) == 3
+
+
+def test_prune_takes_over_an_expired_lease_and_releases_it(volume_project: VolumeProject) -> None:
+    p = volume_project
+    five_daily_snapshots(p)
+    lease_held_by(p, "crashed-host/1/deadbeef", datetime.now(UTC) - timedelta(minutes=6))
+    real = p.ok("snapshot", "prune", "-V", "db", "--keep", "2")
+    assert "taking over the expired lease" in real.err and "held by crashed-host/1/deadbeef" in real.err
+    assert [s["name"] for s in p.ok("snapshot", "list", "-V", "db").json()] == ["fri", "thu"]
+    spec = p.server.objects()[LEASE_KEY]["spec"]
+    assert "holderIdentity" not in spec and spec["leaseTransitions"] == 1  # released after the run
+
+
+def test_prune_help_describes_the_lease(volume_project: VolumeProject) -> None:
+    text = " ".join(volume_project.ok("snapshot", "prune", "--help").out.split())
+    assert "serialised by a lease on the app's cluster" in text and "a second run exits 10 and deletes nothing" in text
+    assert "not serialised" not in text

@@ -17,6 +17,8 @@ from cli_project import ROOT, CliProject, isolate_env, write_project
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
+from kmock_server import KMockThread
+
 from contract.volume.reference_cloud import ReferenceCloud
 from contract.volume.reference_driver import reference_factory
 from kompox.providers import registry
@@ -84,6 +86,7 @@ services:
 @dataclass
 class VolumeProject(CliProject):
     cloud: ReferenceCloud
+    server: KMockThread  # the cluster's API server (the snapshot prune lease lives there)
 
 
 @pytest.fixture(name="volume_project")
@@ -95,8 +98,11 @@ def volume_project_fixture(
     isolate_env(monkeypatch)
     monkeypatch.chdir(root)
     cloud = ReferenceCloud()
+    server = KMockThread().start()
+    cloud.kubeconfig = server.kubeconfig
     registry.register(DRIVER_ID, reference_factory(cloud))
     try:
-        yield VolumeProject(root, capsys, cloud)
+        yield VolumeProject(root, capsys, cloud, server)
     finally:
         registry._REGISTRY.pop(DRIVER_ID, None)
+        server.stop()

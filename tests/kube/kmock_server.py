@@ -9,7 +9,8 @@ harness adds, explicitly, what the Kompox tests need from an API server:
   ``POST`` (409 ``AlreadyExists``), server-side apply (``apply-patch+yaml``:
   create-or-update; fields the manager applied before and no longer applies
   are removed, fields written by other requests are kept), JSON patch and
-  merge patch.  Every stored change gets a new ``metadata.resourceVersion``;
+  merge patch (a ``metadata.resourceVersion`` in a patch is a precondition:
+  409 ``Conflict`` when stale).  Every stored change gets a new ``metadata.resourceVersion``;
   ``metadata.generation`` starts at 1 and grows when anything outside
   ``metadata``/``status`` changes.  A write that changes nothing keeps both.
 * **label selectors** on lists (``k=v``, ``k!=v``, ``k``, ``!k``).
@@ -203,6 +204,9 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
             if refused is not None:
                 return refused
             old = self._live(key)
+            stale = self._stale_version(request, ctype, old)
+            if stale is not None:
+                return stale
             if ctype == APPLY:
                 body = dict(request.data or {})
                 base = copy.deepcopy(old) if old is not None else {}
@@ -221,6 +225,20 @@ class SSAEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
             stored = self._store(key, new, old)
             self._after_write(key, stored, old)  # the controller acts after the answer is composed
         return aiohttp.web.json_response(stored, status=201 if old is None else 200)
+
+    @staticmethod
+    def _stale_version(request: Any, ctype: str, old: dict[str, Any] | None) -> aiohttp.web.StreamResponse | None:
+        """A patch carrying ``metadata.resourceVersion`` is a precondition: 409 Conflict when it is stale."""
+        if ctype == JSON_PATCH or not isinstance(request.data, dict) or old is None:
+            return None
+        sent = (request.data.get("metadata") or {}).get("resourceVersion")
+        if not sent or str(sent) == str((old.get("metadata") or {}).get("resourceVersion")):
+            return None
+        text = (
+            f'Operation cannot be fulfilled on {request.resource.plural} "{request.name}": '
+            "the object has been modified; please apply your changes to the latest version and try again"
+        )
+        return aiohttp.web.json_response(status_body(409, "Conflict", text), status=409)
 
     async def _create(self, request: Any) -> aiohttp.web.StreamResponse:
         body = dict(request.data or {})

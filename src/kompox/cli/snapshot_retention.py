@@ -8,8 +8,11 @@ A volume that failed makes the command exit 1 after every volume was tried.
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +22,9 @@ from kompox.cli.volume_cli import VolumeTarget, snapshot_json, volume_target
 from kompox.domain.errors import KompoxError
 from kompox.domain.timefmt import parse_duration, rfc3339_nano
 from kompox.usecase.volume_retention import RetentionPolicy, VolumePrune, VolumeSnapshotResult
+
+if TYPE_CHECKING:
+    from kompox.usecase.prune_lease import PruneLease
 
 
 class PartialFailureError(KompoxError):
@@ -79,9 +85,17 @@ def prune(
     policy = RetentionPolicy(keep, parse_duration(older_than, "--older-than") if older_than else None)
     policy.check()  # before the target is resolved: bad flags never reach the cloud
     t = _target(app_id, app_name)
+    lease = None if dry_run else _prune_lease(t, app_id, app_name)
     with span("CMD:snapshot.prune", f"{t.app.id}/vol:{vol_name or '*'}"):
         outcomes = prune_snapshots(
-            t.volumes, t.cluster, t.app, policy, now=datetime.now(UTC), volume_name=vol_name, dry_run=dry_run
+            t.volumes,
+            t.cluster,
+            t.app,
+            policy,
+            now=datetime.now(UTC),
+            volume_name=vol_name,
+            dry_run=dry_run,
+            lease=lease,
         )
     rows = [row for o in outcomes for row in _prune_rows(o, dry_run)]
     if output_format == "table":
@@ -101,6 +115,23 @@ def prune(
     if failed:
         details = "; ".join(f"{o.volume}: {', '.join(o.errors)}" for o in outcomes if o.failed)
         raise PartialFailureError(f"snapshot prune: {len(failed)} volume(s) failed ({details})")
+
+
+def _prune_lease(t: VolumeTarget, app_id: str, app_name: str) -> PruneLease:
+    """The app's prune lease on its cluster (a Kubernetes Lease, see docs/data-safety.md); this run's holder id."""
+    from kompox.kube.lease import KubeLease
+    from kompox.usecase.prune_lease import LEASE_NAMESPACE, PruneLease, prune_lease_name
+
+    session = t.rt.session()
+    names = session.app(app_id, app_name).names()
+    store = KubeLease(
+        session.kube(t.cluster),
+        LEASE_NAMESPACE,
+        prune_lease_name(names.namespace),
+        labels={"kompox.dev/app-namespace": names.namespace},
+    )
+    holder = f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
+    return PruneLease(store, holder, clock=lambda: datetime.now(UTC), note=t.rt.say)
 
 
 def _prune_rows(o: VolumePrune, dry_run: bool) -> list[dict[str, str]]:

@@ -178,6 +178,12 @@ class VolumeConflictError(DriverError):
     exit_code = ExitCode.CONFLICT
 
 
+class LeaseHeldError(KompoxError):
+    """Another run holds the lease that serialises an operation (e.g. ``snapshot prune``), or took it over."""
+
+    exit_code = ExitCode.CONFLICT
+
+
 class DataCorruptError(DriverError):
     """Stored data failed its integrity check (e.g. a snapshot archive whose SHA-256 differs from its record)."""
 

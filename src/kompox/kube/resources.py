@@ -68,6 +68,7 @@ BUILTIN: dict[tuple[str, str], ResourceRef] = {
         _ref("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", namespaced=False),
         _ref("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", namespaced=False),
         _ref("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets"),
+        _ref("coordination.k8s.io/v1", "Lease", "leases"),
         _ref("storage.k8s.io/v1", "StorageClass", "storageclasses", namespaced=False),
         _ref("secrets-store.csi.x-k8s.io/v1", "SecretProviderClass", "secretproviderclasses"),
     )
@@ -83,6 +84,7 @@ PERSISTENT_VOLUME = BUILTIN[("v1", "PersistentVolume")]
 PERSISTENT_VOLUME_CLAIM = BUILTIN[("v1", "PersistentVolumeClaim")]
 DEPLOYMENT = BUILTIN[("apps/v1", "Deployment")]
 INGRESS = BUILTIN[("networking.k8s.io/v1", "Ingress")]
+LEASE = BUILTIN[("coordination.k8s.io/v1", "Lease")]
 
 APP_DELETE_TARGETS: tuple[ResourceRef, ...] = (
     INGRESS,

@@ -14,23 +14,27 @@
 * :func:`prune_snapshots` plans every selected volume and, unless
   ``dry_run``, deletes the planned snapshots one by one, continuing past a
   failure.  A re-run plans again from what exists (idempotent; a snapshot
-  already gone is the driver's NotFound-as-success).
+  already gone is the driver's NotFound-as-success).  With a ``lease``
+  (:class:`~kompox.usecase.prune_lease.PruneLease`) the run takes it before
+  listing anything and checks it before every delete, so of two concurrent
+  runs one deletes and the other stops with exit 10 having deleted nothing.
 
-Not implemented (stated in docs/data-safety.md): a lease against concurrent
-prunes of the same app, and the check that a snapshot is not the source of a
-disk still being created.
+Not implemented (stated in docs/data-safety.md): the check that a snapshot
+is not the source of a disk still being created.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from kompox.domain.errors import KompoxError, NotSupportedError, ValidationError
+from kompox.domain.errors import KompoxError, LeaseHeldError, NotSupportedError, ValidationError
 from kompox.domain.model import App, Cluster, VolumeSnapshot
 from kompox.domain.naming import validate_optional_resource_name
 from kompox.domain.ports import VolumePort
+from kompox.usecase.prune_lease import PruneLease
 from kompox.usecase.volume_common import check_names, declared_volume
 from kompox.usecase.volume_snapshot import create_snapshot
 
@@ -155,14 +159,37 @@ def prune_snapshots(
     now: datetime,
     volume_name: str = "",
     dry_run: bool = False,
+    lease: PruneLease | None = None,
 ) -> list[VolumePrune]:
-    """Plan (and unless ``dry_run`` apply) the policy on one volume or, without a name, on every volume."""
+    """Plan (and unless ``dry_run`` apply) the policy on one volume or, without a name, on every volume.
+
+    ``lease`` (not taken on a dry run, which deletes nothing) is held from
+    before the first list until after the last delete; a lease held by
+    another run raises :class:`~kompox.domain.errors.LeaseHeldError` before
+    anything is listed.
+    """
     policy.check()
     if volume_name:
         check_names(volume_name)
         names = [declared_volume(app, volume_name).name]
     else:
         names = [v.name for v in app.volumes]
+    held: AbstractContextManager[object] = lease.held() if lease is not None and not dry_run else nullcontext()
+    with held:
+        return _prune_volumes(volumes, cluster, app, policy, names, now=now, dry_run=dry_run, lease=lease)
+
+
+def _prune_volumes(
+    volumes: VolumePort,
+    cluster: Cluster,
+    app: App,
+    policy: RetentionPolicy,
+    names: list[str],
+    *,
+    now: datetime,
+    dry_run: bool,
+    lease: PruneLease | None,
+) -> list[VolumePrune]:
     outcomes: list[VolumePrune] = []
     for name in names:
         outcome = VolumePrune(name)
@@ -181,6 +208,8 @@ def prune_snapshots(
         for decision in outcome.decisions:
             if not decision.delete:
                 continue
+            if lease is not None:
+                _still_held(lease, outcomes)
             try:
                 volumes.volume_snapshot_delete(cluster, app, name, decision.snapshot.name)
             except KompoxError as err:
@@ -188,3 +217,12 @@ def prune_snapshots(
             else:
                 outcome.deleted.append(decision.snapshot.name)
     return outcomes
+
+
+def _still_held(lease: PruneLease, outcomes: list[VolumePrune]) -> None:
+    """Renew or confirm the lease before a delete; losing it stops the run here."""
+    try:
+        lease.check()
+    except LeaseHeldError as err:
+        done = sum(len(o.deleted) for o in outcomes)
+        raise LeaseHeldError(f"{err} ({done} snapshot(s) were deleted before that)") from err

@@ -39,6 +39,7 @@ class ReferenceCloud:
         self.resources: list[Resource] = []
         self.lock = threading.RLock()
         self.calls: list[str] = []  # method names, for tests that check what was (not) called
+        self.kubeconfig: bytes | None = None  # the cluster's API server, when a test serves one (kmock)
 
     def now(self) -> datetime:
         return self._now

@@ -132,7 +132,9 @@ class ReferenceDriver:
         self._missing("ClusterUninstall")
 
     def cluster_kubeconfig(self, cluster: Cluster) -> bytes:
-        self._missing("ClusterKubeconfig")
+        if self.cloud.kubeconfig is None:
+            self._missing("ClusterKubeconfig")
+        return self.cloud.kubeconfig
 
     def cluster_dns_apply(
         self, cluster: Cluster, rset: DNSRecordSet, opts: ClusterDNSApplyOptions | None = None

@@ -1,27 +1,53 @@
 """Snapshot retention (issue #18) against the AKS driver and the stateful fake ARM.
 
 ``snapshot prune --keep 2`` with and without ``--dry-run``: what the plan says,
-which DELETE requests reach ARM, and what is left; ``snapshot create --all``
-going on past a volume that cannot be snapshotted or fails.
+which DELETE requests reach ARM, and what is left; two interleaved prunes
+with the lease on a kmock API server (one deletes, the other exits 10 having
+deleted nothing) and the takeover of an expired lease; ``snapshot create
+--all`` going on past a volume that cannot be snapshotted or fails.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kompox.domain.errors import LeaseHeldError
 from kompox.domain.model import App, AppDeployment, AppVolume, Cluster
+from kompox.kube.client import KubeClient
+from kompox.kube.lease import KubeLease
+from kompox.kube.transport import RetryPolicy
 from kompox.providers.aks import AKSDriver
+from kompox.usecase.prune_lease import LEASE_NAMESPACE, PruneLease, prune_lease_name
 from kompox.usecase.volume_retention import RetentionPolicy, prune_snapshots, snapshot_all
 
 from . import volume_fixtures
 from .fake_arm_volumes import FakeVolumeARM
 from .volume_fixtures import COMPUTE, GIB
 
+sys.path.insert(0, str(Path(__file__).parents[2] / "kube"))
+from kmock_server import KMockThread
+
 fake = volume_fixtures.fake
 cluster = volume_fixtures.cluster
 driver = volume_fixtures.driver
+
+
+@pytest.fixture
+def kmock() -> Iterator[KubeClient]:
+    """The app cluster's API server (kmock, real kubernetes client) where the prune lease lives."""
+    srv = KMockThread().start()
+    kube = KubeClient(srv.kubeconfig, timeout=5, retry=RetryPolicy(sleep=lambda _s: None))
+    try:
+        yield kube
+    finally:
+        kube.close()
+        srv.stop()
 
 
 @pytest.fixture
@@ -93,3 +119,87 @@ def test_create_all_goes_on_past_a_failure(driver: AKSDriver, fake: FakeVolumeAR
     assert logs.failed and logs.snapshot is None and "logs" in logs.error
     assert files.skipped and not files.failed
     assert fake.snapshot("k4x-b3wold_snap_db_nightly_5z5nb0") is not None
+
+
+# --- two concurrent runs: the lease (a Kubernetes Lease on kmock) lets only one delete -------------------
+
+
+class _Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _run_lease(kube: KubeClient, holder: str, clock: _Clock) -> PruneLease:
+    return PruneLease(KubeLease(kube, LEASE_NAMESPACE, prune_lease_name("k4x-b3wold-app1-5z5nb0")), holder, clock=clock)
+
+
+class _InterleavingDriver:
+    """The AKS driver, except that run B starts while run A is deleting its first snapshot."""
+
+    def __init__(self, driver: AKSDriver, second_run: Callable[[], None]) -> None:
+        self.driver = driver
+        self.second_run: Callable[[], None] | None = second_run
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.driver, name)
+
+    def volume_snapshot_delete(self, *args: Any, **kwargs: Any) -> None:
+        if self.second_run is not None:
+            run, self.second_run = self.second_run, None
+            run()
+        self.driver.volume_snapshot_delete(*args, **kwargs)
+
+
+def test_two_concurrent_prunes_only_one_deletes(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App, kmock: KubeClient
+) -> None:
+    snapshot_days(driver, fake, cluster, app, ["mon", "tue", "wed", "thu", "fri"])
+    now = fake.now + timedelta(hours=1)
+    clock = _Clock(now)
+    fake.requests.clear()
+    second: dict[str, object] = {}
+
+    def run_b() -> None:
+        try:
+            second["outcome"] = prune_snapshots(
+                driver, cluster, app, RetentionPolicy(keep=2), now=now, lease=_run_lease(kmock, "run-b", clock)
+            )
+        except LeaseHeldError as err:
+            second["error"] = err
+            second["deletes_when_refused"] = len(fake.seen("DELETE"))
+
+    run_a = _InterleavingDriver(driver, run_b)
+    db, files = prune_snapshots(
+        run_a, cluster, app, RetentionPolicy(keep=2), now=now, lease=_run_lease(kmock, "run-a", clock)
+    )
+    err = second["error"]
+    assert isinstance(err, LeaseHeldError) and err.exit_code == 10 and "outcome" not in second
+    assert "another run holds Lease default/kompox-snapshot-prune.k4x-b3wold-app1-5z5nb0 (held by run-a" in str(err)
+    assert second["deletes_when_refused"] == 0  # B was refused before any DELETE reached ARM, and sent none
+    assert db.deleted == ["wed", "tue", "mon"] and files.skipped
+    assert [r.path.rsplit("/", 1)[1] for r in fake.seen("DELETE")] == [
+        f"k4x-b3wold_snap_db_{name}_5z5nb0" for name in ("wed", "tue", "mon")
+    ]  # each snapshot deleted once, all by A
+    # A released the lease: the next cron run takes it at once and finds nothing to delete
+    fake.requests.clear()
+    (again, _) = prune_snapshots(
+        driver, cluster, app, RetentionPolicy(keep=2), now=now, lease=_run_lease(kmock, "run-c", clock)
+    )
+    assert again.deleted == [] and fake.seen("DELETE") == []
+
+
+def test_a_prune_takes_over_an_expired_lease(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App, kmock: KubeClient
+) -> None:
+    snapshot_days(driver, fake, cluster, app, ["mon", "tue", "wed"])
+    now = fake.now + timedelta(hours=1)
+    crashed = _run_lease(kmock, "crashed-run", _Clock(now - timedelta(minutes=6)))
+    crashed.acquire()  # took the lease six minutes ago and never renewed or released it
+    fake.requests.clear()
+    (db, _) = prune_snapshots(
+        driver, cluster, app, RetentionPolicy(keep=1), now=now, lease=_run_lease(kmock, "cron", _Clock(now))
+    )
+    assert db.deleted == ["tue", "mon"] and len(fake.seen("DELETE")) == 2

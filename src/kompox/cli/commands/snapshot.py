@@ -110,9 +110,13 @@ def prune_cmd(
     """Delete old snapshots of the app's volumes; the newest of each volume is always kept.
 
     With both --keep and --older-than a snapshot goes only when both say so.
-    Safe to re-run (what is already gone is not an error); concurrent runs
-    are not serialised (no lease yet).  One row per snapshot: keep,
-    would-delete (--dry-run), deleted or failed; exit 1 if a delete failed.
+    Safe to re-run and to run from cron: what is already gone is not an
+    error, and concurrent runs for the same app are serialised by a lease on
+    the app's cluster (Lease default/kompox-snapshot-prune.<app namespace>,
+    5 minutes, renewed while deleting, taken over once expired): a second run
+    exits 10 and deletes nothing.  --dry-run takes no lease.  One row per
+    snapshot: keep, would-delete (--dry-run), deleted or failed; exit 1 if a
+    delete failed.
 
     \b
     Examples:
