@@ -17,6 +17,7 @@ import click
 from kompox import __version__
 from kompox.cli.argv import CommandTree, GlobalFlags, UsageError, extract_global_flags, reorder_command_words
 from kompox.cli.base import CONTEXT_SETTINGS, KompoxGroup, runtime
+from kompox.cli.completion_sources import attach_completers
 from kompox.cli.quick import ROOT_COMMANDS, ROOT_HELP
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import ExitCode, KompoxError, ValidationError
@@ -47,6 +48,7 @@ def load_root_command(name: str) -> click.Command | None:
     obj = getattr(importlib.import_module(module), attr)
     cmd = obj if isinstance(obj, click.Command) else obj()
     assert isinstance(cmd, click.Command)
+    attach_completers(cmd)
     return cmd
 
 
@@ -135,6 +137,11 @@ def run(
 
     The streams default to the process's; tests pass their own buffers.
     """
+    instruction = os.environ.get("_KOMPOXOPS_COMPLETE")
+    if instruction:  # a shell asking for completion candidates: never click's own handling
+        from kompox.cli.completion_shell import shell_complete
+
+        return shell_complete(instruction, stdout)
     rt: Runtime | None = None
     flags = GlobalFlags()
     code: int = ExitCode.OK

@@ -129,6 +129,11 @@ def quick_answer(argv: Sequence[str], columns: int | None = None) -> str | None:
 
 def main() -> None:
     """``kompoxops``: a quick answer when there is one, else the full click program."""
+    instruction = os.environ.get("_KOMPOXOPS_COMPLETE")
+    if instruction:  # a shell asking for completion candidates (kompox.cli.completion_shell)
+        from kompox.cli.completion_shell import shell_complete
+
+        sys.exit(shell_complete(instruction))
     text = quick_answer(sys.argv[1:])
     if text is not None and sys.stdout is not None:  # no stdout at all (closed): click's own handling
         sys.stdout.write(text)
