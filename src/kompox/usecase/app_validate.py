@@ -262,7 +262,16 @@ def validate_app(
         return result
     try:
         conversion = convert(
-            workspace, provider, cluster, app, loaded, bindings, component=component, files=files, allow_unbound=True
+            workspace,
+            provider,
+            cluster,
+            app,
+            loaded,
+            bindings,
+            component=component,
+            files=files,
+            allow_unbound=True,
+            node_pools=pools,
         )
     except ConversionError as err:
         # Upstream logs conversion failures as WARN and exits 0 without a manifest; here an

@@ -18,7 +18,6 @@ from typing import TypeVar
 
 from kompox.domain.errors import DriverError, KompoxError, NotFoundError, ValidationError
 from kompox.domain.model import LABEL_NODE_POOL, LABEL_NODE_ZONE, AppDeployment, Cluster, NodePool
-from kompox.domain.model.nodepool import POOL_USER
 from kompox.domain.options import (
     NodePoolCreateOptions,
     NodePoolDeleteOptions,
@@ -26,6 +25,7 @@ from kompox.domain.options import (
     NodePoolUpdateOptions,
 )
 from kompox.domain.ports import ClusterRepository, NodePoolPort
+from kompox.domain.scheduling import requested_pools, requested_zones
 
 T = TypeVar("T")
 
@@ -79,23 +79,6 @@ def _call(op: str, fn: Callable[[], T]) -> T:
 
 
 # --- app validation ---------------------------------------------------------
-
-
-def requested_pools(deployment: AppDeployment) -> tuple[list[str], str]:
-    """The ``kompox.dev/node-pool`` values the app selects, and the field they come from."""
-    if deployment.pools:
-        return list(deployment.pools), "deployment.pools"
-    if deployment.pool:
-        return [deployment.pool], "deployment.pool"
-    return [POOL_USER], "deployment.pool (default)"
-
-
-def requested_zones(deployment: AppDeployment) -> tuple[list[str], str]:
-    if deployment.zones:
-        return list(deployment.zones), "deployment.zones"
-    if deployment.zone:
-        return [deployment.zone], "deployment.zone"
-    return [], ""
 
 
 def _label_index(pools: Sequence[NodePool], key: str) -> dict[str, list[str]]:

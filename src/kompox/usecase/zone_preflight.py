@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 from kompox.domain.model import AppDeployment, NodePool
 from kompox.domain.model.nodepool import LABEL_NODE_POOL, LABEL_NODE_ZONE
+from kompox.domain.scheduling import requested_pools, requested_zones
 from kompox.kube.convert import VolumeBinding
-from kompox.usecase.nodepool import requested_pools, requested_zones
 
 _REGION_ZONE = re.compile(r"^.+-([0-9]+)$")
 

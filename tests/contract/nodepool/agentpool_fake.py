@@ -81,6 +81,11 @@ def agent_pool(
     }
     if autoscale is not None:
         props["minCount"], props["maxCount"] = autoscale
+    if priority == "Spot":
+        # as AKS answers for a Spot pool: its eviction policy, price cap and the taint AKS adds
+        props["scaleSetEvictionPolicy"] = "Delete"
+        props["spotMaxPrice"] = -1
+        props["nodeTaints"] = ["kubernetes.azure.com/scalesetpriority=spot:NoSchedule"]
     if zones:
         props["availabilityZones"] = list(zones)
     if labels:

@@ -337,3 +337,57 @@ def test_methods_are_span_logged_and_progress_defaults_to_the_progress_logger(
     assert [r.getMessage() for r in caplog.records if r.name == "kompox.providers.aks"][
         -1
     ] == "AKS:NodePoolCreate/EFAIL"
+
+
+# --- Spot pools: the implied taint reaches the converter (DS-ADR-1) ------------------
+
+
+def _template_pools(arm: AgentPoolARM) -> None:
+    """The AKS cluster template's pools: Regular system pool, one Spot user pool per zone."""
+    arm.add(agent_pool("npsystem", mode="System", labels={"kompox.dev/node-pool": "system"}, count=2))
+    for zone in "123":
+        labels = {"kompox.dev/node-pool": "user", "kompox.dev/node-zone": zone}
+        arm.add(agent_pool(f"npuser{zone}", priority="Spot", zones=[zone], labels=labels, autoscale=(0, 3)))
+
+
+def test_list_reports_the_spot_taint_and_validate_tolerates_it(
+    driver: AKSDriver, arm: AgentPoolARM, cluster: Cluster
+) -> None:
+    from convert.helpers import k8s_validate, project
+    from kompox.compose.model import Service
+    from kompox.domain.model import App, AppDeployment, Provider, Workspace
+    from kompox.domain.model.nodepool import NodeTaint
+    from kompox.usecase.app_validate import validate_app
+
+    _template_pools(arm)
+    pools = {p.name: p for p in driver.node_pool_list(cluster)}
+    spot = NodeTaint("kubernetes.azure.com/scalesetpriority", "spot", "NoSchedule")
+    assert pools["npuser2"].priority == "spot" and pools["npuser2"].status is not None
+    assert pools["npuser2"].status.implied_taints == [spot]
+    assert pools["npsystem"].status is not None and pools["npsystem"].status.implied_taints == []
+
+    def pod_of(deployment: AppDeployment) -> dict[str, object]:
+        result = validate_app(
+            app=App(name="app1", deployment=deployment),
+            cluster=cluster,
+            provider=Provider(name="aks1", driver="aks"),
+            workspace=Workspace(name="ws1"),
+            project=project(Service(name="web", image="nginx")),
+            list_disks=None,
+            volume_class=None,
+            list_node_pools=lambda: driver.node_pool_list(cluster),
+        )
+        assert result.errors == [] and result.warnings == []
+        dep = next(o for o in result.objects if o["kind"] == "Deployment")
+        k8s_validate([dep])
+        return dict(dep["spec"]["template"]["spec"])
+
+    default = pod_of(AppDeployment())
+    assert default["nodeSelector"] == {"kompox.dev/node-pool": "user"}
+    assert default["tolerations"] == [
+        {"key": "kubernetes.azure.com/scalesetpriority", "operator": "Equal", "value": "spot", "effect": "NoSchedule"}
+    ]
+    assert "tolerations" not in pod_of(AppDeployment(pool="system"))
+    lists = arm.seen("GET", f"{POOLS}$")
+    assert len(lists) == 3 and all(r.api_version == API_VERSION for r in lists)
+    assert arm.writes() == []

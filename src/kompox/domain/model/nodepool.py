@@ -39,11 +39,35 @@ class NodePoolAutoscaling:
     desired: int | None = None
 
 
+@dataclass(frozen=True)
+class NodeTaint:
+    """A node taint: ``key=value:effect`` (``effect`` is ``NoSchedule``, ``PreferNoSchedule`` or ``NoExecute``)."""
+
+    key: str
+    value: str
+    effect: str
+
+    def toleration(self) -> dict[str, str]:
+        """The pod toleration that lets a pod onto a node with this taint (``operator: Equal``)."""
+        return {"key": self.key, "operator": "Equal", "value": self.value, "effect": self.effect}
+
+
 @dataclass
 class NodePoolStatus:
+    """Read-only facts a driver reports with a pool (ignored on create and update input).
+
+    ``implied_taints``: the taints the provider itself puts on every node of
+    the pool because of how the pool is configured, not because an operator
+    asked for them (AKS: a Spot pool's
+    ``kubernetes.azure.com/scalesetpriority=spot:NoSchedule``).  The converter
+    tolerates them for an app that selects the pool (docs/data-safety.md,
+    "Spot pools"); taints an operator adds are never tolerated automatically.
+    """
+
     provisioning_state: str | None = None
     current_node_count: int | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
+    implied_taints: list[NodeTaint] = field(default_factory=list)
 
 
 @dataclass

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kompox.compose.model import Project
-from kompox.domain.model import App, Cluster, Provider, Workspace
+from kompox.domain.model import App, Cluster, NodePool, Provider, Workspace
 from kompox.domain.model.cluster import DEFAULT_INGRESS_NAMESPACE
+from kompox.domain.scheduling import implied_taints
 from kompox.kube.convert import configs as cfg
 from kompox.kube.convert import rbac
 from kompox.kube.convert.cluster_allow import cluster_allowances
@@ -80,10 +81,15 @@ def convert(
     component: str = DEFAULT_COMPONENT,
     files: FileSource | None = None,
     allow_unbound: bool = False,
+    node_pools: Sequence[NodePool] | None = None,
 ) -> Conversion:
     """Convert ``project`` of ``app`` into Kubernetes objects.
 
-    ``bindings``: one per App volume in App volume order.  Raises
+    ``bindings``: one per App volume in App volume order.  ``node_pools``
+    (optional, the driver's pool list): the pod tolerates the provider-imposed
+    taints of the pools it may land on (a Spot pool's, see
+    :mod:`kompox.kube.convert.scheduling`); without it, or when no selected
+    pool has such a taint, the output is upstream's.  Raises
     :class:`ConversionError` with upstream's message on the first problem.
     """
     if workspace is None or provider is None or cluster is None or app is None:
@@ -217,7 +223,14 @@ def convert(
     pod_volumes.extend(planner.pod_volumes)
     pod_volumes.extend(device_volumes)
     workload = deployment(
-        names, containers, init, pod_volumes, app.deployment, result.unbound_volumes, pod_settings(all_settings)
+        names,
+        containers,
+        init,
+        pod_volumes,
+        app.deployment,
+        result.unbound_volumes,
+        pod_settings(all_settings),
+        taints=implied_taints(app.deployment, node_pools),
     )
 
     result.objects = [

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kompox.domain.model import AppDeployment
+from kompox.domain.model.nodepool import NodeTaint
 from kompox.kube.convert.names import AppNames, object_meta
-from kompox.kube.convert.scheduling import affinity, node_selector
+from kompox.kube.convert.scheduling import affinity, node_selector, tolerations
 
 ANNOTATION_UNBOUND_VOLUMES = "kompox.dev/unbound-volumes"
 
@@ -19,6 +21,8 @@ def deployment(
     scheduling: AppDeployment,
     unbound_volumes: list[str],
     pod_extra: dict[str, Any] | None = None,
+    *,
+    taints: Sequence[NodeTaint] = (),
 ) -> dict[str, Any]:
     """One replica, Recreate, selector ``{app: <app>-<component>}``.
 
@@ -37,6 +41,8 @@ def deployment(
     aff = affinity(scheduling)
     if aff is not None:
         pod["affinity"] = aff
+    if taints:
+        pod["tolerations"] = tolerations(taints)
     pod.update(pod_extra or {})
     meta = object_meta(names.resource, names.component_labels(), names.namespace)
     if unbound_volumes:

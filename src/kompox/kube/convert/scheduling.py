@@ -1,10 +1,21 @@
-"""Node pool / zone scheduling of the app pod (converter.md §9)."""
+"""Node pool / zone scheduling of the app pod (converter.md §9).
+
+Beyond upstream (DS-ADR-1 in docs/data-safety.md): the pod tolerates the
+taints a provider itself puts on the nodes of a pool the app selects (AKS
+Spot pools: ``kubernetes.azure.com/scalesetpriority=spot:NoSchedule``).  The
+taints come from the driver's node pool list
+(:attr:`~kompox.domain.model.nodepool.NodePoolStatus.implied_taints`); no
+provider vocabulary lives here.  No such pool selected → no ``tolerations``
+key, so the manifest is byte-identical to upstream's.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kompox.domain.model import LABEL_NODE_POOL, LABEL_NODE_ZONE, AppDeployment
+from kompox.domain.model.nodepool import NodeTaint
 
 DEFAULT_POOL = "user"
 
@@ -33,3 +44,8 @@ def affinity(deployment: AppDeployment) -> dict[str, Any] | None:
             "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": expressions}]}
         }
     }
+
+
+def tolerations(taints: Sequence[NodeTaint]) -> list[dict[str, str]]:
+    """One ``operator: Equal`` toleration per taint, in the order given."""
+    return [taint.toleration() for taint in taints]

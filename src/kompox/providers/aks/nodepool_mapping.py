@@ -35,6 +35,7 @@ from kompox.domain.model.nodepool import (
     NodePool,
     NodePoolAutoscaling,
     NodePoolStatus,
+    NodeTaint,
     check_node_pool,
     invalid,
 )
@@ -43,6 +44,9 @@ OS_DISK_TYPES: tuple[str, ...] = ("Managed", "Ephemeral")
 MAX_OS_DISK_SIZE_GIB = 2048
 AGENT_POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 AKS_ZONE = re.compile(r"^[0-9]+$")
+# AKS taints every node of a Spot pool with this (whether or not the pool's nodeTaints list it);
+# reported as the pool's implied taint so that the converter tolerates it (docs/data-safety.md DS-ADR-1)
+SPOT_TAINT = NodeTaint("kubernetes.azure.com/scalesetpriority", "spot", "NoSchedule")
 
 
 # --- zones -----------------------------------------------------------------
@@ -153,6 +157,7 @@ def agent_pool_to_node_pool(ap: Any, location: str) -> NodePool:
         status=NodePoolStatus(
             provisioning_state=text(getattr(ap, "provisioning_state", None)),
             current_node_count=int(count) if count is not None else None,
+            implied_taints=[SPOT_TAINT] if _lower(getattr(ap, "scale_set_priority", None)) == PRIORITY_SPOT else [],
         ),
     )
 
