@@ -74,12 +74,16 @@ def test_app_validate_imports_no_database_stack(tmp_path: Path) -> None:
     assert proc.stdout.rstrip().endswith("DB="), proc.stdout[-300:]
 
 
-def test_help_lists_every_command_group() -> None:
+def test_help_lists_every_command_group(tmp_path: Path) -> None:
     proc = kompoxops("--help")
     assert proc.returncode == 0
     for group in ("init", "version", "config", "cluster", "app", "secret", "dns", "disk", "snapshot", "box", "admin"):
         assert f"  {group} " in proc.stdout
-    assert "Global Flags:" in proc.stdout
+    assert proc.stdout.endswith(
+        '\nUse "kompoxops options" for a list of global command-line options (applies to all commands).\n'
+    )
+    options = kompoxops("options", cwd=tmp_path)  # outside a project too
+    assert options.returncode == 0 and "  -C, --chdir DIR " in options.stdout and "  -A, --app-id ID " in options.stdout
 
 
 def test_version_works_outside_a_project(tmp_path: Path) -> None:
@@ -182,7 +186,7 @@ def test_log_flag_help_lists_exactly_the_accepted_values() -> None:
     lines = {line.split()[0]: line for line in GLOBAL_FLAGS_HELP.splitlines()[1:] if line.strip().startswith("--")}
     assert f"{' | '.join(LOG_FORMAT_CHOICES)} (env" in lines["--log-format"]
     assert f"{' | '.join(LOG_LEVEL_CHOICES)} (env" in lines["--log-level"]
-    help_text = kompoxops("--help").stdout
+    help_text = kompoxops("options").stdout
     assert "json | human | text" in help_text
     for value in ("JSON", "text", "human"):
         assert kompoxops("--log-format", value, "--log-level", "WARN", "version").returncode == 0

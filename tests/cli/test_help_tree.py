@@ -1,4 +1,4 @@
-"""Every command's help: no development notes, no cut descriptions, examples in every group."""
+"""Every command's help: no development notes, no cut descriptions, examples, global flags only on ``options``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import click
 import pytest
 
+from kompox.cli.argv import _GLOBAL_LONG, _GLOBAL_SHORT
 from kompox.cli.main import load_root_command
-from kompox.cli.quick import ROOT_COMMANDS, ROOT_HELP, quick_answer
+from kompox.cli.quick import GLOBAL_FLAGS_HELP, OPTIONS_HELP, OPTIONS_POINTER, ROOT_COMMANDS, ROOT_HELP, quick_answer
 
 DEV_NOTES = re.compile(r"upstream|later issue|not implemented|\bTODO\b", re.IGNORECASE)
 
@@ -52,14 +53,14 @@ GROUPS = [(p, c) for p, c in COMMANDS if isinstance(c, click.Group)]
 def test_group_help_lists_whole_descriptions_and_examples(path: str, group: click.Group, width: int) -> None:
     text = help_text(path, group, width)
     assert "\nExamples:" in text or "\n  Examples:" in text
-    commands = text.split("\nCommands:\n", 1)[1].split("\nGlobal Flags:", 1)[0]
+    commands = text.split("\nCommands:\n", 1)[1].split("\n" + OPTIONS_POINTER, 1)[0]
     assert "..." not in commands and "…" not in commands
     flat = "".join(commands.split())  # wrapping may break lines at spaces and after hyphens
     for name, sub in group.commands.items():  # each whole first sentence, wrapped but not cut
         assert "".join(sub.get_short_help_str(limit=1000).split()) in flat, name
 
 
-def test_root_help_examples_use_only_flags_the_page_shows() -> None:
+def test_root_help_examples_use_only_flags_explained_on_the_page_or_the_options_page() -> None:
     examples = ROOT_HELP.split("Examples:", 1)[1]
     text = quick_answer(["--help"], columns=100)
     assert text is not None
@@ -67,4 +68,31 @@ def test_root_help_examples_use_only_flags_the_page_shows() -> None:
         words = line.split("#")[0].split()
         assert words[0] == "kompoxops"
         if words[1].startswith("-"):  # a flag before the command must be a global one
-            assert f" {words[1]}," in text or f" {words[1]} " in text, line
+            assert f"  {words[1]}, " in OPTIONS_HELP or f"      {words[1]} " in OPTIONS_HELP, line
+        for flag in (w for w in words if re.fullmatch(r"-[A-Za-z]", w)):
+            explained = f"  {flag}, " in OPTIONS_HELP or f"# {flag}/" in line
+            assert explained, f"{flag} in {line!r} is explained neither in the line nor by kompoxops options"
+
+
+GLOBAL_FLAG_NAMES = [*_GLOBAL_LONG, *_GLOBAL_SHORT]
+
+
+@pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_help_points_to_options_instead_of_repeating_the_global_flags(path: str, cmd: click.Command) -> None:
+    text = help_text(path, cmd, 100)
+    assert text.rstrip("\n").endswith("\n\n" + OPTIONS_POINTER)
+    shown = [name for name in GLOBAL_FLAG_NAMES if re.search(rf"^\s+(-\w, )?{name}\b", text, re.MULTILINE)]
+    assert shown == []
+
+
+def test_root_help_points_to_options() -> None:
+    text = quick_answer(["--help"], columns=100)
+    assert text is not None and text.endswith("\n" + OPTIONS_POINTER + "\n")
+    assert "--kom-path" not in text and "Global flags" not in text
+
+
+def test_options_page_lists_every_global_flag_the_parser_takes() -> None:
+    listed = re.findall(r"^\s+(?:(-\w), )?(--[\w-]+)", GLOBAL_FLAGS_HELP, re.MULTILINE)
+    assert {long for _, long in listed} == {*_GLOBAL_LONG, "--help"}
+    assert {short: long for short, long in listed if short} == {**_GLOBAL_SHORT, "-h": "--help"}
+    assert quick_answer(["options"]) == OPTIONS_HELP

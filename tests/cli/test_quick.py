@@ -15,8 +15,9 @@ from kompox.cli.quick import quick_answer
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
-def click_output(args: list[str], columns: int, monkeypatch: pytest.MonkeyPatch,
-                 capsys: pytest.CaptureFixture[str]) -> str:
+def click_output(
+    args: list[str], columns: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
     monkeypatch.setenv("COLUMNS", str(columns))
     assert run(args) == 0
     return capsys.readouterr().out
@@ -41,14 +42,16 @@ def test_narrow_terminals_fall_back_to_click() -> None:
     assert quick_answer(["--help"], 50) is None
 
 
-@pytest.mark.parametrize("args", [["version"], ["--version"], ["-v"]])
-def test_version_matches_click(
+@pytest.mark.parametrize("args", [["version"], ["--version"], ["-v"], ["options"]])
+def test_version_and_options_match_click(
     args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert quick_answer(args) == click_output(args, 80, monkeypatch, capsys)
 
 
-@pytest.mark.parametrize("args", [["version", "--help"], ["--debug", "version"], ["app"], ["--help", "app"]])
+@pytest.mark.parametrize(
+    "args", [["version", "--help"], ["--debug", "version"], ["app"], ["--help", "app"], ["options", "--help"]]
+)
 def test_other_command_lines_go_to_click(args: list[str]) -> None:
     assert quick_answer(args) is None
 
@@ -67,8 +70,9 @@ def test_entry_point_imports_no_click(args: list[str], tmp_path: Path) -> None:
         "sys.stderr.write('HEAVY=' + ','.join(heavy) + '\\n')\n"
     )
     env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": SRC}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False,
-                          cwd=tmp_path, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path, env=env
+    )
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY=\n" in proc.stderr
     assert proc.stdout.startswith("Usage: kompoxops" if args == ["--help"] else "kompoxops version ")
@@ -77,15 +81,25 @@ def test_entry_point_imports_no_click(args: list[str], tmp_path: Path) -> None:
 def test_entry_point_runs_real_commands_through_click(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": SRC}
     code = "import sys; sys.argv = ['kompoxops', 'version', '--bogus']; from kompox.cli import quick; quick.main()"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False,
-                          cwd=tmp_path, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path, env=env
+    )
     assert proc.returncode == 2 and proc.stderr.startswith("Error: ")
 
 
 def test_entry_point_with_stdout_closed_exits_cleanly(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": SRC}
     code = "import sys; sys.argv = ['kompoxops', '--help']; from kompox.cli import quick; quick.main()"
-    proc = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True, timeout=60, check=False, cwd=tmp_path, env=env, close_fds=True,
-                          preexec_fn=lambda: os.close(1))
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+        close_fds=True,
+        preexec_fn=lambda: os.close(1),
+    )
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

@@ -1,6 +1,6 @@
 """Click building blocks shared by every command group.
 
-``KompoxGroup`` adds aliases and the global-flags section to help.
+``KompoxGroup`` adds aliases; every help page ends with a pointer to ``kompoxops options``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kompox.cli.quick import GLOBAL_FLAGS_HELP
+from kompox.cli.quick import OPTIONS_POINTER
 from kompox.cli.runtime import Runtime
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -21,7 +21,7 @@ FULL_SENTENCE = 1000  # short-help length limit: never reached, so nothing is cu
 class _GlobalHelpMixin:
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_epilog(ctx, formatter)  # type: ignore[misc]
-        formatter.write("\n" + GLOBAL_FLAGS_HELP + "\n")
+        formatter.write("\n" + OPTIONS_POINTER + "\n")
 
 
 class KompoxCommand(_GlobalHelpMixin, click.Command):

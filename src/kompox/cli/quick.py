@@ -1,7 +1,7 @@
 """The console-script entry point: root help and ``version`` answered without importing click.
 
-``kompoxops``, ``kompoxops --help``/``-h``, ``--version``/``-v`` and
-``kompoxops version`` are the first things a user types; importing click
+``kompoxops``, ``kompoxops --help``/``-h``, ``--version``/``-v``,
+``kompoxops version`` and ``kompoxops options`` are the first things a user types; importing click
 alone costs several times Python's own start-up.  :func:`main` renders those
 answers from the same texts the click commands use (this module owns them)
 and hands every other command line to :func:`kompox.cli.main.run`.
@@ -24,11 +24,11 @@ ROOT_HELP = """kompoxops runs stateful Docker Compose applications on managed Ku
 
 \b
 Examples:
-  kompoxops init                                  # create .kompox/ here
-  kompoxops app validate --out-manifest -          # print the app's Kubernetes manifest
-  kompoxops app deploy -A /ws/w1/prv/aks1/cls/c1/app/app1
-  kompoxops cluster status --cluster-id /ws/w1/prv/aks1/cls/c1
-  kompoxops disk list -V db -o json
+  kompoxops init                           # create .kompox/ here
+  kompoxops app validate --out-manifest -  # print the app's Kubernetes manifest
+  kompoxops app deploy -A app1             # -A/--app-id: the app (ID or name)
+  kompoxops cluster status -K c1           # -K/--cluster-id: the cluster
+  kompoxops disk list -V db -o json        # -V/--vol-name: the volume
 """
 
 # name -> (module, attribute, short help); loaded only when the command is used
@@ -45,10 +45,12 @@ ROOT_COMMANDS: dict[str, tuple[str, str, str]] = {
     "box": ("kompox.cli.commands.box", "build_box", "Maintenance box pods attached to the app."),
     "admin": ("kompox.cli.commands.admin", "build_admin", "Direct CRUD on the resource store."),
     "completion": ("kompox.cli.commands.completion", "completion_cmd", "Print a shell completion script."),
+    "options": ("kompox.cli.commands.project", "options_cmd", "Print the global flags (they apply to every command)."),
 }
 
 GLOBAL_FLAGS_HELP = """\
-Global Flags:
+Global flags (before or after the command words):
+  -h, --help               show the help of any command
   -C, --chdir DIR          change to DIR before doing anything (like git -C)
       --kompox-root DIR    project directory (env KOMPOX_ROOT; default: upward search for .kompox/)
       --kompox-dir DIR     Kompox directory (env KOMPOX_DIR; default $KOMPOX_ROOT/.kompox)
@@ -59,6 +61,20 @@ Global Flags:
       --log-level L        debug | info | warn | warning | error (env KOMPOX_LOG_LEVEL)
       --log-output O       '' = log file in the log dir, '-' = stderr, 'none', or a path
       --debug              show a traceback on errors"""
+
+TARGET_FLAGS_HELP = """\
+Common command flags (IDs are Resource IDs or names):
+  -A, --app-id ID          the app (default: ./kompoxapp.yml); by name only: --app-name
+  -K, --cluster-id ID      the cluster (default: the default app's); by name only: --cluster-name
+  -V, --vol-name VOLUME    a volume of the app (disk, snapshot)
+  -N, --name NAME          a disk or snapshot of that volume
+  -S, --service NAME       a compose service (app tunnel, secret env)
+  -o, --output FORMAT      table | wide | json | yaml | name (commands that print resources)"""
+
+OPTIONS_HELP = (
+    "The following options can be passed to any command:\n\n" + GLOBAL_FLAGS_HELP + "\n\n" + TARGET_FLAGS_HELP + "\n"
+)
+OPTIONS_POINTER = 'Use "kompoxops options" for a list of global command-line options (applies to all commands).'
 
 ROOT_OPTIONS = (("-v, --version", "Print the version and exit."), ("-h, --help", "Show this message and exit."))
 MAX_CONTENT_WIDTH = 100  # click's max_content_width for every kompoxops command
@@ -111,7 +127,7 @@ def root_help_text(columns: int | None = None) -> str | None:
         "Usage: kompoxops [OPTIONS] [COMMAND] [ARGS]...\n\n"
         f"  {intro}\n\n{body}\n\n"
         "Options:\n" + "\n".join(options) + "\n\n"
-        "Commands:\n" + "\n".join(commands) + "\n\n" + GLOBAL_FLAGS_HELP + "\n"
+        "Commands:\n" + "\n".join(commands) + "\n\n" + OPTIONS_POINTER + "\n"
     )
 
 
@@ -124,6 +140,8 @@ def quick_answer(argv: Sequence[str], columns: int | None = None) -> str | None:
         return f"kompoxops version {__version__}\n"
     if args == ["version"]:
         return version_text()
+    if args == ["options"]:
+        return OPTIONS_HELP
     return None
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kompox.cli.base import KompoxCommand, deprecated_short, runtime
-from kompox.cli.quick import version_text
+from kompox.cli.quick import OPTIONS_HELP, version_text
 from kompox.domain.errors import ConfigError
 
 CONFIG_TEMPLATE = "version: 1\nstore:\n  type: local\n"
@@ -65,3 +65,15 @@ def version_cmd() -> None:
       kompoxops --version
     """
     runtime(click.get_current_context()).out(version_text())
+
+
+@click.command("options", cls=KompoxCommand)
+def options_cmd() -> None:
+    """Print the global flags, which every command accepts, and the target selectors.
+
+    \b
+    Examples:
+      kompoxops options
+      kompoxops -C ~/src/gitea --log-level debug app validate
+    """
+    runtime(click.get_current_context()).out(OPTIONS_HELP)
