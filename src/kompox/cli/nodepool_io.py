@@ -10,8 +10,10 @@ other unknown keys are ignored with a warning.  Omitted keys, ``null`` and
 empty strings stay unset, which matters for ``update``.  Flags given on the
 command line override the file's values.
 
-Output: ``--format json`` (default) prints the NodePool with Go field names in
-upstream's order (unset → ``null``); ``--format table`` a plain table.
+Output: ``-o json`` (default) prints the NodePool with Go field names in
+upstream's order (unset → ``null``), ``-o yaml`` the same structure; ``-o
+table``/``wide`` a plain table, ``-o name`` ``nodepool/<name>`` lines
+(``--format json|table`` is the deprecated alias of ``-o``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from kompox.cli.output import print_json, print_table
+from kompox.cli.output import emit
 from kompox.domain.errors import ValidationError
 from kompox.domain.model import NodePool, NodePoolAutoscaling
 
@@ -271,9 +273,16 @@ def _size(p: NodePool) -> str:
     return f"fixed {auto.desired}" if auto.desired is not None else "fixed"
 
 
-def print_pools(out: TextIO, pools: Sequence[NodePool], output_format: str) -> None:
-    if output_format == "table":
-        rows = [
+def print_pools(out: TextIO, pools: Sequence[NodePool], output_format: str, *, single: bool = False) -> None:
+    """The pools in ``output_format``; ``single`` prints one JSON/YAML object rather than a list."""
+    emit(
+        out,
+        output_format,
+        kind="nodepool",
+        value=pool_json(pools[0]) if single else [pool_json(p) for p in pools],
+        names=[p.name or "" for p in pools],
+        headers=("NAME", "MODE", "INSTANCE TYPE", "PRIORITY", "ZONES", "SIZE", "NODES", "STATE"),
+        rows=[
             (
                 p.name,
                 p.mode,
@@ -285,14 +294,20 @@ def print_pools(out: TextIO, pools: Sequence[NodePool], output_format: str) -> N
                 p.status.provisioning_state if p.status else None,
             )
             for p in pools
-        ]
-        print_table(out, ("NAME", "MODE", "INSTANCE TYPE", "PRIORITY", "ZONES", "SIZE", "NODES", "STATE"), rows)
-        return
-    print_json(out, [pool_json(p) for p in pools])
+        ],
+        wide_headers=("PROVIDER NAME", "OS DISK", "LABELS"),
+        wide_rows=[(p.provider_name, _os_disk(p), _label_list(p.labels)) for p in pools],
+    )
+
+
+def _os_disk(p: NodePool) -> str:
+    size = f"{p.os_disk_size_gib}GiB" if p.os_disk_size_gib is not None else ""
+    return " ".join(part for part in (p.os_disk_type, size) if part)
+
+
+def _label_list(labels: dict[str, str] | None) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted((labels or {}).items()))
 
 
 def print_pool(out: TextIO, pool: NodePool, output_format: str) -> None:
-    if output_format == "table":
-        print_pools(out, [pool], output_format)
-        return
-    print_json(out, pool_json(pool))
+    print_pools(out, [pool], output_format, single=True)

@@ -58,38 +58,73 @@ def format_option(func: Any) -> Any:
     )(func)
 
 
-def output_option(func: Any) -> Any:
-    """``-o/--output table|wide|json|yaml|name`` as ``output_format``; ``--format json|table`` is its old alias.
+OUTPUT_HELP = "Output: json (the default, for scripts), yaml, table, wide (more columns) or name (kind/name lines)."
 
-    The default stays JSON, as upstream printed it (scripts parse it).
-    """
+
+def _output(func: Any, *, legacy: bool) -> Any:
+    """``-o/--output`` as ``output_format`` (default json); with ``legacy``, ``--format json|table`` is its alias."""
 
     @functools.wraps(func)
-    def run(*args: Any, output: str | None, legacy_format: str | None, **kwargs: Any) -> Any:
+    def run(*args: Any, output: str | None, legacy_format: str | None = None, **kwargs: Any) -> Any:
+        if output and legacy_format and output != legacy_format:
+            from kompox.cli.argv import UsageError
+
+            raise UsageError(f"-o {output} and --format {legacy_format} disagree: pass only -o/--output")
+        if legacy_format:
+            _deprecated_format()
         kwargs["output_format"] = output or legacy_format or "json"
         return func(*args, **kwargs)
 
-    run = click.option(
-        "--format",
-        "legacy_format",
-        type=click.Choice(FORMATS),
-        default=None,
-        help="Deprecated alias of -o/--output (json or table).",
-    )(run)
+    if legacy:
+        run = click.option(
+            "--format",
+            "legacy_format",
+            type=click.Choice(FORMATS),
+            default=None,
+            help="Deprecated alias of -o/--output (json or table).",
+        )(run)
+    return click.option("-o", "--output", "output", type=click.Choice(OUTPUTS), default=None, help=OUTPUT_HELP)(run)
+
+
+def _deprecated_format() -> None:
+    from kompox.cli.base import runtime
+
+    runtime(click.get_current_context()).warn("--format is deprecated, use -o/--output")
+
+
+def output_option(func: Any) -> Any:
+    """``-o/--output table|wide|json|yaml|name`` (default json, as upstream printed it) with ``--format`` its alias."""
+    return _output(func, legacy=True)
+
+
+def output_only_option(func: Any) -> Any:
+    """``-o/--output`` for commands that never had ``--format``."""
+    return _output(func, legacy=False)
+
+
+def no_output_format_option(func: Any) -> Any:
+    """The old ``--format`` of a command that prints nothing on stdout: still accepted, hidden, no effect."""
+
+    @functools.wraps(func)
+    def run(*args: Any, legacy_format: str | None, **kwargs: Any) -> Any:
+        if legacy_format:
+            _deprecated_format()
+        return func(*args, **kwargs)
+
     return click.option(
-        "-o",
-        "--output",
-        "output",
-        type=click.Choice(OUTPUTS),
-        default=None,
-        help="Output: table, wide (more columns), json (the default, for scripts), yaml, or name (kind/name).",
+        "--format", "legacy_format", type=click.Choice(FORMATS), default=None, hidden=True, help="No effect."
     )(run)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as its JSON text reads back: what ``-o yaml`` prints, so YAML and JSON have one structure."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=_default))
 
 
 def print_yaml(out: TextIO, value: Any) -> None:
     import yaml
 
-    out.write(yaml.safe_dump(value, sort_keys=False, default_flow_style=False, allow_unicode=True))
+    out.write(yaml.safe_dump(plain(value), sort_keys=False, default_flow_style=False, allow_unicode=True))
 
 
 def emit(

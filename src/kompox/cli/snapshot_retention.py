@@ -2,7 +2,9 @@
 
 The use cases are :mod:`kompox.usecase.volume_retention`; this module parses
 flags, resolves the target once and prints.  ``--format json`` (default) is
-for scripts, ``--format table`` for people; a one-line summary goes to stderr.
+for scripts; ``-o yaml|table|wide|name`` as everywhere (``--format`` the deprecated
+alias); a one-line summary goes to stderr.  ``-o name`` lists the snapshots
+created (``create --all``) or deleted, would-be-deleted with ``--dry-run`` (``prune``).
 A volume that failed makes the command exit 1 after every volume was tried.
 """
 
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kompox.cli.base import runtime
-from kompox.cli.output import print_json, print_table
+from kompox.cli.output import emit
 from kompox.cli.volume_cli import VolumeTarget, snapshot_json, volume_target
 from kompox.domain.errors import KompoxError
 from kompox.domain.timefmt import parse_duration, rfc3339_nano
@@ -44,10 +46,18 @@ def create_all(app_id: str, app_name: str, snapshot_name: str, output_format: st
     t = _target(app_id, app_name)
     with span("CMD:snapshot.create", f"{t.app.id}/vol:*/snapshot:{snapshot_name}"):
         results = snapshot_all(t.volumes, t.cluster, t.app, snapshot_name=snapshot_name)
-    if output_format == "table":
-        print_table(t.rt.stdout, ("VOLUME", "RESULT", "DETAIL"), [_create_row(r) for r in results])
-    else:
-        print_json(t.rt.stdout, [_create_json(r) for r in results])
+    created = [r.snapshot for r in results if r.snapshot is not None]
+    emit(
+        t.rt.stdout,
+        output_format,
+        kind="snapshot",
+        value=[_create_json(r) for r in results],
+        names=[s.name for s in created],
+        headers=("VOLUME", "RESULT", "DETAIL"),
+        rows=[_create_row(r) for r in results],
+        wide_headers=("SIZE", "HANDLE"),
+        wide_rows=[_create_wide(r) for r in results],
+    )
     failed = [r.volume for r in results if r.failed]
     done = sum(1 for r in results if r.snapshot is not None)
     t.rt.say(f"snapshots created for {done} of {len(results)} volumes of app {t.app.name}")
@@ -59,6 +69,12 @@ def _create_row(r: VolumeSnapshotResult) -> tuple[str, str, str]:
     if r.snapshot is not None:
         return (r.volume, "created", r.snapshot.name)
     return (r.volume, "skipped", r.skipped) if r.skipped else (r.volume, "failed", r.error)
+
+
+def _create_wide(r: VolumeSnapshotResult) -> tuple[str, str]:
+    from kompox.kube.convert.volumes import quantity
+
+    return (quantity(r.snapshot.size), r.snapshot.handle) if r.snapshot is not None else ("", "")
 
 
 def _create_json(r: VolumeSnapshotResult) -> dict[str, Any]:
@@ -98,12 +114,15 @@ def prune(
             lease=lease,
         )
     rows = [row for o in outcomes for row in _prune_rows(o, dry_run)]
-    if output_format == "table":
-        print_table(
-            t.rt.stdout, ("VOLUME", "SNAPSHOT", "CREATED", "ACTION", "REASON"), [tuple(r.values()) for r in rows]
-        )
-    else:
-        print_json(t.rt.stdout, rows)
+    emit(
+        t.rt.stdout,
+        output_format,
+        kind="snapshot",
+        value=rows,
+        names=[r["snapshot"] for r in rows if r["action"] in ("deleted", "would-delete")],
+        headers=("VOLUME", "SNAPSHOT", "CREATED", "ACTION", "REASON"),
+        rows=[tuple(r.values()) for r in rows],
+    )
     planned = sum(1 for o in outcomes for d in o.decisions if d.delete)
     kept = sum(1 for o in outcomes for d in o.decisions if not d.delete)
     if dry_run:

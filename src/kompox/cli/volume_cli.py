@@ -6,8 +6,10 @@ workspace is an error, never a silent ``(nil)`` that would change every
 derived name).
 
 Output: JSON (default) prints upstream's JSON objects with the wire field
-order (cli.md §10.8, §10.10); ``list`` takes ``-o table|wide|json|yaml|name``
-(``--format`` its deprecated alias), the other commands ``--format json|table``.
+order (cli.md §10.8, §10.10); ``list`` and ``create`` take ``-o
+table|wide|json|yaml|name`` (``--format`` their deprecated alias); ``assign``
+and ``delete`` print nothing on stdout and keep ``--format`` only as a hidden
+no-op for old scripts.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import click
 
 from kompox.cli.argv import UsageError
 from kompox.cli.base import runtime
-from kompox.cli.output import emit, format_option, output_option, print_json
+from kompox.cli.output import emit, no_output_format_option, output_option
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import NotFoundError, ValidationError
 from kompox.domain.model import App, Cluster, VolumeDisk, VolumeSnapshot
@@ -89,12 +91,14 @@ class VolumeCommands:
     name_help: str
 
     def options(self, func: Any) -> Any:
-        """``-A/--app-id``, ``--app-name``, ``-V/--vol-name``, ``-N/--name`` (and its alias), ``--format``."""
-        return self._options(func, format_option)
+        """``-A/--app-id``, ``--app-name``, ``-V/--vol-name``, ``-N/--name`` (and its alias), hidden ``--format``."""
+        return self._options(func, no_output_format_option)
 
-    def list_options(self, func: Any) -> Any:
-        """:meth:`options` with ``-o/--output table|wide|json|yaml|name`` (``--format`` its alias)."""
+    def output_options(self, func: Any) -> Any:
+        """:meth:`options` with ``-o/--output table|wide|json|yaml|name`` (``--format`` its alias): list, create."""
         return self._options(func, output_option)
+
+    list_options = output_options
 
     def _options(self, func: Any, output: Decorator) -> Any:
         options: list[Decorator] = [
@@ -156,12 +160,13 @@ def _size(value: int) -> str:
     return quantity(value)
 
 
-def print_disks(out: TextIO, disks: Sequence[VolumeDisk], output_format: str) -> None:
+def print_disks(out: TextIO, disks: Sequence[VolumeDisk], output_format: str, *, single: bool = False) -> None:
+    """The disks in ``output_format``; ``single`` prints one JSON/YAML object rather than a list."""
     emit(
         out,
         output_format,
         kind="disk",
-        value=[disk_json(d) for d in disks],
+        value=disk_json(disks[0]) if single else [disk_json(d) for d in disks],
         names=[d.name for d in disks],
         headers=("NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE"),
         rows=[
@@ -176,12 +181,13 @@ def _options(options: dict[str, Any] | None) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted((options or {}).items()))
 
 
-def print_snapshots(out: TextIO, snaps: Sequence[VolumeSnapshot], output_format: str) -> None:
+def print_snapshots(out: TextIO, snaps: Sequence[VolumeSnapshot], output_format: str, *, single: bool = False) -> None:
+    """The snapshots in ``output_format``; ``single`` prints one JSON/YAML object rather than a list."""
     emit(
         out,
         output_format,
         kind="snapshot",
-        value=[snapshot_json(s) for s in snaps],
+        value=snapshot_json(snaps[0]) if single else [snapshot_json(s) for s in snaps],
         names=[s.name for s in snaps],
         headers=("NAME", "SIZE", "CREATED", "HANDLE"),
         rows=[(s.name, _size(s.size), _time(s.created_at), s.handle) for s in snaps],
@@ -191,14 +197,8 @@ def print_snapshots(out: TextIO, snaps: Sequence[VolumeSnapshot], output_format:
 
 
 def print_disk(out: TextIO, disk: VolumeDisk, output_format: str) -> None:
-    if output_format == "table":
-        print_disks(out, [disk], output_format)
-    else:
-        print_json(out, disk_json(disk))
+    print_disks(out, [disk], output_format, single=True)
 
 
 def print_snapshot(out: TextIO, snap: VolumeSnapshot, output_format: str) -> None:
-    if output_format == "table":
-        print_snapshots(out, [snap], output_format)
-    else:
-        print_json(out, snapshot_json(snap))
+    print_snapshots(out, [snap], output_format, single=True)

@@ -27,7 +27,7 @@ KINDS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("app", "App", {}),
     ("box", "Box", {}),
 )
-OUTPUTS = ("json", "yaml")
+_KIND_NAMES = {kind: name for name, kind, _ in KINDS}
 ADMIN_HELP = """Create, read, update and delete resources in the database store.
 
 The store is the database named by --db-url (or KOMPOX_DB_URL): sqlite:PATH or
@@ -69,8 +69,14 @@ def _use_case() -> tuple[AdminResources, RdbStore]:
 
 
 def _print_rows(rows: list[StoredResource], output: str, *, single: bool) -> None:
+    """json: Go field names (a list: one object per line, as upstream); yaml: the stored documents verbatim.
+
+    table/wide/name as everywhere: ``<kind>/<name>`` lines, a NAME/ID table (wide adds the parent,
+    the version and the times); a Resource ID from the table is what get/update/delete take.
+    """
     from kompox.cli.admin_output import go_fields, yaml_stream
-    from kompox.cli.output import go_json
+    from kompox.cli.output import emit, go_json
+    from kompox.domain.timefmt import rfc3339_nano
     from kompox.usecase.admin_resources import model_of
 
     rt = runtime(click.get_current_context())
@@ -79,8 +85,21 @@ def _print_rows(rows: list[StoredResource], output: str, *, single: bool) -> Non
         out.write(yaml_stream([r.document for r in rows]))
         out.flush()
         return
-    for row in rows:
-        rt.out(go_json(go_fields(model_of(row)), pretty=single) + "\n")
+    if output == "json":
+        for row in rows:
+            rt.out(go_json(go_fields(model_of(row)), pretty=single) + "\n")
+        return
+    emit(
+        rt.stdout,
+        output,
+        kind=_KIND_NAMES.get(rows[0].kind, rows[0].kind.lower()) if rows else "",
+        value=None,
+        names=[r.name for r in rows],
+        headers=("NAME", "ID"),
+        rows=[(r.name, r.id) for r in rows],
+        wide_headers=("PARENT", "VERSION", "CREATED", "UPDATED"),
+        wide_rows=[(r.parent_id, r.version, rfc3339_nano(r.created_at), rfc3339_nano(r.updated_at)) for r in rows],
+    )
 
 
 def _read_spec(path: str) -> tuple[str, bytes]:
@@ -96,13 +115,16 @@ def _read_spec(path: str) -> tuple[str, bytes]:
 
 
 def _output_option(func: Any) -> Any:
+    from kompox.cli.output import OUTPUTS
+
     return click.option(
         "-o",
         "--output",
         type=click.Choice(OUTPUTS),
         default="json",
         show_default=True,
-        help="json: Go field names (list: one object per line); yaml: the stored KOM document(s) verbatim.",
+        help="json: Go field names (list: one object per line); yaml: the stored KOM document(s) verbatim; "
+        "table, wide (more columns) or name (kind/name lines).",
     )(func)
 
 

@@ -9,6 +9,7 @@ import click
 
 from kompox.cli.base import KompoxCommand, KompoxGroup, bare_group_callback, deprecated_short, parse_duration, runtime
 from kompox.cli.out_file import write_out
+from kompox.cli.output import output_only_option
 from kompox.cli.runtime import Runtime
 
 APP_TARGET_HELP = "App Resource ID (or name) to act on; default: the app of ./kompoxapp.yml."
@@ -163,20 +164,22 @@ def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: 
 
 @click.command("status", cls=KompoxCommand)
 @app_target_options
-def status_cmd(app_id: str, app_name: str) -> None:
-    """Print the app status as JSON.
+@output_only_option
+def status_cmd(app_id: str, app_name: str, output_format: str) -> None:
+    """Print the app status (JSON by default).
 
     \b
     Examples:
       kompoxops app status
       kompoxops app status -A /ws/w1/prv/k3s1/cls/home/app/gitea | jq .ready
+      kompoxops app status -o wide
     """
     from kompox.cli.app_run import run_status
-    from kompox.cli.output import print_json
+    from kompox.cli.status_output import print_app_status
 
     rt = runtime(click.get_current_context())
     rt.prerun()
-    print_json(rt.stdout, run_status(rt, app_id, app_name).to_json())
+    print_app_status(rt.stdout, run_status(rt, app_id, app_name).to_json(), output_format)
 
 
 @click.command("logs", cls=KompoxCommand)

@@ -16,6 +16,7 @@ import click
 
 from kompox.cli.base import KompoxCommand, KompoxGroup, deprecated_short, new_group, runtime
 from kompox.cli.commands.app import PASSTHROUGH, app_target_options
+from kompox.cli.output import output_only_option
 from kompox.domain.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -146,13 +147,14 @@ def destroy_cmd(app_id: str, app_name: str, box_name: str) -> None:
 @click.command("status", cls=KompoxCommand)
 @app_target_options
 @box_option
-def status_cmd(app_id: str, app_name: str, box_name: str) -> None:
-    """Print the box status as JSON."""
-    from kompox.cli.output import print_json
+@output_only_option
+def status_cmd(app_id: str, app_name: str, box_name: str, output_format: str) -> None:
+    """Print the box status (JSON by default)."""
+    from kompox.cli.status_output import print_box_status
     from kompox.usecase import box_ops as uc
 
     rt, session, target, names, _ = _open(app_id, app_name, box_name)
-    print_json(rt.stdout, uc.box_status(session.app_kube(target), target, names))
+    print_box_status(rt.stdout, names.component, uc.box_status(session.app_kube(target), target, names), output_format)
 
 
 @click.command("exec", cls=KompoxCommand, context_settings=PASSTHROUGH)

@@ -47,7 +47,7 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
 
 
 @click.command("create", cls=KompoxCommand)
-@disk.options
+@disk.output_options
 @click.option(
     "-Z", "--zone", default="", metavar="ZONE", help="Override App spec.deployment.zone (K3s: the node of the disk)."
 )
@@ -115,7 +115,7 @@ def create_cmd(
 
 @click.command("assign", cls=KompoxCommand)
 @disk.options
-def assign_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
+def assign_cmd(app_id: str, app_name: str, vol_name: str, name: str) -> None:
     """Make a disk the one the app mounts (every other disk of the volume is unassigned).
 
     Run `kompoxops app deploy` afterwards: the PV/PVC names follow the assigned disk.
@@ -135,7 +135,7 @@ def assign_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
 @click.command("delete", cls=KompoxCommand)
 @disk.options
 @click.option("--force", is_flag=True, help="Delete even the assigned disk (the app loses its data volume).")
-def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str, force: bool) -> None:
+def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, force: bool) -> None:
     """Delete a disk.  The assigned disk is refused unless --force.
 
     \b

@@ -1,8 +1,9 @@
 """``kompoxops dns``: DNS records of the app's ingress hosts (kube-and-ops.md §9, cli.md §10.7).
 
-Prints the per-record results as JSON (``{"applied": [...]}`` /
+Prints the per-record results, by default as JSON (``{"applied": [...]}`` /
 ``{"deleted": [...]}``; ``null`` when the app has no ingress host) — upstream
-only logs them; they are logged here too.
+only logs them; they are logged here too.  ``-o table|wide`` prints one row
+per record, ``-o name`` one ``dnsrecord/<fqdn>`` line per host.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import click
 
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
+from kompox.cli.output import output_only_option
 from kompox.domain.errors import KompoxError, NotFoundError
 
 
@@ -24,15 +26,16 @@ def _dns_options(func: Any) -> Any:
             click.option("--strict", is_flag=True, help="Abort on the first failure (or host without IP, deploy)."),
             click.option("--dry-run", is_flag=True, help="Ask the provider what it would do; write nothing."),
             click.option("--zone", "zone_hint", default="", metavar="ZONE", help="Zone name or resource ID to use."),
+            output_only_option,
         ]
     ):
         func = option(func)
     return func
 
 
-def _run(verb: str, app_id: str, app_name: str, **opts: Any) -> None:
+def _run(verb: str, app_id: str, app_name: str, output_format: str, **opts: Any) -> None:
     from kompox.cli.cluster_support import ClusterKube, failed
-    from kompox.cli.output import print_json
+    from kompox.cli.output import emit
     from kompox.logging import span
     from kompox.usecase.dns_records import DNSOptions, app_namespace, dns_deploy, dns_destroy
 
@@ -56,12 +59,22 @@ def _run(verb: str, app_id: str, app_name: str, **opts: Any) -> None:
             )
     except KompoxError as err:
         raise failed(rt, what, err, ctx.cluster) from err
-    print_json(rt.stdout, result.to_json("applied" if verb == "deploy" else "deleted"))
+    emit(
+        rt.stdout,
+        output_format,
+        kind="dnsrecord",
+        value=result.to_json("applied" if verb == "deploy" else "deleted"),
+        names=list(dict.fromkeys(r.fqdn for r in result.records)),
+        headers=("FQDN", "TYPE", "ACTION", "MESSAGE"),
+        rows=[(r.fqdn, r.type, r.action, r.message) for r in result.records],
+    )
 
 
 @click.command("deploy", cls=KompoxCommand)
 @_dns_options
-def deploy_cmd(app_id: str, app_name: str, component: str, strict: bool, dry_run: bool, zone_hint: str) -> None:
+def deploy_cmd(
+    app_id: str, app_name: str, component: str, strict: bool, dry_run: bool, zone_hint: str, output_format: str
+) -> None:
     """Create or update an A record for every ingress host of the app (IP from the Ingress status).
 
     Hosts without an IP yet are skipped (an error with --strict).  Write failures
@@ -70,15 +83,26 @@ def deploy_cmd(app_id: str, app_name: str, component: str, strict: bool, dry_run
     \b
     Examples:
       kompoxops dns deploy
-      kompoxops dns deploy -A app1 --dry-run
+      kompoxops dns deploy -A app1 --dry-run -o table
       kompoxops dns deploy --strict --zone example.com
     """
-    _run("deploy", app_id, app_name, component=component, strict=strict, dry_run=dry_run, zone_hint=zone_hint)
+    _run(
+        "deploy",
+        app_id,
+        app_name,
+        output_format,
+        component=component,
+        strict=strict,
+        dry_run=dry_run,
+        zone_hint=zone_hint,
+    )
 
 
 @click.command("destroy", cls=KompoxCommand)
 @_dns_options
-def destroy_cmd(app_id: str, app_name: str, component: str, strict: bool, dry_run: bool, zone_hint: str) -> None:
+def destroy_cmd(
+    app_id: str, app_name: str, component: str, strict: bool, dry_run: bool, zone_hint: str, output_format: str
+) -> None:
     """Delete the A, AAAA and CNAME records of every ingress host of the app.
 
     Run it before `app destroy` removes the Ingresses (or use `app destroy --update-dns`).
@@ -88,7 +112,16 @@ def destroy_cmd(app_id: str, app_name: str, component: str, strict: bool, dry_ru
       kompoxops dns destroy
       kompoxops dns destroy --dry-run
     """
-    _run("destroy", app_id, app_name, component=component, strict=strict, dry_run=dry_run, zone_hint=zone_hint)
+    _run(
+        "destroy",
+        app_id,
+        app_name,
+        output_format,
+        component=component,
+        strict=strict,
+        dry_run=dry_run,
+        zone_hint=zone_hint,
+    )
 
 
 DNS_HELP = """Apply or remove the DNS records of the app's ingress hosts.

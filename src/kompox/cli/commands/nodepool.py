@@ -18,7 +18,7 @@ from kompox.cli.argv import UsageError
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
 from kompox.cli.cluster_support import ClusterTarget, cluster_options, cluster_target, progress_to_stderr
 from kompox.cli.nodepool_io import PoolFlags, apply_flags, print_pool, print_pools, read_spec_file
-from kompox.cli.output import format_option
+from kompox.cli.output import output_option
 from kompox.cli.runtime import Runtime
 from kompox.domain.model import NodePool
 
@@ -52,7 +52,7 @@ def _pool_options(func: Any) -> Any:
     ]
     for option in reversed(options):
         func = option(func)
-    return format_option(cluster_options(func))
+    return output_option(cluster_options(func))
 
 
 def _use_cases(t: ClusterTarget) -> NodePoolUseCases:
@@ -79,7 +79,7 @@ def _pool_from_input(rt: Runtime, spec_file: str, flags: PoolFlags) -> NodePool:
 @click.command("list", cls=KompoxCommand)
 @cluster_options
 @click.option("--name", default="", help="Only the pool with this exact name.")
-@format_option
+@output_option
 def list_cmd(cluster_id: str, cluster_name: str, name: str, output_format: str) -> None:
     """List the node pools of the cluster.
 
@@ -87,7 +87,8 @@ def list_cmd(cluster_id: str, cluster_name: str, name: str, output_format: str) 
     Examples:
       kompoxops cluster nodepool list
       kompoxops cluster nodepool list --name np-a
-      kompoxops cluster nodepool list --format table
+      kompoxops cluster nodepool list -o wide
+      kompoxops cluster nodepool list -o name
     """
     rt = runtime(click.get_current_context())
     rt.prerun()
@@ -178,7 +179,7 @@ NODEPOOL_HELP = """Manage node pools of the cluster.
 
 \b
 Examples:
-  kompoxops cluster nodepool list --format table
+  kompoxops cluster nodepool list -o table
   kompoxops cluster nodepool create -f np.yml
   kompoxops cluster nodepool delete --name spot1
 """

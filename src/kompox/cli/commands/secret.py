@@ -12,6 +12,7 @@ import click
 
 from kompox.cli.base import KompoxCommand, KompoxGroup, new_group, runtime
 from kompox.cli.commands.app import app_target_options
+from kompox.cli.output import output_only_option
 from kompox.cli.runtime import Runtime
 from kompox.domain.errors import ValidationError
 
@@ -27,6 +28,7 @@ Examples:
 
 
 def _common(func: Any) -> Any:
+    func = output_only_option(func)
     func = click.option("--dry-run", is_flag=True, help="Parse and hash only; write nothing.")(func)
     func = click.option("--component", default="app", show_default=True, help="Component (app or a Box name).")(func)
     return app_target_options(func)
@@ -46,7 +48,6 @@ def _read_input(rt: Runtime, path: str) -> tuple[str, bytes]:
 
 
 def _run(kind: str, verb: str, app_id: str, app_name: str, component: str, dry_run: bool, **kw: str) -> None:
-    from kompox.cli.output import print_json
     from kompox.cli.secret_kube import secret_port
     from kompox.logging import span
     from kompox.usecase import secret_override as uc
@@ -91,7 +92,25 @@ def _run(kind: str, verb: str, app_id: str, app_name: str, component: str, dry_r
         result.keys_field = "Auths"
         if verb == "delete":
             result.keys = None
-    print_json(rt.stdout, result.to_json())
+    _print_result(rt, result.to_json(), kw["output_format"])
+
+
+def _print_result(rt: Runtime, result: dict[str, Any], output_format: str) -> None:
+    """The result (key names and hash, never a value): JSON with upstream's Go field names, or a table."""
+    from kompox.cli.output import emit
+
+    keys = result.get("Keys", result.get("Auths"))
+    emit(
+        rt.stdout,
+        output_format,
+        kind="secret",
+        value=result,
+        names=[result["SecretName"]],
+        headers=("NAME", "ACTION", "APPLIED", "HASH"),
+        rows=[(result["SecretName"], result["Action"], str(result["Applied"]).lower(), result["Hash"])],
+        wide_headers=("KEYS", "WARNINGS"),
+        wide_rows=[(",".join(keys or []), "; ".join(result["Warnings"] or []))],
+    )
 
 
 class _NoKube:
@@ -133,31 +152,35 @@ def build_secret() -> KompoxGroup:
     @click.option(
         "-f", "--file", "path", required=True, help="dotenv file; .yml/.yaml mapping; .json object; - = stdin."
     )
-    def env_set(app_id: str, app_name: str, component: str, dry_run: bool, service: str, path: str) -> None:
+    def env_set(
+        app_id: str, app_name: str, component: str, dry_run: bool, output_format: str, service: str, path: str
+    ) -> None:
         """Create or replace the env override Secret of a service (values win over env_file)."""
-        _run("env", "set", app_id, app_name, component, dry_run, service=service, path=path)
+        _run(
+            "env", "set", app_id, app_name, component, dry_run, service=service, path=path, output_format=output_format
+        )
 
     @env.command("delete", cls=KompoxCommand)
     @_common
     @click.option("-S", "--service", default="", help="Compose service (container) name. Required.")
-    def env_delete(app_id: str, app_name: str, component: str, dry_run: bool, service: str) -> None:
+    def env_delete(app_id: str, app_name: str, component: str, dry_run: bool, output_format: str, service: str) -> None:
         """Delete the env override Secret of a service (absent is fine)."""
-        _run("env", "delete", app_id, app_name, component, dry_run, service=service)
+        _run("env", "delete", app_id, app_name, component, dry_run, service=service, output_format=output_format)
 
     @pull.command("set", cls=KompoxCommand)
     @_common
     @click.option(
         "-f", "--file", "path", required=True, help="Docker config.json (a non-empty JSON object); - = stdin."
     )
-    def pull_set(app_id: str, app_name: str, component: str, dry_run: bool, path: str) -> None:
+    def pull_set(app_id: str, app_name: str, component: str, dry_run: bool, output_format: str, path: str) -> None:
         """Create or replace the image pull Secret (stored verbatim); the Deployment then uses it."""
-        _run("pull", "set", app_id, app_name, component, dry_run, path=path)
+        _run("pull", "set", app_id, app_name, component, dry_run, path=path, output_format=output_format)
 
     @pull.command("delete", cls=KompoxCommand)
     @_common
-    def pull_delete(app_id: str, app_name: str, component: str, dry_run: bool) -> None:
+    def pull_delete(app_id: str, app_name: str, component: str, dry_run: bool, output_format: str) -> None:
         """Delete the image pull Secret (absent is fine); the Deployment stops referring to it."""
-        _run("pull", "delete", app_id, app_name, component, dry_run)
+        _run("pull", "delete", app_id, app_name, component, dry_run, output_format=output_format)
 
     secret.add_command(env)
     secret.add_command(pull)

@@ -10,7 +10,7 @@ import click
 
 from kompox.cli.argv import UsageError
 from kompox.cli.base import KompoxCommand, KompoxGroup, deprecated_short, new_group
-from kompox.cli.output import format_option
+from kompox.cli.output import output_option
 from kompox.cli.snapshot_retention import create_all, prune
 from kompox.cli.volume_cli import VolumeCommands, print_snapshot, print_snapshots
 from kompox.logging import span
@@ -37,7 +37,7 @@ def list_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format
 
 
 @click.command("create", cls=KompoxCommand)
-@snapshot.options
+@snapshot.output_options
 @deprecated_short("-S", "source", "--source", "-S is --service elsewhere", metavar="SOURCE")
 @click.option(
     "--source",
@@ -60,7 +60,7 @@ def create_cmd(
     Examples:
       kompoxops snapshot create -V db -N daily-20250928
       kompoxops snapshot create -V db --source disk:restored
-      kompoxops snapshot create --all --format table        # every volume, one line each
+      kompoxops snapshot create --all -o table        # every volume, one line each
       kompoxops disk create -V db -N restored --source snapshot:daily-20250928   # restore
     """
     from kompox.usecase.volume_snapshot import create_snapshot
@@ -79,7 +79,7 @@ def create_cmd(
 
 @click.command("delete", cls=KompoxCommand)
 @snapshot.options
-def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_format: str) -> None:
+def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str) -> None:
     """Delete a snapshot.
 
     \b
@@ -103,7 +103,7 @@ def delete_cmd(app_id: str, app_name: str, vol_name: str, name: str, output_form
     "--older-than", default="", metavar="DURATION", help="Delete only snapshots older than this (30d, 12h, 1w, 1d12h)."
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be deleted and delete nothing.")
-@format_option
+@output_option
 def prune_cmd(
     app_id: str, app_name: str, vol_name: str, keep: int | None, older_than: str, dry_run: bool, output_format: str
 ) -> None:
@@ -120,7 +120,7 @@ def prune_cmd(
 
     \b
     Examples:
-      kompoxops snapshot prune --keep 7 --dry-run --format table
+      kompoxops snapshot prune --keep 7 --dry-run -o table
       kompoxops snapshot prune -V db --keep 7
       kompoxops snapshot prune --older-than 30d --keep 3
     """
