@@ -9,6 +9,7 @@ example, which has two without disks, must be refused before any write
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from app_cli_project import NAMES, NS, app_project
 from cli_project import ROOT, KubeProject, one_error, writes
+from output_matrix import cells, check_read_outputs
 
 
 @pytest.fixture
@@ -209,3 +211,20 @@ def test_bootstrap_disks(project: KubeProject, tmp_path: Path, monkeypatch: pyte
         "no node carries kompox.dev/node-pool=user",
     )
     assert len(writes(project.server)) == before
+
+
+def test_status_outputs(project: KubeProject) -> None:
+    project.ok("app", "deploy")
+    outs = check_read_outputs(
+        project.ok,
+        ["app", "status"],
+        kind="app",
+        names=["web"],
+        headers=("NAME", "READY", "POD", "NODE", "HOSTS"),
+        wide_headers=("NAMESPACE", "DEPLOYMENT", "CONTAINER", "IMAGE", "CLUSTER"),
+    )
+    status = json.loads(outs["json"])
+    row = cells(outs["wide"].splitlines()[1])
+    hosts = f"web-{NAMES.hashes.app_id}-8080.home.example.com,www.example.org"
+    assert row == ["web", "yes", status["pod"], "node-1", hosts, NS, "web-app", "cache", "redis:7", "home"]
+    one_error(project.run("app", "status", "--format", "json"), 2, "No such option")  # app status never had it

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from app_cli_project import NS, app_project, ws_app_project
 from cli_project import KubeProject, one_error, writes
+from output_matrix import cells, check_read_outputs
 from ws_server import WSThread
 
 KEY = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBoxTestKeyOnly box@test\n"
@@ -328,3 +329,19 @@ def test_exec_in_a_standalone_kom_box(wsproject: KubeProject, ws: WSThread) -> N
     (q,) = [q for q in ws.requests if q["path"].endswith("/exec")]
     assert ("container", "worker") in q["query"]
     assert [k for k in q["query"] if k[0] == "command"] == [("command", "true")]
+
+
+def test_status_outputs(project: KubeProject) -> None:
+    project.ok("box", "deploy")
+    outs = check_read_outputs(
+        project.ok,
+        ["box", "status"],
+        kind="box",
+        names=["box"],
+        headers=("NAME", "READY", "POD", "NODE"),
+        wide_headers=("NAMESPACE", "DEPLOYMENT", "CONTAINER", "IMAGE"),
+    )
+    status = json.loads(outs["json"])
+    assert cells(outs["wide"].splitlines()[1]) == [
+        "box", "yes", status["pod"], status["node"], NS, BOX, "box", "ghcr.io/kompox/kompox/box"
+    ]  # fmt: skip

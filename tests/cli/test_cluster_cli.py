@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from cli_project import KubeProject, k3s_kom, kube_project, one_error, web_app, writes
+from output_matrix import check_read_outputs
 
 KOM = k3s_kom("certEmail: ops@example.com")
 
@@ -320,16 +321,21 @@ def test_kubeconfig_namespace_is_derived_in_single_file_mode(project: KubeProjec
 
 def test_status_output_formats(project: KubeProject) -> None:
     """-o json is upstream's default; yaml carries the same keys; table/wide/name as kubectl."""
-    default = project.ok("cluster", "status").out
-    assert project.ok("cluster", "status", "-o", "json").out == default
-    assert yaml.safe_load(project.ok("cluster", "status", "-o", "yaml").out) == json.loads(default)
-    assert project.ok("cluster", "status", "-o", "name").out == "cluster/home\n"
-    table = project.ok("cluster", "status", "-o", "table").out.splitlines()
-    assert [line.split() for line in table] == [
+    outs = check_read_outputs(
+        project.ok,
+        ["cluster", "status"],
+        kind="cluster",
+        names=["home"],
+        headers=("NAME", "EXISTING", "PROVISIONED", "INSTALLED", "INGRESS-IP"),
+        wide_headers=("INGRESS-FQDN", "ID"),
+        legacy=True,
+    )
+    # upstream's names exactly: model.ClusterStatus's camelCase tags, then the use case's cluster_id/cluster_name
+    assert list(json.loads(outs["json"])) == ["existing", "provisioned", "installed", "cluster_id", "cluster_name"]
+    assert [line.split() for line in outs["table"].splitlines()] == [
         ["NAME", "EXISTING", "PROVISIONED", "INSTALLED", "INGRESS-IP"],
         ["home", "true", "true", "false"],
     ]
     wide = project.ok("cluster", "status", "--output=wide").out.splitlines()
-    assert wide[0].split() == ["NAME", "EXISTING", "PROVISIONED", "INSTALLED", "INGRESS-IP", "INGRESS-FQDN", "ID"]
     assert wide[1].split() == ["home", "true", "true", "false", "/ws/demo/prv/k3s1/cls/home"]
     one_error(project.run("cluster", "status", "-o", "xml"), 2, "'xml' is not one of")

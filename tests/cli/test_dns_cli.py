@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from cli_project import KubeProject, one_error
+from output_matrix import cells, check_read_outputs
 from test_cluster_cli import project  # noqa: F401
 
 from kompox.domain.naming import new_hashes
@@ -95,3 +97,18 @@ def test_unknown_app_is_one_line(project: KubeProject) -> None:  # noqa: F811
 def test_help_has_examples(project: KubeProject) -> None:  # noqa: F811
     for verb in ("deploy", "destroy"):
         assert "Examples:" in project.ok("dns", verb, "--help").out
+
+
+def test_outputs(with_ingresses: KubeProject) -> None:
+    outs = check_read_outputs(
+        with_ingresses.ok,
+        ["dns", "destroy", "--dry-run"],
+        kind="dnsrecord",
+        names=["web-x-http.home.example.com", "www.example.org"],  # one line per host, not per record type
+        headers=("FQDN", "TYPE", "ACTION", "MESSAGE"),
+        wide_headers=(),
+        rows=6,
+    )
+    rows = [cells(line)[:3] for line in outs["table"].splitlines()[1:]]
+    assert rows[:3] == [["web-x-http.home.example.com", t, "planned"] for t in ("A", "AAAA", "CNAME")]
+    assert len(json.loads(outs["json"])["deleted"]) == 6

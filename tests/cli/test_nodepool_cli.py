@@ -12,9 +12,12 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from cli_project import isolate_env, run_cli, write_project
+from output_matrix import cells, check_read_outputs, table
 
 from kompox.domain.model import Provider, Workspace
 from kompox.providers import registry
@@ -332,3 +335,48 @@ def test_app_validate_warns_about_a_missing_pool(
     arm.add(agent_pool("spot1", zones=["1"], labels={"kompox.dev/node-pool": "spot1", "kompox.dev/node-zone": "1"}))
     code, _, err = kompoxops(capsys, "app", "validate")
     assert code == 0 and "node pool" not in err, err
+
+
+# --- -o table|wide|json|yaml|name --------------------------------------------------------------------
+
+
+POOL_TABLE = ("NAME", "MODE", "INSTANCE TYPE", "PRIORITY", "ZONES", "SIZE", "NODES", "STATE")
+POOL_WIDE = ("PROVIDER NAME", "OS DISK", "LABELS")
+
+
+def test_list_outputs(project: Path, arm: AgentPoolARM, capsys: pytest.CaptureFixture[str]) -> None:
+    def ok(*args: str) -> Any:
+        result = run_cli(capsys, *args)
+        assert result.code == 0, result.err
+        return result
+
+    arm.add(agent_pool("npsystem", mode="System", zones=["1"], count=2))
+    arm.add(agent_pool("npuser1", zones=["1", "2"], labels={"tier": "web"}, autoscale=(0, 3), count=0))
+    outs = check_read_outputs(
+        ok,
+        ["cluster", "nodepool", "list"],
+        kind="nodepool",
+        names=["npsystem", "npuser1"],
+        headers=POOL_TABLE,
+        wide_headers=POOL_WIDE,
+        legacy=True,
+    )
+    assert [p["Name"] for p in json.loads(outs["json"])] == ["npsystem", "npuser1"]  # Go field names, as upstream
+    user = cells(outs["wide"].splitlines()[2])
+    assert user[:3] == ["npuser1", "user", "Standard_D2s_v3"] and user[-3:] == ["npuser1", "Managed 128GiB", "tier=web"]
+
+
+@pytest.mark.parametrize("output", ["json", "yaml", "name", "table", "wide"])
+def test_create_prints_the_pool(
+    project: Path, arm: AgentPoolARM, capsys: pytest.CaptureFixture[str], output: str
+) -> None:
+    result = run_cli(capsys, "cluster", "nodepool", "create", "--name", "np1", "--desired", "1", "-o", output)
+    assert result.code == 0, result.err
+    if output in ("json", "yaml"):
+        pool = json.loads(result.out) if output == "json" else yaml.safe_load(result.out)
+        assert pool["Name"] == "np1" and pool["Autoscaling"]["Desired"] == 1  # one object, not a list
+    elif output == "name":
+        assert result.out == "nodepool/np1\n"
+    else:
+        rows = table(result.out, (*POOL_TABLE, *POOL_WIDE) if output == "wide" else POOL_TABLE)
+        assert [cells(r)[0] for r in rows] == ["np1"]

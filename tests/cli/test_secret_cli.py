@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from app_cli_project import NAMES, NS, app_project
 from cli_project import KubeProject, one_error, writes
+from output_matrix import cells, check_read_outputs
 
 from kompox.kube.convert.content_hash import content_hash
 
@@ -184,3 +185,22 @@ def test_not_deployed_app_is_one_clear_line(project: KubeProject) -> None:
     r = project.run("secret", "env", "set", "-S", "web", "-f", "web.env")
     one_error(r, 4, f"namespace {NS} of app web does not exist: deploy the app first")
     assert project.ok("secret", "env", "delete", "-S", "web").json()["Action"] == "noop"
+
+
+def test_outputs_list_key_names_and_hash_never_values(project: KubeProject, tmp_path: Path) -> None:
+    project.ok("app", "deploy", "-q")
+    (project.root / "web.env").write_text(ENV)
+    project.ok("secret", "env", "set", "-S", "web", "-f", "web.env")  # created; the runs below are noops
+    outs = check_read_outputs(
+        project.ok,
+        ["secret", "env", "set", "-S", "web", "-f", "web.env"],
+        kind="secret",
+        names=[OVERRIDE],
+        headers=("NAME", "ACTION", "APPLIED", "HASH"),
+        wide_headers=("KEYS", "WARNINGS"),
+    )
+    expected_hash = content_hash({"DB_PASSWORD": VALUE, "API_TOKEN": OTHER})
+    assert cells(outs["wide"].splitlines()[1]) == [OVERRIDE, "noop", "false", expected_hash, "API_TOKEN,DB_PASSWORD"]
+    pull = project.ok("secret", "pull", "delete", "--dry-run", "-o", "name")
+    assert pull.out == f"secret/{PULL}\n"
+    assert_no_value_leaked(project, tmp_path, *outs.values())

@@ -213,3 +213,23 @@ def test_any_command_with_an_unknown_scheme_masks_the_password(admin: Admin) -> 
         r = admin.run(*args)
         line = one_error(r, 3, "mysql://root:***@db.example.org/kompox")
         assert "hunter2" not in r.err, line
+
+
+def test_table_wide_and_name_outputs(admin: Admin) -> None:
+    """table/wide/name as kubectl; json stays upstream's Go fields and yaml the stored document (its own form)."""
+    admin.seed()
+    admin.ok("admin", "app", "create", "-f", admin.file("app.yml", APP))
+    assert admin.ok("admin", "app", "list", "-o", "name") == b"app/a1\n"
+    assert admin.ok("admin", "cls", "get", "/ws/w1/prv/k3s1/cls/c1", "-o", "name") == b"cluster/c1\n"
+    table = admin.ok("admin", "app", "list", "-o", "table").decode().splitlines()
+    assert [line.split() for line in table] == [["NAME", "ID"], ["a1", APP_ID]]
+    wide = admin.ok("admin", "app", "get", APP_ID, "-o", "wide").decode().splitlines()
+    assert wide[0].split() == ["NAME", "ID", "PARENT", "VERSION", "CREATED", "UPDATED"]
+    assert wide[1].split()[:4] == ["a1", APP_ID, "/ws/w1/prv/k3s1/cls/c1", "1"]
+    assert wide[1].startswith(table[1])
+    assert admin.ok("admin", "provider", "list", "-o", "table").decode().splitlines()[1].split() == [
+        "k3s1",
+        "/ws/w1/prv/k3s1",
+    ]
+    assert admin.ok("admin", "box", "list", "-o", "name") == b""  # nothing stored: no lines
+    one_error(admin.run("admin", "app", "list", "-o", "xml"), 2, "'xml' is not one of")

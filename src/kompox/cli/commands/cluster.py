@@ -220,6 +220,10 @@ def kubeconfig_cmd(
 ) -> None:
     """Print, save or merge the cluster's kubeconfig (admin credentials: handle with care).
 
+    Here -o is --out, the file to write (kept for existing scripts); the
+    format on stdout is --format yaml|json.  It is the one command whose -o
+    is not the output format.
+
     \b
     Examples:
       kompoxops cluster kubeconfig > /tmp/kc && chmod 600 /tmp/kc
