@@ -1,4 +1,4 @@
-"""Output helpers: Go ``encoding/json``-compatible JSON and plain tables on stdout, and their ``--format`` flag."""
+"""Output on stdout: Go ``encoding/json``-compatible JSON, YAML, plain tables, ``kind/name`` lines; and ``-o``."""
 
 from __future__ import annotations
 
@@ -44,18 +44,6 @@ def print_table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[obj
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     for row in cells:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
-
-
-def format_option(func: Any) -> Any:
-    """``--format json|table`` (default json) as ``output_format``."""
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(FORMATS),
-        default="json",
-        show_default=True,
-        help="Output format.",
-    )(func)
 
 
 OUTPUT_HELP = "Output: json (the default, for scripts), yaml, table, wide (more columns) or name (kind/name lines)."
