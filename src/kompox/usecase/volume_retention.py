@@ -19,8 +19,9 @@
   listing anything and checks it before every delete, so of two concurrent
   runs one deletes and the other stops with exit 10 having deleted nothing.
 
-Not implemented (stated in docs/data-safety.md): the check that a snapshot
-is not the source of a disk still being created.
+A snapshot that is the source of a disk still being created (any volume of
+the app, :mod:`kompox.usecase.restore_sources`) is kept: checked when
+planning and again right before each delete.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from kompox.domain.model import App, Cluster, VolumeSnapshot
 from kompox.domain.naming import validate_optional_resource_name
 from kompox.domain.ports import VolumePort
 from kompox.usecase.prune_lease import PruneLease
+from kompox.usecase.restore_sources import SourcesInCreation, sources_in_creation
 from kompox.usecase.volume_common import check_names, declared_volume
 from kompox.usecase.volume_snapshot import create_snapshot
 
@@ -107,8 +109,17 @@ def _age_text(created: datetime | None, now: datetime) -> str:
     return f"{days}d{rest // 3600}h old" if days else f"{rest // 3600}h{rest % 3600 // 60}m old"
 
 
-def plan_prune(snapshots: Sequence[VolumeSnapshot], policy: RetentionPolicy, now: datetime) -> list[PruneDecision]:
-    """One decision per snapshot, newest first (the order is recomputed here, not trusted)."""
+def plan_prune(
+    snapshots: Sequence[VolumeSnapshot],
+    policy: RetentionPolicy,
+    now: datetime,
+    in_creation: SourcesInCreation | None = None,
+) -> list[PruneDecision]:
+    """One decision per snapshot, newest first (the order is recomputed here, not trusted).
+
+    A snapshot feeding a disk still being created (``in_creation``) is kept
+    and takes no ``--keep`` slot.
+    """
     policy.check()
     ordered = sorted(
         snapshots, key=lambda s: (-(s.created_at.timestamp() if s.created_at is not None else 0.0), s.name)
@@ -125,6 +136,10 @@ def plan_prune(snapshots: Sequence[VolumeSnapshot], policy: RetentionPolicy, now
             continue
         if cutoff is not None and (snap.created_at is None or snap.created_at >= cutoff):
             decisions.append(PruneDecision(snap, False, f"not older than {policy.older_than} ({age})"))
+            continue
+        feeding = in_creation.feeds(snap) if in_creation is not None else ""
+        if feeding:
+            decisions.append(PruneDecision(snap, False, f"{feeding} ({age})"))
             continue
         reasons = []
         if policy.keep is not None:
@@ -191,6 +206,7 @@ def _prune_volumes(
     lease: PruneLease | None,
 ) -> list[VolumePrune]:
     outcomes: list[VolumePrune] = []
+    in_creation = sources_in_creation(volumes, cluster, app)
     for name in names:
         outcome = VolumePrune(name)
         outcomes.append(outcome)
@@ -202,14 +218,24 @@ def _prune_volumes(
         except KompoxError as err:
             outcome.errors.append(f"list snapshots: {err}")
             continue
-        outcome.decisions = plan_prune(snaps, policy, now)
+        outcome.decisions = plan_prune(snaps, policy, now, in_creation)
         if dry_run:
+            if in_creation.error:  # the real run would delete nothing: say so
+                outcome.errors.append(in_creation.error)
             continue
-        for decision in outcome.decisions:
+        for index, decision in enumerate(outcome.decisions):
             if not decision.delete:
                 continue
             if lease is not None:
                 _still_held(lease, outcomes)
+            fresh = sources_in_creation(volumes, cluster, app)  # a restore may have started since the plan
+            if fresh.error:
+                outcome.errors.append(f"delete snapshot {decision.snapshot.name}: {fresh.error}")
+                continue
+            feeding = fresh.feeds(decision.snapshot)
+            if feeding:
+                outcome.decisions[index] = PruneDecision(decision.snapshot, False, feeding)
+                continue
             try:
                 volumes.volume_snapshot_delete(cluster, app, name, decision.snapshot.name)
             except KompoxError as err:

@@ -180,6 +180,7 @@ class ReferenceDriver:
             handle=r.id,
             created_at=r.created_at,
             updated_at=r.updated_at,
+            source=r.source_id,
         )
 
     @staticmethod

@@ -189,6 +189,22 @@ def test_disk_restore_from_snapshot(harness: VolumeHarness) -> None:
     assert flags(harness, V) == {"d1": True, "restored": False}
 
 
+def test_listed_disks_report_their_source_and_are_no_longer_creating(harness: VolumeHarness) -> None:
+    """Issue #18 extension: ``VolumeDisk.source`` is the handle the disk was made from (``""`` for an empty
+    disk) and a disk whose creation returned is not ``creating`` (``snapshot prune`` keeps the sources of
+    disks that still are)."""
+    d1 = create(harness, V, "d1")
+    s1 = snap(harness, "s1")
+    create(harness, V, "restored", "snapshot:s1")
+    create(harness, V, "clone", "disk:d1")
+    by_name = {d.name: d for d in listed(harness, V)}
+    assert {n: (d.source, d.creating) for n, d in by_name.items()} == {
+        "d1": ("", False),
+        "restored": (s1.handle, False),
+        "clone": (d1.handle, False),
+    }
+
+
 def test_disk_bare_source_means_snapshot(harness: VolumeHarness) -> None:
     create(harness, V, "d1")
     s1 = snap(harness, "s1")

@@ -118,6 +118,13 @@ class FakeVolumeARM(FakeARM):
         item["managedBy"] = vm_id
         item["properties"]["diskState"] = "Attached"
 
+    def still_creating(self, disk_name: str) -> None:
+        """Show the disk as ARM does while its create LRO runs (``provisioningState: Creating``), e.g. a
+        ``disk create -S snapshot:…`` another machine started and that has not finished."""
+        item = self.disk(disk_name)
+        assert item is not None, disk_name
+        item["properties"]["provisioningState"] = "Creating"
+
     def source_of(self, handle: str) -> str:
         item = self.by_id(handle)
         if item is None:

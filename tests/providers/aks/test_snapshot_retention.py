@@ -203,3 +203,65 @@ def test_a_prune_takes_over_an_expired_lease(
         driver, cluster, app, RetentionPolicy(keep=1), now=now, lease=_run_lease(kmock, "cron", _Clock(now))
     )
     assert db.deleted == ["tue", "mon"] and len(fake.seen("DELETE")) == 2
+
+
+# --- a snapshot feeding a disk still being created is kept ------------------------------------------------
+
+
+def test_prune_keeps_the_snapshot_a_creating_disk_is_restored_from(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    snapshot_days(driver, fake, cluster, app, ["mon", "tue", "wed", "thu", "fri"])
+    driver.volume_disk_create(cluster, app, "db", "restored", "snapshot:tue")
+    fake.still_creating("k4x-b3wold_disk_db_restored_5z5nb0")  # ARM: provisioningState Creating
+    (listed,) = [d for d in driver.volume_disk_list(cluster, app, "db") if d.name == "restored"]
+    assert listed.creating and listed.source.endswith("/snapshots/k4x-b3wold_snap_db_tue_5z5nb0")
+    now = fake.now + timedelta(hours=1)
+    fake.requests.clear()
+
+    (db, _) = prune_snapshots(driver, cluster, app, RetentionPolicy(keep=2), now=now)
+    assert [(d.snapshot.name, d.delete, d.reason) for d in db.decisions] == [
+        ("fri", False, "newest snapshot of the volume (1h0m old)"),
+        ("thu", False, "within the 2 newest (1d1h old)"),
+        ("wed", True, "beyond the 2 newest (2d1h old)"),
+        ("tue", False, "source of disk restored (volume db), still being created (3d1h old)"),
+        ("mon", True, "beyond the 2 newest (4d1h old)"),
+    ]
+    assert db.deleted == ["wed", "mon"]
+    assert [r.path.rsplit("/", 1)[1] for r in fake.seen("DELETE")] == [
+        "k4x-b3wold_snap_db_wed_5z5nb0",
+        "k4x-b3wold_snap_db_mon_5z5nb0",
+    ]
+    assert fake.snapshot("k4x-b3wold_snap_db_tue_5z5nb0") is not None
+
+    # once ARM reports the disk Succeeded, the next run may delete tue
+    fake.disk("k4x-b3wold_disk_db_restored_5z5nb0")["properties"]["provisioningState"] = "Succeeded"  # type: ignore[index]
+    (db, _) = prune_snapshots(driver, cluster, app, RetentionPolicy(keep=2), now=now)
+    assert db.deleted == ["tue"]
+
+
+def test_a_restore_started_after_the_plan_still_protects_its_snapshot(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    """The disks are listed again right before each delete: a restore from mon that starts while tue is
+    being deleted keeps mon, although the plan (made before) said delete."""
+    snapshot_days(driver, fake, cluster, app, ["mon", "tue", "wed", "thu"])
+
+    def restore_from_mon() -> None:
+        driver.volume_disk_create(cluster, app, "db", "late", "snapshot:mon")
+        fake.still_creating("k4x-b3wold_disk_db_late_5z5nb0")
+
+    now = fake.now + timedelta(hours=1)
+    fake.requests.clear()
+    racing = _InterleavingDriver(driver, restore_from_mon)
+    (db, _) = prune_snapshots(racing, cluster, app, RetentionPolicy(keep=2), now=now)
+    assert db.deleted == ["tue"]
+    assert [(d.snapshot.name, d.delete) for d in db.decisions] == [
+        ("thu", False),
+        ("wed", False),
+        ("tue", True),
+        ("mon", False),
+    ]
+    assert db.decisions[-1].reason == "source of disk late (volume db), still being created"
+    assert fake.snapshot("k4x-b3wold_snap_db_mon_5z5nb0") is not None
+    assert len(fake.seen("DELETE")) == 1

@@ -1,4 +1,4 @@
-"""Retention rules of ``snapshot prune`` (issue #18), pure: plan_prune and the policy checks."""
+"""Retention rules of ``snapshot prune`` (issue #18): plan_prune, the policy checks, restores in progress."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kompox.domain.errors import ValidationError
-from kompox.domain.model import VolumeSnapshot
+from kompox.domain.errors import ProviderAPIError, ValidationError
+from kompox.domain.model import App, AppVolume, Cluster, VolumeDisk, VolumeSnapshot
 from kompox.domain.timefmt import parse_duration
-from kompox.usecase.volume_retention import RetentionPolicy, plan_prune
+from kompox.usecase.restore_sources import SourcesInCreation
+from kompox.usecase.volume_retention import RetentionPolicy, plan_prune, prune_snapshots
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -64,3 +65,51 @@ def test_durations() -> None:
     for bad in ("", "30", "d", "3x", "-1d", "1.5d"):
         with pytest.raises(ValidationError, match="invalid duration"):
             parse_duration(bad)
+
+
+def test_a_snapshot_feeding_a_disk_in_creation_is_kept_and_takes_no_keep_slot() -> None:
+    snaps = [
+        VolumeSnapshot(name=s.name, volume_name="db", created_at=s.created_at, handle=f"/H/{s.name}") for s in SNAPS
+    ]
+    busy = SourcesInCreation(
+        {"/h/d10": "source of disk r (volume db), still being created"}
+    )  # handles compare case-folded
+    plan = plan_prune(snaps, RetentionPolicy(keep=2), NOW, busy)
+    assert [(d.snapshot.name, d.delete) for d in plan] == [
+        ("d1", False),
+        ("d10", False),
+        ("d20", True),
+        ("d40", True),
+        ("unknown", True),
+    ]
+    assert plan[1].reason == "within the 2 newest (10d0h old)"  # inside the keep window anyway
+    plan = plan_prune(snaps, RetentionPolicy(keep=1), NOW, busy)
+    assert [(d.snapshot.name, d.delete) for d in plan][:3] == [("d1", False), ("d10", False), ("d20", True)]
+    assert plan[1].reason == "source of disk r (volume db), still being created (10d0h old)"
+
+
+class _DisksFail:
+    """A volume port whose disk list fails: which snapshots feed a restore cannot be told."""
+
+    def __init__(self) -> None:
+        self.deleted: list[str] = []
+
+    def volume_disk_list(self, *_args: object, **_kw: object) -> list[VolumeDisk]:
+        raise ProviderAPIError("ARM answered 503")
+
+    def volume_snapshot_list(self, *_args: object, **_kw: object) -> list[VolumeSnapshot]:
+        return [snap("new", 1), snap("old", 9)]
+
+    def volume_snapshot_delete(self, _c: object, _a: object, _v: str, name: str, *_rest: object) -> None:
+        self.deleted.append(name)
+
+
+def test_prune_deletes_nothing_when_the_disks_cannot_be_listed() -> None:
+    port = _DisksFail()
+    app = App(name="app1", volumes=[AppVolume("db", 1 << 30)])
+    (db,) = prune_snapshots(port, Cluster(name="c1"), app, RetentionPolicy(keep=1), now=NOW)  # type: ignore[arg-type]
+    assert port.deleted == [] and db.failed
+    assert db.errors == [
+        "delete snapshot old: cannot tell which snapshots feed a disk still being created "
+        "(list disks of volume db: ARM answered 503); deleted nothing"
+    ]

@@ -110,6 +110,7 @@ def prune_cmd(
     """Delete old snapshots of the app's volumes; the newest of each volume is always kept.
 
     With both --keep and --older-than a snapshot goes only when both say so.
+    A snapshot that a disk is still being created from is always kept.
     Safe to re-run and to run from cron: what is already gone is not an
     error, and concurrent runs for the same app are serialised by a lease on
     the app's cluster (Lease default/kompox-snapshot-prune.<app namespace>,

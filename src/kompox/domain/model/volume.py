@@ -4,6 +4,14 @@ For ``files`` volumes a :class:`VolumeDisk` is one file share: ``name`` is the
 Kompox share name, ``handle`` the CSI volume handle of the share, ``size`` the
 share quota in bytes, ``zone`` is always empty (shares are regional) and
 ``options`` carries the observed protocol, SKU and quota.
+
+Beyond upstream's fields (issue #18), a disk says what a driver can tell
+cheaply from the listing it already makes: ``source`` (the handle of the
+snapshot or disk it was made from, ``""`` for an empty disk or when the
+provider does not say), ``creating`` (the provider is still making it, so
+its source must not be deleted), ``attached`` (``None``: the driver cannot
+tell without extra requests) and ``node`` (the node it is attached to, or
+for a node-local disk the node it lives on).
 """
 
 from __future__ import annotations
@@ -30,6 +38,10 @@ class VolumeDisk:
     handle: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    source: str = ""
+    creating: bool = False
+    attached: bool | None = None
+    node: str = ""
 
 
 @dataclass

@@ -178,6 +178,7 @@ def to_disk(item: Any, vol_name: str) -> VolumeDisk | None:
             options[key] = value
     created = as_utc(getattr(item, "time_created", None))
     zones = getattr(item, "zones", None) or []
+    holder = text(getattr(item, "managed_by", None))
     return VolumeDisk(
         name=name,
         volume_name=vol_name,
@@ -188,7 +189,24 @@ def to_disk(item: Any, vol_name: str) -> VolumeDisk | None:
         handle=text(getattr(item, "id", None)),
         created_at=created,
         updated_at=created,
+        source=text(getattr(getattr(item, "creation_data", None), "source_resource_id", None)),
+        creating=disk_in_creation(item),
+        attached=bool(holder) or text(getattr(item, "disk_state", None)) in ATTACHED_STATES,
+        node=node_of_vm(holder) if holder else "",
     )
+
+
+ATTACHED_STATES = frozenset({"Attached", "Reserved"})
+"""``diskState`` values of a disk held by a VM (Reserved: its VM is stopped-deallocated)."""
+
+CREATING_STATES = frozenset({"creating", "updating"})
+
+
+def disk_in_creation(item: Any) -> bool:
+    """Still being made: ``provisioningState`` Creating/Updating, or a background copy below 100 %."""
+    state = text(getattr(item, "provisioning_state", None)).lower()
+    percent = getattr(item, "completion_percent", None)
+    return state in CREATING_STATES or (isinstance(percent, (int, float)) and percent < 100)
 
 
 def to_snapshot(item: Any, vol_name: str) -> VolumeSnapshot | None:

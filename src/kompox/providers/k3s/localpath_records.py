@@ -87,6 +87,9 @@ class Record:
             handle=self.handle,
             created_at=self.created_at,
             updated_at=self.created_at,
+            source=self.source,
+            creating=self.state == STATE_CREATING,
+            node=self.node,  # where it lives; whether a pod mounts it is not checked (attached stays None)
         )
 
     def snapshot(self) -> VolumeSnapshot:

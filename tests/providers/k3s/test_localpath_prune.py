@@ -1,0 +1,72 @@
+"""``snapshot prune`` on K3s ``localpath`` (issue #18): a snapshot feeding a disk still being created is kept.
+
+A ``disk create -S snapshot:…`` writes the disk's record in state
+``creating`` before its helper pod copies the archive; while a record says
+so, its source snapshot must survive a prune.  The records are the real
+ConfigMaps on kmock; the snapshots are real archives made by the helper
+script on the node directories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from kompox.domain.model import App, AppVolume
+from kompox.usecase.volume_retention import RetentionPolicy, prune_snapshots
+
+from .localpath_fixtures import K3sVolumeCluster, make_app, make_cluster
+
+GIB = 1 << 30
+RECORDS = "v1/configmaps"
+
+
+@pytest.fixture
+def k3s() -> Iterator[K3sVolumeCluster]:
+    cluster = make_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+@pytest.fixture
+def app(k3s: K3sVolumeCluster) -> App:
+    return make_app(k3s.cluster, [AppVolume("db", GIB)])
+
+
+def record_of(k3s: K3sVolumeCluster, kind: str, name: str) -> dict[str, Any]:
+    (found,) = [
+        o
+        for o in k3s.objects(RECORDS).values()
+        if o["data"].get("name") == name and o["metadata"]["name"].startswith(kind)
+    ]
+    return found
+
+
+def test_prune_keeps_the_snapshot_a_creating_disk_record_is_made_from(k3s: K3sVolumeCluster, app: App) -> None:
+    driver, cluster = k3s.driver, k3s.cluster
+    driver.volume_disk_create(cluster, app, "db", "main", "")
+    for name in ("mon", "tue", "wed"):
+        k3s.time.advance(86400)
+        driver.volume_snapshot_create(cluster, app, "db", name, "")
+    mon = next(s for s in driver.volume_snapshot_list(cluster, app, "db") if s.name == "mon")
+    driver.volume_disk_create(cluster, app, "db", "restored", "snapshot:mon")
+    # another machine's restore from mon that has not finished: its record still says "creating"
+    record = record_of(k3s, "disk-", "restored")
+    record["data"]["state"] = "creating"
+    k3s.server.put(RECORDS, record)
+    (restored,) = [d for d in driver.volume_disk_list(cluster, app, "db") if d.name == "restored"]
+    assert restored.creating and restored.source == mon.handle and restored.node == "node-a"
+
+    now = k3s.time.now + timedelta(hours=1)
+    (db,) = prune_snapshots(driver, cluster, app, RetentionPolicy(keep=1), now=now)
+    assert [(d.snapshot.name, d.delete) for d in db.decisions] == [("wed", False), ("tue", True), ("mon", False)]
+    assert db.decisions[2].reason == "source of disk restored (volume db), still being created (2d1h old)"
+    assert db.deleted == ["tue"] and not db.failed
+    assert [s.name for s in driver.volume_snapshot_list(cluster, app, "db")] == ["wed", "mon"]
+    deletes = [r.args for r in k3s.executor.runs if r.op == "delete"]  # helper pods that ran on the node
+    assert len(deletes) == 1 and deletes[0][0].endswith("/db/snapshots/tue.tar")
