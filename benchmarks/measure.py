@@ -9,6 +9,9 @@
 - :func:`instructions` runs a command under ``valgrind --tool=callgrind`` and
   returns the number of instructions executed (``None`` without valgrind);
   the most repeatable measure for runs of a few milliseconds.
+- :func:`import_tree` runs a Python command with ``-X importtime`` and returns
+  every module it imported with its importer, so a benchmark can name the
+  modules outside the project a command cannot do without.
 
 Nothing here asserts on a number.
 """
@@ -82,3 +85,38 @@ def instructions(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str]
     )
     found = _COLLECTED.search(proc.stderr)
     return int(found.group(1)) if found else None
+
+
+@dataclass(frozen=True)
+class Imported:
+    name: str
+    parent: str | None  # the module whose import imported this one; None at top level
+    cumulative_us: int
+
+
+_IMPORT_LINE = re.compile(r"^import time:\s*(\d+) \|\s*(\d+) \|( *)(\S+)$")
+
+
+def import_tree(cmd: list[str], *, cwd: Path | None = None) -> list[Imported]:
+    """The modules ``cmd`` (a Python program) imports, from ``PYTHONPROFILEIMPORTTIME`` (``-X importtime``).
+
+    Python prints a module after the modules its import pulled in, indented
+    one step deeper, so the importer of a line is the next line one step
+    shallower.
+    """
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          check=False)
+    rows: list[tuple[int, str, int]] = []
+    for line in proc.stderr.splitlines():
+        found = _IMPORT_LINE.match(line)
+        if found:
+            rows.append(((len(found.group(3)) - 1) // 2, found.group(4), int(found.group(2))))
+    result: list[Imported] = []
+    pending: dict[int, list[int]] = {}  # depth -> indexes of lines still waiting for their importer
+    for depth, name, cumulative in rows:
+        result.append(Imported(name, None, cumulative))
+        for child in pending.pop(depth + 1, []):
+            result[child] = Imported(result[child].name, name, result[child].cumulative_us)
+        pending.setdefault(depth, []).append(len(result) - 1)
+    return result

