@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -29,6 +28,8 @@ def write_out(path: Path, data: bytes, *, mode: int) -> None:
             raise IsADirectoryError(f"{path} is a directory")
         _write_in_place(target, data)
         return
+    import tempfile  # only here: most runs write to stdout or a device
+
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:

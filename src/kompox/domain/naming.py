@@ -7,6 +7,7 @@ provider, cluster and app names through :func:`short_hash`.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -86,9 +87,7 @@ def new_compact_id(now: float | None = None, random_bytes: bytes | None = None) 
     if seconds < 0 or seconds >= _COMPACT_TIME_LIMIT:
         raise ValueError(f"time {seconds} out of range for a compact id")
     if random_bytes is None:
-        import secrets
-
-        random_bytes = secrets.token_bytes(3)
+        random_bytes = os.urandom(3)  # what secrets.token_bytes(3) returns, without importing secrets
     raw = random_bytes
     if len(raw) != 3:
         raise ValueError("compact id needs exactly 3 random bytes")

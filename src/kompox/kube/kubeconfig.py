@@ -20,7 +20,6 @@ import contextlib
 import os
 import platform
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +114,8 @@ class KubeconfigMaterial:
             self._fds.append(fd)
             path = f"/proc/self/fd/{fd}"
         else:  # pragma: no cover - non-Linux fallback
+            import tempfile
+
             handle, path = tempfile.mkstemp(prefix="kompox-kube-")
             os.fchmod(handle, 0o600)
             os.write(handle, content)
