@@ -53,10 +53,10 @@ def counts(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     monkeypatch.setattr(registry, "new_driver", counting("driver built", registry.new_driver))
     monkeypatch.setattr(KubeClient, "__init__", counting("kube client opened", KubeClient.__init__))
     monkeypatch.setattr(KubeClient, "close", counting("kube client closed", KubeClient.close))
-    import kompox.cli.session as session_module
+    import kompox.kom.legacy as legacy_module  # the session imports it when it opens a legacy store
 
     monkeypatch.setattr(
-        session_module, "load_legacy_db_url", counting("legacy file read", session_module.load_legacy_db_url)
+        legacy_module, "load_legacy_db_url", counting("legacy file read", legacy_module.load_legacy_db_url)
     )
     return seen
 

@@ -20,11 +20,9 @@ from typing import TYPE_CHECKING, TypeVar
 from kompox.domain.errors import KompoxError, NotFoundError
 from kompox.domain.model import Cluster, Provider, Workspace
 from kompox.domain.ports import Driver, Repositories
-from kompox.kom.legacy import load_legacy_db_url, resolve_db_url
 from kompox.kom.loader import Mode
 from kompox.kom.target import select_app_id, select_cluster_id
 from kompox.store.inmem import InMemoryRepositories
-from kompox.store.rdb.url import check_store_scheme, is_database_url
 from kompox.usecase.app_target import AppTarget
 
 if TYPE_CHECKING:
@@ -49,6 +47,9 @@ def open_store(rt: Runtime) -> Store:
     kom = rt.require_kom()
     if kom.mode is Mode.KOM and kom.resources is not None:
         return Store(InMemoryRepositories(kom.resources), kom.default_app_id, kom.default_cluster_id)
+    from kompox.kom.legacy import load_legacy_db_url, resolve_db_url  # no KOM: the legacy store only
+    from kompox.store.rdb.url import check_store_scheme, is_database_url
+
     db_url = resolve_db_url(rt.flags.db_url, rt.env)
     if is_database_url(db_url):
         return Store(database_repositories(db_url, kom.cwd))

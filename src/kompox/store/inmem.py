@@ -13,14 +13,16 @@ Objects are returned as stored: treat them as read-only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from kompox.domain.errors import NotFoundError, ValidationError
 from kompox.domain.model import App, Box, Cluster, Provider, Workspace
 from kompox.domain.ports import Repositories
 from kompox.kom.convert import KomResources
-from kompox.kom.legacy import LegacyConfig
 from kompox.kom.loader import KomState, Mode
+
+if TYPE_CHECKING:
+    from kompox.kom.legacy import LegacyConfig
 
 
 class _HasID(Protocol):
