@@ -11,16 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kompox.domain.errors import DriverValidationError
-
-
-def refuse_force(opts: object | None, method: str, provider: str, why: str) -> None:
-    """Raise a validation error (exit 3, before any request) when ``opts.force`` is set."""
-    if opts is not None and getattr(opts, "force", False) is True:
-        raise DriverValidationError(
-            f"{method}: --force is not supported by the {provider} driver ({why})",
-            field="--force",
-        )
+from kompox.domain.force import refuse_force as refuse_force  # its home; re-exported here
 
 
 @dataclass(frozen=True)

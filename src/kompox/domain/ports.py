@@ -14,7 +14,7 @@ import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from kompox.domain.model import (
     App,
@@ -30,24 +30,26 @@ from kompox.domain.model import (
     VolumeSnapshot,
     Workspace,
 )
-from kompox.domain.options import (
-    ClusterDeprovisionOptions,
-    ClusterDNSApplyOptions,
-    ClusterInstallOptions,
-    ClusterProvisionOptions,
-    ClusterUninstallOptions,
-    NodePoolCreateOptions,
-    NodePoolDeleteOptions,
-    NodePoolListOptions,
-    NodePoolUpdateOptions,
-    VolumeDiskAssignOptions,
-    VolumeDiskCreateOptions,
-    VolumeDiskDeleteOptions,
-    VolumeDiskListOptions,
-    VolumeSnapshotCreateOptions,
-    VolumeSnapshotDeleteOptions,
-    VolumeSnapshotListOptions,
-)
+
+if TYPE_CHECKING:  # annotations only: a port user need not define every options class
+    from kompox.domain.options import (
+        ClusterDeprovisionOptions,
+        ClusterDNSApplyOptions,
+        ClusterInstallOptions,
+        ClusterProvisionOptions,
+        ClusterUninstallOptions,
+        NodePoolCreateOptions,
+        NodePoolDeleteOptions,
+        NodePoolListOptions,
+        NodePoolUpdateOptions,
+        VolumeDiskAssignOptions,
+        VolumeDiskCreateOptions,
+        VolumeDiskDeleteOptions,
+        VolumeDiskListOptions,
+        VolumeSnapshotCreateOptions,
+        VolumeSnapshotDeleteOptions,
+        VolumeSnapshotListOptions,
+    )
 
 
 class ClusterPort(Protocol):

@@ -30,7 +30,7 @@ from kompox.domain.model import App, AppVolume, Cluster, NodePool, Provider, Vol
 from kompox.kube.convert import Conversion, ConversionError, FileSource, VolumeBinding, convert, to_yaml
 from kompox.kube.convert.object_check import check_objects
 from kompox.kube.convert.origins import explain
-from kompox.usecase.nodepool import scheduling_gaps
+from kompox.usecase.node_scheduling import scheduling_gaps
 from kompox.usecase.zone_preflight import zone_conflicts
 
 DiskLister = Callable[[AppVolume], list[VolumeDisk]]

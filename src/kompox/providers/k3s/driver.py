@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn
 
 from kompox.domain.errors import CapabilityNotImplementedError, DriverConfigError, KompoxError
+from kompox.domain.force import refuse_force
 from kompox.domain.model import (
     App,
     AppVolume,
@@ -43,29 +44,28 @@ from kompox.domain.model import (
 )
 from kompox.domain.model.dns import check_record_set
 from kompox.domain.naming import NIL_WORKSPACE
-from kompox.domain.options import (
-    ClusterDeprovisionOptions,
-    ClusterDNSApplyOptions,
-    ClusterInstallOptions,
-    ClusterProvisionOptions,
-    ClusterUninstallOptions,
-    NodePoolCreateOptions,
-    NodePoolDeleteOptions,
-    NodePoolListOptions,
-    NodePoolUpdateOptions,
-    VolumeDiskAssignOptions,
-    VolumeDiskCreateOptions,
-    VolumeDiskDeleteOptions,
-    VolumeDiskListOptions,
-    VolumeSnapshotCreateOptions,
-    VolumeSnapshotDeleteOptions,
-    VolumeSnapshotListOptions,
-    refuse_force,
-)
 from kompox.providers.k3s.kubeconfig_source import KubeconfigEnv, cluster_kubeconfig
 from kompox.providers.k3s.localpath_backend import LocalPathBackend, app_names
 
 if TYPE_CHECKING:
+    from kompox.domain.options import (
+        ClusterDeprovisionOptions,
+        ClusterDNSApplyOptions,
+        ClusterInstallOptions,
+        ClusterProvisionOptions,
+        ClusterUninstallOptions,
+        NodePoolCreateOptions,
+        NodePoolDeleteOptions,
+        NodePoolListOptions,
+        NodePoolUpdateOptions,
+        VolumeDiskAssignOptions,
+        VolumeDiskCreateOptions,
+        VolumeDiskDeleteOptions,
+        VolumeDiskListOptions,
+        VolumeSnapshotCreateOptions,
+        VolumeSnapshotDeleteOptions,
+        VolumeSnapshotListOptions,
+    )
     from kompox.kube.client import KubeClient
     from kompox.kube.ingress_install import TraefikInstaller
 
@@ -116,6 +116,7 @@ class K3sDriver:
         )
 
     def _installer(self, kube: KubeClient, opts: ClusterInstallOptions | None = None) -> TraefikInstaller:
+        from kompox.domain.options import ClusterInstallOptions
         from kompox.kube.ingress_install import TraefikInstaller
 
         opts = opts or ClusterInstallOptions()
@@ -193,6 +194,8 @@ class K3sDriver:
             ns = ingress_namespace(cluster)
             outcome = installer.uninstall(ns, ingress_service_account(cluster))
             if not outcome.adopted:
+                from kompox.domain.options import ClusterUninstallOptions
+
                 wait = (opts or ClusterUninstallOptions()).wait_timeout
                 installer.delete_namespace(ns, only_if_created=True, wait_timeout=wait)
         finally:
@@ -226,6 +229,8 @@ class K3sDriver:
         opts: VolumeDiskCreateOptions | None = None,
     ) -> VolumeDisk:
         refuse_force(opts, "VolumeDiskCreate", "k3s", "an existing name is never overwritten")
+        from kompox.domain.options import VolumeDiskCreateOptions
+
         return self._volumes.disk_create(cluster, app, vol_name, disk_name, source, opts or VolumeDiskCreateOptions())
 
     def volume_disk_delete(

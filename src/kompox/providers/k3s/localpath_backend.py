@@ -39,7 +39,6 @@ from kompox.domain.model import (
     VolumeSnapshot,
 )
 from kompox.domain.naming import new_compact_id, new_hashes, validate_optional_resource_name, validate_resource_name
-from kompox.domain.options import VolumeDiskCreateOptions
 from kompox.domain.source import Source, SourceKind, parse_source
 from kompox.providers.k3s.helper_pod import HelperPods, HelperSettings
 from kompox.providers.k3s.localpath_nodes import NodeInfo, check_usable, choose_node, node_info
@@ -55,6 +54,7 @@ from kompox.providers.k3s.localpath_records import (
 from kompox.providers.k3s.localpath_settings import LocalPathSettings, localpath_settings
 
 if TYPE_CHECKING:
+    from kompox.domain.options import VolumeDiskCreateOptions
     from kompox.kube.client import KubeClient
 
 log = logging.getLogger("kompox.providers.k3s")
