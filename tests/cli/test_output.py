@@ -1,0 +1,52 @@
+"""``kompox.cli.output.emit``: one value, five outputs (kubectl's meanings)."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+import yaml
+
+from kompox.cli.output import OUTPUTS, emit, plain
+
+VALUE = [
+    {"name": "a<b", "createdAt": datetime(2025, 1, 2, 3, 4, 5, 600000, tzinfo=UTC), "size": 1, "tags": None},
+    {"name": "c", "createdAt": datetime(2025, 1, 1, tzinfo=UTC), "size": 20, "tags": ["x"]},
+]
+
+
+def render(output: str, value: object = VALUE) -> str:
+    out = io.StringIO()
+    emit(
+        out,
+        output,
+        kind="thing",
+        value=value,
+        names=["a<b", "c"],
+        headers=("NAME", "SIZE"),
+        rows=[("a<b", 1), ("c", None)],
+        wide_headers=("CREATED",),
+        wide_rows=[("2025-01-02",), ("2025-01-01",)],
+    )
+    return out.getvalue()
+
+
+def test_yaml_has_the_structure_of_json_times_as_rfc3339_strings() -> None:
+    as_json = json.loads(render("json"))
+    assert yaml.safe_load(render("yaml")) == as_json == plain(VALUE)
+    assert as_json[0]["createdAt"] == "2025-01-02T03:04:05.6Z"  # Go's RFC 3339 nano, not a YAML timestamp
+    assert "\\u003c" in render("json") and "a<b" in render("yaml")  # Go escapes < in JSON only
+    assert list(yaml.safe_load(render("yaml"))[0]) == ["name", "createdAt", "size", "tags"]  # key order kept
+
+
+def test_name_table_and_wide() -> None:
+    assert render("name") == "thing/a<b\nthing/c\n"
+    assert render("table") == "NAME  SIZE\na<b   1\nc\n"  # None prints as an empty cell; no trailing spaces
+    assert render("wide") == "NAME  SIZE  CREATED\na<b   1     2025-01-02\nc           2025-01-01\n"
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_every_output_ends_with_a_newline(output: str) -> None:
+    assert render(output).endswith("\n")
