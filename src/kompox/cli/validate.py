@@ -12,6 +12,7 @@ from kompox.compose.dotenv import read_project_env
 from kompox.compose.model import Project
 from kompox.domain.errors import ValidationError
 from kompox.domain.model import App, AppVolume, NodePool, VolumeClass, VolumeDisk
+from kompox.usecase.app_target import AppTarget
 from kompox.usecase.app_validate import AppValidation, Severity, validate_app
 
 log = logging.getLogger("kompox.cli")
@@ -48,8 +49,12 @@ def run_validate(rt: Runtime, app_id: str, app_name: str, env_files: tuple[str, 
 
 def collect_validation(rt: Runtime, app_id: str, app_name: str, env_files: tuple[str, ...] = ()) -> AppValidation:
     """Validate and report every issue, without raising on ERRORs (see :func:`raise_on_errors`)."""
+    return collect_target_validation(rt, rt.session().app(app_id, app_name), env_files)
+
+
+def collect_target_validation(rt: Runtime, ctx: AppTarget, env_files: tuple[str, ...] = ()) -> AppValidation:
+    """:func:`collect_validation` of an already resolved target (``app move``: the app placed on its new cluster)."""
     session = rt.session()
-    ctx = session.app(app_id, app_name)
     app, cluster = ctx.app, ctx.cluster
     driver = session.try_app_driver(ctx)
 

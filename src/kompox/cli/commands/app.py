@@ -1,4 +1,4 @@
-"""``kompoxops app``: validate, deploy, destroy, status, logs, exec, tunnel (port-forward, pf), kubectl."""
+"""``kompoxops app``: validate, deploy, destroy, move, status, logs, exec, tunnel (port-forward, pf), kubectl."""
 
 from __future__ import annotations
 
@@ -160,6 +160,53 @@ def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: 
     run_destroy(
         rt, app_id, app_name, delete_namespace=delete_namespace, update_dns=update_dns, timeout=parse_duration(timeout)
     )
+
+
+@click.command("move", cls=KompoxCommand)
+@app_target_options
+@click.option("--to-cluster", required=True, metavar="ID", help="Target Cluster Resource ID (or name).")
+@click.option("--zone", default="", help="Zone of the new disks (default: one the app may land in on the target).")
+@click.option("--cleanup-source", is_flag=True, help="After the deploy, destroy the app on the source cluster.")
+@click.option("--update-dns", is_flag=True, help="After the deploy, point the ingress hosts' DNS at the target.")
+@click.option("--dry-run", is_flag=True, help="Print the plan (what is done, what is left); change nothing.")
+@click.option("-o", "--output", type=click.Choice(("text", "json")), default="text", show_default=True, help="Plan.")
+@click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the rollout on the target.")
+@click.option("--timeout", default="5m", show_default=True, metavar="DURATION", help="Rollout wait limit.")
+@click.option("-q", "--quiet", is_flag=True, help="No deploy/destroy progress lines (step lines stay).")
+@env_file_option
+def move_cmd(app_id: str, app_name: str, to_cluster: str, **kw: Any) -> None:
+    """Move the app and its disks to another cluster (resumable; --dry-run first).
+
+    Per disk volume: snapshot the assigned disk on the source, create a disk
+    from it reachable from the target, assign it; then deploy the app on the
+    target and, only with --cleanup-source, destroy it on the source.  Source
+    disks and snapshots are never deleted.  Each snapshot and disk gets a name
+    derived from the app, volume, source disk and target cluster, so a re-run
+    after an interruption continues where it stopped and creates nothing
+    twice.  Across providers (or Azure subscriptions/regions, or K3s) the
+    move is refused (exit 5) before anything is touched.  The KOM is not
+    edited: the command says which App id to set afterwards.
+
+    \b
+    Examples:
+      kompoxops app move --to-cluster /ws/w1/prv/aks1/cls/c2 --dry-run
+      kompoxops app move --to-cluster c2 --zone 2
+      kompoxops app move --to-cluster c2 --cleanup-source -o json
+    """
+    from kompox.cli.app_move import run_move
+    from kompox.usecase.app_move import MoveOptions
+
+    rt = runtime(click.get_current_context())
+    rt.prerun()
+    opts = MoveOptions(
+        zone=kw["zone"].strip(),
+        cleanup_source=kw["cleanup_source"],
+        update_dns=kw["update_dns"],
+        wait=kw["wait"],
+        timeout=parse_duration(kw["timeout"]),
+    )
+    run_move(rt, app_id, app_name, to_cluster, opts, dry_run=kw["dry_run"], output=kw["output"],
+             quiet=kw["quiet"], env_files=kw["env_file"])
 
 
 @click.command("status", cls=KompoxCommand)
@@ -327,6 +374,8 @@ def build_app() -> KompoxGroup:
         aliases={"port-forward": "tunnel", "pf": "tunnel"},
         callback=click.pass_context(bare_group_callback),
     )
-    for command in (validate_cmd, deploy_cmd, destroy_cmd, status_cmd, exec_cmd, logs_cmd, tunnel_cmd, kubectl_cmd):
+    for command in (
+        validate_cmd, deploy_cmd, destroy_cmd, move_cmd, status_cmd, exec_cmd, logs_cmd, tunnel_cmd, kubectl_cmd
+    ):
         app.add_command(command)
     return app

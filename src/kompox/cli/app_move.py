@@ -1,0 +1,112 @@
+"""Wiring of ``app move``: both sides from the command's session, the use case, the plan and the summary.
+
+The source is the app as the KOM places it; the target is the same App
+placed on ``--to-cluster`` for this command only (its names derived from the
+target's workspace, provider and cluster).  Progress lines go to stderr; the
+plan (``--dry-run``) or the final state goes to stdout, as text or ``-o json``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kompox.cli.output import print_json
+from kompox.cli.runtime import Runtime
+
+if TYPE_CHECKING:
+    from kompox.domain.model import NodePool
+    from kompox.usecase.app_flows import AppPorts
+    from kompox.usecase.app_move import MoveOptions, MovePlan
+    from kompox.usecase.app_target import AppTarget
+    from kompox.usecase.app_validate import AppValidation
+
+
+def run_move(
+    rt: Runtime,
+    app_id: str,
+    app_name: str,
+    to_cluster: str,
+    opts: MoveOptions,
+    *,
+    dry_run: bool,
+    output: str,
+    quiet: bool,
+    env_files: tuple[str, ...] = (),
+) -> MovePlan:
+    from kompox.cli.session import provider_of
+    from kompox.cli.validate import collect_target_validation, raise_on_errors
+    from kompox.domain.errors import KompoxError
+    from kompox.providers.move_support import move_refusal
+    from kompox.usecase.app_move import MovePorts, apply_move, plan_move, retarget
+
+    session = rt.session()
+    source = session.app(app_id, app_name)
+    cluster = session.cluster(cluster_id=to_cluster)
+    workspace, provider = provider_of(session.store.repos, cluster)
+    dest = retarget(source, cluster, provider, workspace)
+
+    def validate_dest() -> AppValidation:
+        result = collect_target_validation(rt, dest, env_files)
+        raise_on_errors(result)
+        return result
+
+    def dest_pools() -> list[NodePool] | None:
+        try:
+            return session.app_driver(dest).node_pool_list(cluster)
+        except KompoxError:
+            return None  # unknown: the zone comes from the flag or the source disk
+
+    ports = MovePorts(
+        source=_side(rt, source, "source", quiet),
+        dest=_side(rt, dest, "target", quiet),
+        validate_dest=validate_dest,
+        dest_pools=dest_pools,
+        refusal=move_refusal,
+    )
+    plan = plan_move(ports, opts)
+    if dry_run:
+        _print(rt, plan, output, title="plan")
+        return plan
+    apply_move(ports, plan, opts)
+    _print(rt, plan, output, title="done")
+    _advise(rt, plan, source)
+    return plan
+
+
+def _side(rt: Runtime, target: AppTarget, label: str, quiet: bool) -> AppPorts:
+    from kompox.usecase.app_flows import AppPorts
+
+    session = rt.session()
+    return AppPorts(
+        target=target,
+        driver=lambda: session.app_driver(target),
+        kube=lambda: session.app_kube(target),
+        say=rt.say,
+        progress=(lambda _msg: None) if quiet else (lambda msg: rt.say(f"app move: {label}: {msg}")),
+    )
+
+
+def _print(rt: Runtime, plan: MovePlan, output: str, *, title: str) -> None:
+    if output == "json":
+        print_json(rt.stdout, plan.to_json())
+        return
+    lines = [f"app move {title}: app {plan.app} from cluster {plan.source_cluster} to cluster {plan.dest_cluster}"]
+    for number, (step, what, done) in enumerate(plan.steps(), 1):
+        state = "done" if done else ("todo" if title == "plan" else "not done")
+        lines.append(f"  {number}. {step:<14} {what}  [{state}]")
+    if not plan.cleanup_source:
+        lines.append(f"  (the app stays on cluster {plan.source_cluster}: no --cleanup-source)")
+    lines.append("Source disks and snapshots are never deleted by app move.")
+    rt.out("\n".join(lines) + "\n")
+
+
+def _advise(rt: Runtime, plan: MovePlan, source: AppTarget) -> None:
+    rt.say(
+        f"app move: the KOM still places app {plan.app} on cluster {plan.source_cluster} ({source.app.id}); "
+        f"to make the move permanent, change the App's ops.kompox.dev/id to {plan.dest_app_id}"
+    )
+    if plan.shared_disks:
+        rt.say(
+            f"app move: both clusters use provider disks of one app: the assigned disks are now the moved ones, "
+            f"so `app deploy` to cluster {plan.source_cluster} would mount them too"
+        )

@@ -1,0 +1,373 @@
+"""``app move --to-cluster``: copy an app's disks to another cluster and deploy it there (issue #18).
+
+Plan, then apply, one volume after the other and then the app:
+
+1. snapshot the source's assigned disk (on the source cluster);
+2. create a disk from that snapshot, reachable from the target cluster (zone:
+   ``--zone``, else one the app may land in on the target, else the source
+   disk's zone);
+3. assign it (on the target);
+4. deploy the app on the target (:func:`~kompox.usecase.app_flows.deploy_flow`);
+5. only with ``cleanup_source``: destroy the app on the source
+   (:func:`~kompox.usecase.app_flows.destroy_flow`).  The source's disks and
+   snapshots are never deleted.
+
+Resumable: the snapshot and the disk of a volume get one deterministic name,
+``mv-<target cluster hash>-<key>``, the key hashing the source app instance,
+the volume, the source disk (name and creation time) and the target cluster.
+A re-run plans again from what exists: a snapshot or disk of that name is a
+step already done, so nothing is created twice.  When both clusters share the
+provider, disks belong to the app on both (one Azure resource group), so an
+assigned disk already named for this target means the volume was moved.
+
+Nothing is touched before every check passed: the source and target
+resolve, differ, and the provider pair is supported (``refusal``, answered
+from the KOM alone, e.g. across providers → not supported); volumes are
+disks; a given zone is one the app may land in on the target.  The KOM is
+never edited: the App still names the source cluster until the user changes
+its id (the command says how).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kompox.domain.errors import KompoxError, NotFoundError, NotSupportedError, ValidationError
+from kompox.domain.model import VOLUME_TYPE_DISK, Cluster, NodePool, Provider, VolumeDisk, VolumeSnapshot, Workspace
+from kompox.domain.naming import short_hash
+from kompox.logging import span
+from kompox.usecase.app_flows import AppPorts, DeployOptions, DestroyOptions, deploy_flow, destroy_flow
+from kompox.usecase.app_target import AppOperationError, AppTarget
+from kompox.usecase.app_validate import AppValidation
+from kompox.usecase.volume_disk import assign_disk, create_disk
+from kompox.usecase.volume_snapshot import create_snapshot
+from kompox.usecase.zone_preflight import Landing, app_landing, normal_zone
+
+MOVE_PREFIX = "mv"
+KEY_LEN = 8
+
+
+@dataclass
+class MovePorts:
+    """Both sides of the move (each with its driver and kube client) and what only the CLI can build."""
+
+    source: AppPorts
+    dest: AppPorts
+    validate_dest: Callable[[], AppValidation]  # ``app validate`` of the app as placed on the target
+    dest_pools: Callable[[], list[NodePool] | None]  # the target's node pools; None = unknown
+    refusal: Callable[[Provider, Provider], str]  # why the provider pair cannot move data ("" = it can)
+
+
+@dataclass(frozen=True)
+class MoveOptions:
+    zone: str = ""
+    cleanup_source: bool = False
+    update_dns: bool = False
+    wait: bool = True
+    timeout: float = 300.0
+
+
+@dataclass
+class VolumeMove:
+    """One volume: the source disk, the name of its snapshot and new disk, and what already exists."""
+
+    volume: str
+    source_disk: VolumeDisk
+    name: str
+    zone: str
+    zone_from: str
+    snapshot: VolumeSnapshot | None = None  # the move's snapshot, when an earlier run made it
+    disk: VolumeDisk | None = None  # the move's disk on the target, when an earlier run made it
+    moved: bool = False  # the shared case: the assigned disk already is this move's disk
+
+    @property
+    def snapshot_done(self) -> bool:
+        return self.moved or self.snapshot is not None
+
+    @property
+    def disk_done(self) -> bool:
+        return self.moved or self.disk is not None
+
+    @property
+    def assign_done(self) -> bool:
+        return self.moved or (self.disk is not None and self.disk.assigned)
+
+
+@dataclass
+class MovePlan:
+    app: str
+    source_cluster: str
+    dest_cluster: str
+    source_namespace: str
+    dest_namespace: str
+    dest_app_id: str
+    shared_disks: bool  # same provider: the app's disks are one set for both clusters
+    cleanup_source: bool
+    volumes: list[VolumeMove] = field(default_factory=list)
+    deployed: bool = False
+    source_destroyed: bool = False
+
+    def steps(self) -> list[tuple[str, str, bool]]:
+        """``(step, what, done)`` in order (``done`` of deploy/destroy: done by this run)."""
+        out: list[tuple[str, str, bool]] = []
+        for v in self.volumes:
+            if v.moved:
+                done = (
+                    f"volume {v.volume}: done by an earlier run (disk {v.name}, made for cluster "
+                    f"{self.dest_cluster}, is assigned)"
+                )
+                out.extend((step, done, True) for step in ("snapshot", "disk", "assign"))
+                continue
+            out.append(
+                (
+                    "snapshot",
+                    f"volume {v.volume}: snapshot {v.name} of disk {v.source_disk.name} on cluster "
+                    f"{self.source_cluster}",
+                    v.snapshot_done,
+                )
+            )
+            out.append(
+                (
+                    "disk",
+                    f"volume {v.volume}: disk {v.name} on cluster {self.dest_cluster} from snapshot {v.name}, "
+                    f"zone {v.zone or '(none: regional / driver default)'} ({v.zone_from})",
+                    v.disk_done,
+                )
+            )
+            out.append(
+                ("assign", f"volume {v.volume}: assign disk {v.name} on cluster {self.dest_cluster}", v.assign_done)
+            )
+        out.append(
+            (
+                "deploy",
+                f"deploy app {self.app} on cluster {self.dest_cluster} (namespace {self.dest_namespace})",
+                self.deployed,
+            )
+        )
+        if self.cleanup_source:
+            out.append(
+                (
+                    "destroy-source",
+                    f"destroy app {self.app} on cluster {self.source_cluster} (disks and snapshots are kept)",
+                    self.source_destroyed,
+                )
+            )
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "app": self.app,
+            "sourceCluster": self.source_cluster,
+            "targetCluster": self.dest_cluster,
+            "sourceNamespace": self.source_namespace,
+            "targetNamespace": self.dest_namespace,
+            "targetAppId": self.dest_app_id,
+            "sharedDisks": self.shared_disks,
+            "cleanupSource": self.cleanup_source,
+            "volumes": [
+                {
+                    "volume": v.volume,
+                    "sourceDisk": v.source_disk.name,
+                    "name": v.name,
+                    "zone": v.zone,
+                    "zoneFrom": v.zone_from,
+                    "snapshotDone": v.snapshot_done,
+                    "diskDone": v.disk_done,
+                    "assignDone": v.assign_done,
+                }
+                for v in self.volumes
+            ],
+            "steps": [{"step": s, "what": w, "done": d} for s, w, d in self.steps()],
+        }
+
+
+# --- naming ---------------------------------------------------------------------------
+
+
+def move_prefix(dest_cluster_hash: str) -> str:
+    """``mv-<target cluster hash>-``: every snapshot and disk a move to that cluster makes starts so."""
+    return f"{MOVE_PREFIX}-{dest_cluster_hash}-"
+
+
+def move_name(source_instance_hash: str, volume: str, disk: VolumeDisk, dest_cluster_hash: str) -> str:
+    """The one name of the snapshot and the new disk of ``volume`` (18 characters, a DNS-1123 label).
+
+    The disk's creation time is part of the key, so a disk deleted and made
+    again under the same name is a new move, never an old snapshot reused.
+    """
+    stamp = disk.created_at.isoformat() if disk.created_at is not None else ""
+    key = short_hash(
+        f"kompox-app-move:{source_instance_hash}:{volume}:{disk.name}:{stamp}:{dest_cluster_hash}", KEY_LEN
+    )
+    return move_prefix(dest_cluster_hash) + key
+
+
+# --- checks (no I/O) ------------------------------------------------------------------
+
+
+def retarget(source: AppTarget, cluster: Cluster, provider: Provider | None, workspace: Workspace | None) -> AppTarget:
+    """The app as placed on ``cluster`` (for this command only; the KOM is not edited)."""
+    app = replace(source.app, cluster_id=cluster.id)
+    return AppTarget(app=app, cluster=cluster, provider=provider, workspace=workspace)
+
+
+def check_move(source: AppTarget, dest: AppTarget, refusal: Callable[[Provider, Provider], str]) -> None:
+    """Everything decidable from the KOM alone; raises before any request."""
+    source.names()  # a missing parent is NotFound here
+    dest.names()
+    assert source.cluster is not None and dest.cluster is not None
+    assert source.provider is not None and dest.provider is not None
+    if source.cluster.id == dest.cluster.id:
+        raise ValidationError(
+            f"app {source.app.name} is already on cluster {dest.cluster.name} ({dest.cluster.id}); nothing to move",
+            field="--to-cluster",
+        )
+    why = refusal(source.provider, dest.provider)
+    if why:
+        raise NotSupportedError(f"app move from cluster {source.cluster.name} to cluster {dest.cluster.name}: {why}")
+    for vol in source.app.volumes:
+        if (vol.type or VOLUME_TYPE_DISK) != VOLUME_TYPE_DISK:
+            raise NotSupportedError(
+                f"app move: volume {vol.name} is of type {vol.type}; only disk volumes can be moved "
+                "(a files share is not copied)"
+            )
+
+
+# --- plan (reads only) ------------------------------------------------------------------
+
+
+def plan_move(ports: MovePorts, opts: MoveOptions) -> MovePlan:
+    """Check, then read both sides: which steps an earlier run already did.  Writes nothing."""
+    src, dst = ports.source.target, ports.dest.target
+    check_move(src, dst, ports.refusal)
+    assert src.cluster is not None and dst.cluster is not None and src.provider is not None
+    assert dst.provider is not None
+    src_names, dst_names = src.names(), dst.names()
+    plan = MovePlan(
+        app=src.app.name,
+        source_cluster=src.cluster.name,
+        dest_cluster=dst.cluster.name,
+        source_namespace=src_names.namespace,
+        dest_namespace=dst_names.namespace,
+        dest_app_id=f"{dst.cluster.id}/app/{src.app.name}",
+        shared_disks=src.provider.id == dst.provider.id,
+        cleanup_source=opts.cleanup_source,
+    )
+    if not src.app.volumes:
+        return plan
+    src_driver, dst_driver = ports.source.driver(), ports.dest.driver()
+    pools = ports.dest_pools()
+    landing = app_landing(dst.app.deployment, pools)
+    if opts.zone and landing is not None and normal_zone(opts.zone) not in landing.zones:
+        reachable = ", ".join(sorted(landing.zones)) or "none"
+        raise ValidationError(
+            f"zone {opts.zone} cannot be reached by the app on cluster {dst.cluster.name} "
+            f"(it may land in zones: {reachable}; from {landing.described})",
+            field="--zone",
+        )
+    prefix = move_prefix(dst_names.hashes.cluster)
+    for vol in src.app.volumes:
+        disks = src_driver.volume_disk_list(src.cluster, src.app, vol.name)
+        assigned = [d for d in disks if d.assigned]
+        if len(assigned) != 1:
+            listing = ", ".join(d.name for d in disks) or "none"
+            raise NotFoundError(
+                f"volume {vol.name} has {len(assigned)} assigned disks on cluster {src.cluster.name} "
+                f"(disks: {listing}); app move needs exactly one (disk assign)"
+            )
+        disk = assigned[0]
+        moved = plan.shared_disks and disk.name.startswith(prefix)
+        name = (
+            disk.name if moved else move_name(src_names.hashes.app_instance, vol.name, disk, dst_names.hashes.cluster)
+        )
+        zone, zone_from = _zone(opts.zone, landing, disk)
+        item = VolumeMove(vol.name, disk, name, zone, zone_from, moved=moved)
+        if not moved:
+            item.snapshot = next(
+                (s for s in src_driver.volume_snapshot_list(src.cluster, src.app, vol.name) if s.name == name), None
+            )
+            item.disk = next(
+                (d for d in dst_driver.volume_disk_list(dst.cluster, dst.app, vol.name) if d.name == name), None
+            )
+        plan.volumes.append(item)
+    return plan
+
+
+def _zone(given: str, landing: Landing | None, disk: VolumeDisk) -> tuple[str, str]:
+    if given:
+        return given, "--zone"
+    if landing is not None and landing.zones:
+        if disk.zone and normal_zone(disk.zone) in landing.zones:
+            return disk.zone, f"the source disk's zone, reachable on the target ({landing.described})"
+        return sorted(landing.zones)[0], f"from {landing.described}"
+    return disk.zone, "the source disk's zone; the target's node pools do not tell"
+
+
+# --- apply ---------------------------------------------------------------------------------
+
+
+def apply_move(ports: MovePorts, plan: MovePlan, opts: MoveOptions) -> MovePlan:
+    """Do the steps the plan has not done, in order; say one line per step."""
+    src, dst = ports.source.target, ports.dest.target
+    assert src.cluster is not None and dst.cluster is not None
+    say = ports.dest.say
+    total = len(plan.steps())
+    number = 0
+
+    def step(text: str) -> None:
+        nonlocal number
+        number += 1
+        say(f"app move: [{number}/{total}] {text}")
+
+    with span("CMD:app.move", src.app.id):
+        for v in plan.volumes:
+            if v.moved:
+                for what in ("snapshot", "disk", "assign"):
+                    step(f"{what} {v.volume}: done by an earlier run ({v.name} is assigned)")
+                continue
+            if v.snapshot_done:
+                step(f"snapshot {v.volume}: {v.name} already made by an earlier run")
+            else:
+                v.snapshot = create_snapshot(
+                    ports.source.driver(),
+                    src.cluster,
+                    src.app,
+                    v.volume,
+                    snapshot_name=v.name,
+                    source=f"disk:{v.source_disk.name}",
+                )
+                step(f"snapshot {v.volume}: created {v.name} of disk {v.source_disk.name} on {plan.source_cluster}")
+            if v.disk_done:
+                step(f"disk {v.volume}: {v.name} already made by an earlier run")
+            else:
+                snapshot = v.snapshot
+                assert snapshot is not None
+                origin = f"snapshot:{v.name}" if plan.shared_disks else snapshot.handle
+                v.disk = create_disk(
+                    ports.dest.driver(), dst.cluster, dst.app, v.volume, disk_name=v.name, source=origin, zone=v.zone
+                )
+                step(f"disk {v.volume}: created {v.name} on {plan.dest_cluster} (zone {v.disk.zone or 'none'})")
+            if v.assign_done:
+                step(f"assign {v.volume}: {v.name} already assigned")
+            else:
+                assert v.disk is not None
+                v.disk = assign_disk(ports.dest.driver(), dst.cluster, dst.app, v.volume, v.name)
+                step(f"assign {v.volume}: {v.name} assigned on {plan.dest_cluster}")
+        deploy_flow(
+            ports.dest,
+            ports.validate_dest,
+            DeployOptions(update_dns=opts.update_dns, wait=opts.wait, timeout=opts.timeout),
+        )
+        plan.deployed = True
+        step(f"deploy: app {plan.app} deployed on {plan.dest_cluster} (namespace {plan.dest_namespace})")
+        if plan.cleanup_source:
+            try:
+                destroy_flow(ports.source, DestroyOptions())
+            except KompoxError as err:
+                message = f"app move: deployed on {plan.dest_cluster}, but destroying the source failed: {err}"
+                raise AppOperationError(message, cause=err) from err
+            plan.source_destroyed = True
+            step(f"destroy-source: app {plan.app} destroyed on {plan.source_cluster} (disks and snapshots kept)")
+    return plan
