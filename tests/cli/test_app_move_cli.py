@@ -10,7 +10,6 @@ disk volume ``db``.
 from __future__ import annotations
 
 import base64
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 import requests
 from cli_project import ROOT, CliProject, isolate_env, one_error, write_project
+from output_matrix import cells, table
 
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
@@ -198,20 +198,30 @@ def test_dry_run_prints_the_plan_and_writes_nothing(move_project: MoveProject) -
     _deployed_on_c1(p)
     p.fake.requests.clear()
     before = len(p.kube["c1"].requests())
-    result = p.ok("app", "move", "--to-cluster", "c2", "--dry-run")
+    result = p.ok("app", "move", "--to-cluster", "c2", "--dry-run", "-o", "table")
     assert p.fake.writes() == []  # reads only: disk/snapshot lists and the target's node pools
     assert p.kube["c2"].requests() == [] and len(p.kube["c1"].requests()) == before
-    lines = result.out.splitlines()
-    assert lines[0] == "app move plan: app app1 from cluster c1 to cluster c2"
-    assert [line.split()[1] for line in lines[1:5]] == ["snapshot", "disk", "assign", "deploy"]
-    assert all(line.endswith("[todo]") for line in lines[1:5])
-    assert "zone 2 (from deployment.pool (default) user → node pools npuser1 (zones 2))" in lines[2]
-    assert "Source disks and snapshots are never deleted by app move." in lines
-    plan = p.ok("app", "move", "--to-cluster", "/ws/ws1/prv/aks1/cls/c2", "--dry-run", "-o", "json").json()
+    assert [cells(line) for line in table(result.out, ("#", "STEP", "VOLUME", "STATE"))] == [
+        ["1", "snapshot", "db", "todo"],
+        ["2", "disk", "db", "todo"],
+        ["3", "assign", "db", "todo"],
+        ["4", "deploy", "-", "todo"],
+    ]
+    plan = p.ok("app", "move", "--to-cluster", "/ws/ws1/prv/aks1/cls/c2", "--dry-run").json()  # JSON by default
     (vol,) = plan["volumes"]
-    assert vol["sourceDisk"] == "d1" and vol["zone"] == "2" and vol["name"].startswith("mv-")
-    assert len(vol["name"]) == 18 and lines[1].split()[5] == vol["name"]
+    name = vol["name"]
+    assert vol["sourceDisk"] == "d1" and vol["zone"] == "2" and name.startswith("mv-") and len(name) == 18
     assert plan["targetAppId"] == "/ws/ws1/prv/aks1/cls/c2/app/app1" and plan["sharedDisks"] is True
+    assert [s["done"] for s in plan["steps"]] == [False] * 4
+    lines = result.err.splitlines()  # the same plan, told on stderr
+    assert lines[0] == "app move plan: app app1 from cluster c1 to cluster c2"
+    assert lines[1] == f"  1. snapshot: volume db: snapshot {name} of disk d1 on cluster c1 [todo]"
+    assert lines[2] == (
+        f"  2. disk: volume db: disk {name} on cluster c2 from snapshot {name}, zone 2 "
+        "(from deployment.pool (default) user → node pools npuser1 (zones 2)) [todo]"
+    )
+    assert lines[-1] == "Source disks and snapshots are never deleted by app move."
+    assert p.ok("app", "move", "--to-cluster", "c2", "--dry-run", "-o", "name").out == f"disk/{name}\n"
     assert p.fake.writes() == []
 
 
@@ -220,7 +230,7 @@ def test_move_interrupted_after_the_snapshot_resumes_without_duplicates(move_pro
     _deployed_on_c1(p)
     source_before = _versions(p.kube["c1"])
     c1_writes = len(p.writes("c1"))
-    name = p.ok("app", "move", "--to-cluster", "c2", "--dry-run", "-o", "json").json()["volumes"][0]["name"]
+    name = p.ok("app", "move", "--to-cluster", "c2", "--dry-run").json()["volumes"][0]["name"]
     p.fake.requests.clear()
 
     p.fake.interrupt_on = ("PUT", "/disks/k4x-")  # Ctrl-C as the disk is about to be created
@@ -274,7 +284,7 @@ def test_move_failing_after_the_assign_resumes_at_the_deploy(move_project: MoveP
     assert failed.code != 0 and "[3/4] assign db:" in failed.err and "[4/4]" not in failed.err
     p.kube["c2"].clear_faults()
     p.fake.requests.clear()
-    plan = p.ok("app", "move", "--to-cluster", "c2", "--dry-run", "-o", "json").json()
+    plan = p.ok("app", "move", "--to-cluster", "c2", "--dry-run").json()
     (vol,) = plan["volumes"]  # the assigned disk is the move's own: the volume is done
     assert vol["sourceDisk"] == vol["name"] and vol["snapshotDone"] and vol["diskDone"] and vol["assignDone"]
     again = p.ok("app", "move", "--to-cluster", "c2")
@@ -301,7 +311,7 @@ def test_move_to_another_provider_in_the_same_subscription_and_region(move_proje
     _deployed_on_c1(p)
     source_before = _versions(p.kube["c1"])
     p.fake.requests.clear()
-    result = p.ok("app", "move", "--to-cluster", "/ws/ws1/prv/aks2/cls/c3", "-o", "json")
+    result = p.ok("app", "move", "--to-cluster", "/ws/ws1/prv/aks2/cls/c3")
     plan = result.json()
     (vol,) = plan["volumes"]
     name = vol["name"]
@@ -357,4 +367,5 @@ def test_bad_targets_are_one_line_errors(move_project: MoveProject) -> None:
     p.fake.requests.clear()
     one_error(p.run("app", "move", "--to-cluster", "c2", "--zone", "3"), 3, "zone 3 cannot be reached by the app")
     assert p.fake.writes() == []
-    assert json.loads(p.ok("app", "move", "--to-cluster", "c2", "--zone", "2", "--dry-run", "-o", "json").out)
+    plan = p.ok("app", "move", "--to-cluster", "c2", "--zone", "japaneast-2", "--dry-run").json()
+    assert [(v["zone"], v["zoneFrom"]) for v in plan["volumes"]] == [("japaneast-2", "--zone")]

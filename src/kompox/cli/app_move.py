@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kompox.cli.output import print_json
 from kompox.cli.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -87,17 +86,29 @@ def _side(rt: Runtime, target: AppTarget, label: str, quiet: bool) -> AppPorts:
 
 
 def _print(rt: Runtime, plan: MovePlan, output: str, *, title: str) -> None:
-    if output == "json":
-        print_json(rt.stdout, plan.to_json())
-        return
-    lines = [f"app move {title}: app {plan.app} from cluster {plan.source_cluster} to cluster {plan.dest_cluster}"]
-    for number, (step, what, done) in enumerate(plan.steps(), 1):
-        state = "done" if done else ("todo" if title == "plan" else "not done")
-        lines.append(f"  {number}. {step:<14} {what}  [{state}]")
+    """The plan (``--dry-run``) or the final state: ``-o`` as everywhere (json default; table: one row per step)."""
+    from kompox.cli.output import emit
+
+    steps = plan.steps()
+    state = {True: "done", False: "todo" if title == "plan" else "not done"}
+    emit(
+        rt.stdout,
+        output,
+        kind="disk",
+        value=plan.to_json(),
+        names=[v.name for v in plan.volumes],
+        headers=("#", "STEP", "VOLUME", "STATE"),
+        rows=[(n, s.step, s.volume or "-", state[s.done]) for n, s in enumerate(steps, 1)],
+        wide_headers=("WHAT",),
+        wide_rows=[(s.what,) for s in steps],
+    )
+    rt.say(f"app move {title}: app {plan.app} from cluster {plan.source_cluster} to cluster {plan.dest_cluster}")
+    for number, s in enumerate(steps, 1):
+        volume = f"volume {s.volume}: " if s.volume else ""
+        rt.say(f"  {number}. {s.step}: {volume}{s.what} [{state[s.done]}]")
     if not plan.cleanup_source:
-        lines.append(f"  (the app stays on cluster {plan.source_cluster}: no --cleanup-source)")
-    lines.append("Source disks and snapshots are never deleted by app move.")
-    rt.out("\n".join(lines) + "\n")
+        rt.say(f"  (the app stays on cluster {plan.source_cluster}: no --cleanup-source)")
+    rt.say("Source disks and snapshots are never deleted by app move.")
 
 
 def _advise(rt: Runtime, plan: MovePlan, source: AppTarget) -> None:

@@ -95,6 +95,14 @@ class VolumeMove:
         return self.moved or (self.disk is not None and self.disk.assigned)
 
 
+@dataclass(frozen=True)
+class MoveStep:
+    step: str  # snapshot, disk, assign, deploy, destroy-source
+    volume: str  # "" for the app's steps
+    what: str
+    done: bool
+
+
 @dataclass
 class MovePlan:
     app: str
@@ -109,51 +117,35 @@ class MovePlan:
     deployed: bool = False
     source_destroyed: bool = False
 
-    def steps(self) -> list[tuple[str, str, bool]]:
-        """``(step, what, done)`` in order (``done`` of deploy/destroy: done by this run)."""
-        out: list[tuple[str, str, bool]] = []
+    def steps(self) -> list[MoveStep]:
+        """Every step in order (``done`` of deploy/destroy: done by this run)."""
+        out: list[MoveStep] = []
         for v in self.volumes:
             if v.moved:
-                done = (
-                    f"volume {v.volume}: done by an earlier run (disk {v.name}, made for cluster "
-                    f"{self.dest_cluster}, is assigned)"
-                )
-                out.extend((step, done, True) for step in ("snapshot", "disk", "assign"))
+                what = f"done by an earlier run (disk {v.name}, made for cluster {self.dest_cluster}, is assigned)"
+                out.extend(MoveStep(step, v.volume, what, True) for step in ("snapshot", "disk", "assign"))
                 continue
-            out.append(
-                (
+            zone = v.zone or "(none: regional / driver default)"
+            out += [
+                MoveStep(
                     "snapshot",
-                    f"volume {v.volume}: snapshot {v.name} of disk {v.source_disk.name} on cluster "
-                    f"{self.source_cluster}",
+                    v.volume,
+                    f"snapshot {v.name} of disk {v.source_disk.name} on cluster {self.source_cluster}",
                     v.snapshot_done,
-                )
-            )
-            out.append(
-                (
+                ),
+                MoveStep(
                     "disk",
-                    f"volume {v.volume}: disk {v.name} on cluster {self.dest_cluster} from snapshot {v.name}, "
-                    f"zone {v.zone or '(none: regional / driver default)'} ({v.zone_from})",
+                    v.volume,
+                    f"disk {v.name} on cluster {self.dest_cluster} from snapshot {v.name}, zone {zone} ({v.zone_from})",
                     v.disk_done,
-                )
-            )
-            out.append(
-                ("assign", f"volume {v.volume}: assign disk {v.name} on cluster {self.dest_cluster}", v.assign_done)
-            )
-        out.append(
-            (
-                "deploy",
-                f"deploy app {self.app} on cluster {self.dest_cluster} (namespace {self.dest_namespace})",
-                self.deployed,
-            )
-        )
+                ),
+                MoveStep("assign", v.volume, f"assign disk {v.name} on cluster {self.dest_cluster}", v.assign_done),
+            ]
+        where = f"app {self.app} on cluster"
+        out.append(MoveStep("deploy", "", f"deploy {where} {self.dest_cluster} ({self.dest_namespace})", self.deployed))
         if self.cleanup_source:
-            out.append(
-                (
-                    "destroy-source",
-                    f"destroy app {self.app} on cluster {self.source_cluster} (disks and snapshots are kept)",
-                    self.source_destroyed,
-                )
-            )
+            what = f"destroy {where} {self.source_cluster} (disks and snapshots are kept)"
+            out.append(MoveStep("destroy-source", "", what, self.source_destroyed))
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -179,7 +171,7 @@ class MovePlan:
                 }
                 for v in self.volumes
             ],
-            "steps": [{"step": s, "what": w, "done": d} for s, w, d in self.steps()],
+            "steps": [{"step": s.step, "volume": s.volume, "what": s.what, "done": s.done} for s in self.steps()],
         }
 
 

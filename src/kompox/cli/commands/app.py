@@ -169,12 +169,12 @@ def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: 
 @click.option("--cleanup-source", is_flag=True, help="After the deploy, destroy the app on the source cluster.")
 @click.option("--update-dns", is_flag=True, help="After the deploy, point the ingress hosts' DNS at the target.")
 @click.option("--dry-run", is_flag=True, help="Print the plan (what is done, what is left); change nothing.")
-@click.option("-o", "--output", type=click.Choice(("text", "json")), default="text", show_default=True, help="Plan.")
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the rollout on the target.")
 @click.option("--timeout", default="5m", show_default=True, metavar="DURATION", help="Rollout wait limit.")
 @click.option("-q", "--quiet", is_flag=True, help="No deploy/destroy progress lines (step lines stay).")
 @env_file_option
-def move_cmd(app_id: str, app_name: str, to_cluster: str, **kw: Any) -> None:
+@output_only_option
+def move_cmd(app_id: str, app_name: str, to_cluster: str, output_format: str, **kw: Any) -> None:
     """Move the app and its disks to another cluster (resumable; --dry-run first).
 
     Per disk volume: snapshot the assigned disk on the source, create a disk
@@ -185,13 +185,15 @@ def move_cmd(app_id: str, app_name: str, to_cluster: str, **kw: Any) -> None:
     after an interruption continues where it stopped and creates nothing
     twice.  Across providers (or Azure subscriptions/regions, or K3s) the
     move is refused (exit 5) before anything is touched.  The KOM is not
-    edited: the command says which App id to set afterwards.
+    edited: the command says which App id to set afterwards.  One line per
+    step on stderr; the plan (--dry-run) or the final state on stdout, JSON
+    by default, -o table one row per step (wide adds what each step does).
 
     \b
     Examples:
-      kompoxops app move --to-cluster /ws/w1/prv/aks1/cls/c2 --dry-run
+      kompoxops app move --to-cluster /ws/w1/prv/aks1/cls/c2 --dry-run -o table
       kompoxops app move --to-cluster c2 --zone 2
-      kompoxops app move --to-cluster c2 --cleanup-source -o json
+      kompoxops app move --to-cluster c2 --cleanup-source
     """
     from kompox.cli.app_move import run_move
     from kompox.usecase.app_move import MoveOptions
@@ -205,8 +207,10 @@ def move_cmd(app_id: str, app_name: str, to_cluster: str, **kw: Any) -> None:
         wait=kw["wait"],
         timeout=parse_duration(kw["timeout"]),
     )
-    run_move(rt, app_id, app_name, to_cluster, opts, dry_run=kw["dry_run"], output=kw["output"],
-             quiet=kw["quiet"], env_files=kw["env_file"])
+    run_move(
+        rt, app_id, app_name, to_cluster, opts, dry_run=kw["dry_run"], output=output_format, quiet=kw["quiet"],
+        env_files=kw["env_file"],
+    )
 
 
 @click.command("status", cls=KompoxCommand)
