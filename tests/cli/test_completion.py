@@ -139,6 +139,8 @@ def test_gitea_example_apps_volumes_services_clusters(monkeypatch: pytest.Monkey
     assert complete(monkeypatch, "kompoxops app logs -c p") == ["postgres"]
     assert complete(monkeypatch, "kompoxops cluster status --cluster-id ") == ["home"]
     assert complete(monkeypatch, "kompoxops cluster status --cluster-name ") == ["home"]
+    assert complete(monkeypatch, "kompoxops -K ") == ["home"]
+    assert complete(monkeypatch, "kompoxops cluster status -K h") == ["home"]
 
 
 def test_showcase_example_through_chdir_flag(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

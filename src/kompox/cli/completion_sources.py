@@ -288,6 +288,7 @@ FLAG_COMPLETERS: dict[str, Completer] = {
     "-A": complete_app_id,
     "--app-id": complete_app_id,
     "--app-name": complete_app_name,
+    "-K": complete_cluster_id,
     "--cluster-id": complete_cluster_id,
     "--cluster-name": complete_cluster_name,
     "-V": complete_volume,

@@ -1,0 +1,133 @@
+"""A real interactive bash on a pseudo-terminal: ``source <(kompoxops completion bash)``, then TAB.
+
+The installed console script (``kompoxops`` next to the test interpreter) is
+what bash calls back, so the whole path is exercised: bash's completion
+function, click's protocol, ``kompox.cli.quick.main``'s hand-over and the
+project's names.  zsh, fish and pwsh are tested the same way when installed;
+otherwise their protocol is covered by ``test_completion.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SCRIPT = Path(sys.executable).parent / "kompoxops"
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x07|\r")
+
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals"),
+    pytest.mark.skipif(shutil.which("bash") is None, reason="bash not installed"),
+    pytest.mark.skipif(not SCRIPT.exists(), reason="kompoxops console script not installed next to python"),
+]
+
+
+class Terminal:
+    """An interactive bash on a pty; :meth:`expect` reads until a pattern shows on the screen text."""
+
+    def __init__(self, cwd: Path, home: Path) -> None:
+        import pty
+
+        self.master, slave = pty.openpty()
+        env = {
+            "PATH": f"{SCRIPT.parent}{os.pathsep}/usr/bin{os.pathsep}/bin",
+            "HOME": str(home),
+            "TERM": "dumb",
+            "PS1": "$ ",
+            "INPUTRC": str(home / "inputrc"),
+            "LANG": "C.UTF-8",
+        }
+        (home / "inputrc").write_text("set show-all-if-ambiguous on\nset bell-style none\n")
+        self.proc = subprocess.Popen(
+            ["bash", "--norc", "--noprofile", "-i"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.screen = b""
+
+    def send(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def expect(self, pattern: str, limit: float = 30.0) -> str:
+        """The text read so far once ``pattern`` matches it (escape sequences and CRs removed)."""
+        deadline = time.monotonic() + limit
+        while True:
+            text = ANSI.sub(b"", self.screen).decode(errors="replace")
+            if re.search(pattern, text):
+                return text
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"terminal never showed {pattern!r}; it showed:\n{text}")
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready:
+                try:
+                    self.screen += os.read(self.master, 65536)
+                except OSError:  # the shell exited
+                    raise AssertionError(f"terminal closed before {pattern!r}; it showed:\n{text}") from None
+
+    def mark(self) -> None:
+        """Forget what was read: the next :meth:`expect` looks only at new output."""
+        self.screen = b""
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        os.close(self.master)
+
+
+def test_bash_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
+    project = tmp_path / "gitea"
+    shutil.copytree(EXAMPLES / "gitea", project)
+    home = tmp_path / "home"
+    home.mkdir()
+    term = Terminal(project, home)
+    try:
+        term.send("source <(kompoxops completion bash); echo READY-$((6*7))\n")
+        term.expect(r"READY-42")
+        term.mark()
+
+        term.send("kompoxops -A \t")  # one app: bash inserts it and a space
+        shown = term.expect(r"kompoxops -A gitea $")
+        print("--- kompoxops -A <TAB> ---\n" + shown)
+        term.send("\x15")  # readline: discard the line
+        term.mark()
+
+        term.send("kompoxops disk list -V \t")  # two volumes: bash lists them, then the line again
+        shown = term.expect(r"data\s+db\s*\n\$ kompoxops disk list -V d?$")
+        print("--- kompoxops disk list -V <TAB> ---\n" + shown)
+        term.send("\x15")
+        term.mark()
+
+        term.send("kompoxops disk list -V da\t")  # a prefix completes to the one match
+        term.expect(r"kompoxops disk list -V data $")
+        term.send("\x15")
+        term.mark()
+
+        term.send("kompoxops app tunnel -S \t")
+        shown = term.expect(r"gitea\s+postgres\s*\n\$ kompoxops app tunnel -S $")
+        print("--- kompoxops app tunnel -S <TAB> ---\n" + shown)
+        term.send("\x15")
+        term.mark()
+
+        # a broken KOM: no candidates and nothing written into the terminal, the line stays as typed
+        (project / ".kompox" / "kom" / "broken.yml").write_text("kind: [unclosed\n")
+        term.send("kompoxops -A \t\t\x15echo AFTER-$((6*7))\n")
+        shown = term.expect(r"AFTER-42")
+        assert "Error" not in shown and "Traceback" not in shown and "gitea" not in shown, shown
+    finally:
+        term.close()
+    assert not (project / ".kompox" / "logs").exists()  # TAB never opened a run log
