@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 
 import click
 import pytest
 
 from kompox.cli.argv import _GLOBAL_LONG, _GLOBAL_SHORT
-from kompox.cli.main import load_root_command
+from kompox.cli.base import KompoxGroup
+from kompox.cli.main import build_root, load_root_command
 from kompox.cli.quick import GLOBAL_FLAGS_HELP, OPTIONS_HELP, OPTIONS_POINTER, ROOT_COMMANDS, ROOT_HELP, quick_answer
 
 DEV_NOTES = re.compile(r"upstream|later issue|not implemented|\bTODO\b", re.IGNORECASE)
@@ -40,9 +42,64 @@ def help_text(path: str, cmd: click.Command, width: int) -> str:
 
 
 @pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[p for p, _ in COMMANDS])
-def test_help_has_no_development_notes(path: str, cmd: click.Command) -> None:
+def test_help_has_no_development_notes_or_ellipses(path: str, cmd: click.Command) -> None:
     text = help_text(path, cmd, 100)
     assert DEV_NOTES.findall(text) == []
+    body = text.split("\n", 1)[1]  # the usage line's [ARGS]... is click's notation
+    assert "…" not in body and "..." not in body  # nothing cut short or left as "and so on"
+
+
+def examples(text: str) -> list[str]:
+    """The example lines of a help text (the indented block after "Examples:")."""
+    block = re.split(r"\n *Examples:\n", text, maxsplit=1)
+    if len(block) < 2:
+        return []
+    joined = block[1].split("\n\n", 1)[0].replace("\\\n", " ")  # a trailing backslash continues the line
+    return [line.strip() for line in joined.splitlines() if line.strip()]
+
+
+def command_of(words: list[str]) -> tuple[str, click.Command, list[str]]:
+    """The command an example line runs (cobra-style: flags may stand between command words) and its flags."""
+    root = next((w for w in words if w in ROOT_COMMANDS), None)
+    if root is None:  # kompoxops --version
+        return "", build_root(), words
+    cmd = load_root_command(root)
+    assert cmd is not None
+    path = [cmd.name or ""]
+    flags = []
+    for word in words[words.index(path[0]) + 1 :] if path[0] in words else []:
+        if word == "--":
+            break
+        if word.startswith("-") and word != "-":
+            flags.append(word.split("=", 1)[0])
+        elif isinstance(cmd, KompoxGroup) and cmd.get_command(click.Context(cmd), word) is not None:
+            cmd = cmd.get_command(click.Context(cmd), word)
+            assert cmd is not None
+            path.append(word)
+    before = words[: words.index(path[0])]
+    flags += [w.split("=", 1)[0] for w in before if w.startswith("-")]
+    return " ".join(path), cmd, flags
+
+
+def accepted(cmd: click.Command, flag: str) -> bool:
+    names = {o for p in cmd.params if isinstance(p, click.Option) and not p.hidden for o in p.opts + p.secondary_opts}
+    names |= {"-h", "--help", *_GLOBAL_LONG, *_GLOBAL_SHORT}
+    if flag in names:
+        return True
+    return re.fullmatch(r"-[A-Za-z]{2,}", flag) is not None and all(f"-{c}" in names for c in flag[1:])  # -it
+
+
+@pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_every_command_has_examples_that_use_only_its_own_visible_flags(path: str, cmd: click.Command) -> None:
+    lines = examples(help_text(path, cmd, 100))
+    assert lines, f"{path}: no Examples section"
+    for line in lines:
+        command = re.split(r"\s#\s", line)[0]
+        assert "kompoxops " in command, line
+        words = shlex.split(command.rsplit("kompoxops ", 1)[1].replace("<(", " ").rstrip(")"))
+        runs, target, flags = command_of(words)
+        unknown = [flag for flag in flags if not accepted(target, flag)]
+        assert unknown == [], f"{line!r} ({runs}): not flags of that command: {unknown}"
 
 
 GROUPS = [(p, c) for p, c in COMMANDS if isinstance(c, click.Group)]

@@ -28,6 +28,13 @@ KINDS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("box", "Box", {}),
 )
 _KIND_NAMES = {kind: name for name, kind, _ in KINDS}
+SAMPLE_IDS = {
+    "Workspace": "/ws/w1",
+    "Provider": "/ws/w1/prv/p1",
+    "Cluster": "/ws/w1/prv/p1/cls/c1",
+    "App": "/ws/w1/prv/p1/cls/c1/app/a1",
+    "Box": "/ws/w1/prv/p1/cls/c1/app/a1/box/b1",
+}
 ADMIN_HELP = """Create, read, update and delete resources in the database store.
 
 The store is the database named by --db-url (or KOMPOX_DB_URL): sqlite:PATH or
@@ -134,7 +141,15 @@ def _file_option(func: Any) -> Any:
     )
 
 
+def _help(summary: str, *examples: str) -> str:
+    """A leaf's help: the summary and its examples (the first names the store, the others assume KOMPOX_DB_URL)."""
+    first, *rest = examples
+    lines = [f"kompoxops --db-url sqlite:./kompox.db admin {first}", *(f"kompoxops admin {e}" for e in rest)]
+    return f"{summary}\n\n\b\nExamples:\n" + "".join(f"  {line}\n" for line in lines)
+
+
 def build_kind(name: str, kind: str) -> KompoxGroup:
+    rid = SAMPLE_IDS[kind]
     group = new_group(
         name,
         f"Manage {kind} resources in the database store.\n\n\b\nExamples:\n"
@@ -143,32 +158,45 @@ def build_kind(name: str, kind: str) -> KompoxGroup:
         f"  kompoxops admin {name} get <resource-id> -o yaml",
     )
 
-    @group.command("list", cls=KompoxCommand)
+    @group.command(
+        "list",
+        cls=KompoxCommand,
+        help=_help(f"List the {kind} resources (in Resource ID order).", f"{name} list", f"{name} list -o yaml"),
+    )
     @_output_option
     def list_cmd(output: str) -> None:
-        """List the resources of this kind (in Resource ID order)."""
         uc, store = _use_case()
         try:
             _print_rows(uc.list(kind), output, single=False)
         finally:
             store.close()
 
-    @group.command("get", cls=KompoxCommand)
+    @group.command(
+        "get",
+        cls=KompoxCommand,
+        help=_help(f"Print one {kind} by Resource ID.", f"{name} get {rid}", f"{name} get {rid} -o yaml > {name}.yml"),
+    )
     @click.argument("resource_id")
     @_output_option
     def get_cmd(resource_id: str, output: str) -> None:
-        """Print one resource by Resource ID."""
         uc, store = _use_case()
         try:
             _print_rows([uc.get(kind, resource_id)], output, single=True)
         finally:
             store.close()
 
-    @group.command("create", cls=KompoxCommand)
+    @group.command(
+        "create",
+        cls=KompoxCommand,
+        help=_help(
+            f"Create a {kind} from one KOM document; its parent must exist.",
+            f"{name} create -f {name}.yml",
+            f"{name} create -f - -o yaml < {name}.yml",
+        ),
+    )
     @_file_option
     @_output_option
     def create_cmd(path: str, output: str) -> None:
-        """Create a resource from one KOM document; its parent must exist."""
         source, data = _read_spec(path)
         uc, store = _use_case()
         try:
@@ -176,12 +204,19 @@ def build_kind(name: str, kind: str) -> KompoxGroup:
         finally:
             store.close()
 
-    @group.command("update", cls=KompoxCommand)
+    @group.command(
+        "update",
+        cls=KompoxCommand,
+        help=_help(
+            f"Replace a {kind}'s document (same Resource ID); fails if another writer changed it meanwhile.",
+            f"{name} update {rid} -f {name}.yml",
+            f"{name} update {rid} -f - -o yaml < {name}.yml",
+        ),
+    )
     @click.argument("resource_id")
     @_file_option
     @_output_option
     def update_cmd(resource_id: str, path: str, output: str) -> None:
-        """Replace a resource's document (same Resource ID); fails if another writer changed it meanwhile."""
         source, data = _read_spec(path)
         uc, store = _use_case()
         try:
@@ -189,11 +224,18 @@ def build_kind(name: str, kind: str) -> KompoxGroup:
         finally:
             store.close()
 
-    @group.command("delete", cls=KompoxCommand)
+    @group.command(
+        "delete",
+        cls=KompoxCommand,
+        help=_help(
+            f"Delete a {kind}; one with resources below it only with --cascade.",
+            f"{name} delete {rid}",
+            f"{name} delete {rid} --cascade",
+        ),
+    )
     @click.argument("resource_id")
     @click.option("--cascade", is_flag=True, help="Also delete every resource below this one.")
     def delete_cmd(resource_id: str, cascade: bool) -> None:
-        """Delete a resource; one with resources below it only with --cascade."""
         uc, store = _use_case()
         try:
             result = uc.delete(kind, resource_id, cascade=cascade)
@@ -212,7 +254,10 @@ def _add_lifecycle(group: KompoxGroup) -> None:
     for verb in ("provision", "deprovision"):
 
         def make(verb: str) -> None:
-            @group.command(verb, cls=KompoxCommand, help=f"{verb.capitalize()} the cluster (by Resource ID).")
+            summary = f"{verb.capitalize()} the cluster (by Resource ID)."
+            rid = SAMPLE_IDS["Cluster"]
+
+            @group.command(verb, cls=KompoxCommand, help=_help(summary, f"cluster {verb} {rid}"))
             @click.argument("resource_id")
             def _cmd(resource_id: str) -> None:
                 _lifecycle(verb, resource_id)

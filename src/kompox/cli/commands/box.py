@@ -41,6 +41,11 @@ Examples:
   kompoxops box exec --box worker -- ps
 """
 KEY_NAMES = ("id_rsa.pub", "id_ecdsa.pub", "id_ed25519.pub")
+CLIENT_EXAMPLES = {
+    "ssh": ("ssh -- kompox@box", "ssh -- -l kompox box df -h /mnt/db"),
+    "scp": ("scp -- -r ./backup kompox@box:/mnt/db/", "cp -- kompox@box:/mnt/db/dump.sql ./"),
+    "rsync": ("rsync -- -av ./site/ kompox@box:/srv/site/", "rsync --box worker -- -av kompox@box:/data/ ./data/"),
+}
 
 
 def box_option(func: Any) -> Any:
@@ -104,7 +109,12 @@ def read_pubkey(path: str) -> bytes:
 @click.option("--command", "command", multiple=True, help="Entrypoint token (repeat); overrides ENTRYPOINT.")
 @deprecated_short("-c", "command", "--command", "-c is --container elsewhere", multiple=True, metavar="TOKEN")
 @click.option("-a", "--args", "args", multiple=True, help="Argument token (repeat); overrides CMD.")
-@click.option("--ssh-pubkey", default="", metavar="FILE", help="SSH public key (default: ~/.ssh/id_rsa.pub, …).")
+@click.option(
+    "--ssh-pubkey",
+    default="",
+    metavar="FILE",
+    help="SSH public key (default: the first of ~/.ssh/id_rsa.pub, id_ecdsa.pub, id_ed25519.pub).",
+)
 @click.option("--always-pull", is_flag=True, help="imagePullPolicy Always (else IfNotPresent).")
 def deploy_cmd(
     app_id: str,
@@ -117,7 +127,15 @@ def deploy_cmd(
     ssh_pubkey: str,
     always_pull: bool,
 ) -> None:
-    """Deploy (or update) the box; idempotent.  A key change restarts the pod."""
+    """Deploy (or update) the box; idempotent.  A key change restarts the pod.
+
+    \b
+    Examples:
+      kompoxops box deploy
+      kompoxops box deploy --volume db:disk1:/mnt/db --volume files:share1:/mnt/files
+      kompoxops box deploy --image alpine:3 --command sleep -a infinity
+      kompoxops box deploy --box worker --ssh-pubkey ~/.ssh/id_ed25519.pub
+    """
     from kompox.logging import span
     from kompox.usecase import box_ops as uc
 
@@ -134,7 +152,13 @@ def deploy_cmd(
 @app_target_options
 @box_option
 def destroy_cmd(app_id: str, app_name: str, box_name: str) -> None:
-    """Delete the box Deployment and its pods (Secret, PV/PVC and app objects are kept); idempotent."""
+    """Delete the box Deployment and its pods (Secret, PV/PVC and app objects are kept); idempotent.
+
+    \b
+    Examples:
+      kompoxops box destroy
+      kompoxops box destroy --box worker -A app1
+    """
     from kompox.logging import span
     from kompox.usecase import box_ops as uc
 
@@ -149,7 +173,13 @@ def destroy_cmd(app_id: str, app_name: str, box_name: str) -> None:
 @box_option
 @output_only_option
 def status_cmd(app_id: str, app_name: str, box_name: str, output_format: str) -> None:
-    """Print the box status (JSON by default)."""
+    """Print the box status (JSON by default).
+
+    \b
+    Examples:
+      kompoxops box status
+      kompoxops box status --box worker -o yaml
+    """
     from kompox.cli.status_output import print_box_status
     from kompox.usecase import box_ops as uc
 
@@ -168,7 +198,14 @@ def status_cmd(app_id: str, app_name: str, box_name: str, output_format: str) ->
 def exec_cmd(
     app_id: str, app_name: str, box_name: str, stdin: bool, tty: bool, escape: str, command: tuple[str, ...]
 ) -> None:
-    """Run a command in the box container; exits with the command's exit code."""
+    """Run a command in the box container; exits with the command's exit code.
+
+    \b
+    Examples:
+      kompoxops box exec -- ls -l /mnt/db
+      kompoxops box exec -it -- bash
+      kompoxops box exec -it --escape '^]' --box worker -- sh
+    """
     import contextlib
 
     from kompox.cli.app_process import exit_with, raw_terminal
@@ -227,7 +264,9 @@ def _client_command(tool: str) -> click.Command:
 
     cmd.help = (
         f"Run your {tool} against the box through a port-forward to its port 22; exits with {tool}'s exit code.\n\n"
-        "Give the user as user@host (any host) or with -l; put the client's arguments after --."
+        f"Give the user as user@host (any host){' or with -l' if tool == 'ssh' else ''}; "
+        "put the client's arguments after --.\n\n"
+        "\b\nExamples:\n" + "".join(f"  kompoxops box {line}\n" for line in CLIENT_EXAMPLES[tool])
     )
     return cmd
 

@@ -202,7 +202,7 @@ def status_cmd(cluster_id: str, cluster_name: str, output_format: str) -> None:
 )
 @click.option("--namespace", default="", metavar="NS", help="Default namespace of the context.")
 @click.option("--set-current", is_flag=True, help="Make the merged context current.")
-@click.option("--force", is_flag=True, help="Replace same-named entries instead of suffixing -1, -2, ….")
+@click.option("--force", is_flag=True, help="Replace same-named entries (else new ones get the suffix -1, -2 and on).")
 @click.option("--format", "output_format", default="yaml", metavar="yaml|json", help="stdout format.")
 @click.option("--dry-run", is_flag=True, help="With --merge: print what would change, write nothing.")
 def kubeconfig_cmd(

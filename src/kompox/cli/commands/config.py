@@ -13,8 +13,9 @@ def config_cmd(file_: str) -> None:
     """Load a legacy kompoxops.yml and print a one-line summary.
 
     \b
-    Example:
-      kompoxops config -f kompoxops.yml
+    Examples:
+      kompoxops config
+      kompoxops config -f legacy/kompoxops.yml
     """
     from kompox.kom.legacy import config_summary_line, load_legacy_file
 

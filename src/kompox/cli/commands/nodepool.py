@@ -119,9 +119,10 @@ def _write_cmd(op: str) -> Callable[..., None]:
 def create_cmd(**kw: Any) -> None:
     """Create a node pool and wait until it is ready.
 
-    The pool comes from -f FILE (YAML/JSON, keys as printed by `list`:
-    name, mode, instanceType, zones, priority, labels, autoscaling, ...)
-    and/or flags; flags override the file.  Pools are labelled
+    The pool comes from -f FILE (YAML/JSON with the keys name, providerName,
+    mode, labels, zones, instanceType, osDiskType, osDiskSizeGiB, priority,
+    autoscaling {enabled, min, max, desired} and extensions) and/or flags;
+    flags override the file.  Pools are labelled
     kompox.dev/node-pool=<name> and, with zones, kompox.dev/node-zone=<first
     zone, normalised: 1 -> japaneast-1 on AKS>, which is what App
     deployment.pool / deployment.zone select.

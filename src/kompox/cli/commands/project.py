@@ -30,7 +30,7 @@ def init_cmd(force: bool) -> None:
     Examples:
       kompoxops init
       kompoxops init -C myproject       # creates myproject/ if missing
-      kompoxops init -f                 # rewrite .kompox/config.yml
+      kompoxops init --force            # rewrite .kompox/config.yml
     """
     rt = runtime(click.get_current_context())
     rt.apply_chdir(create=True)

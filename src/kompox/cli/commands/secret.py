@@ -155,7 +155,14 @@ def build_secret() -> KompoxGroup:
     def env_set(
         app_id: str, app_name: str, component: str, dry_run: bool, output_format: str, service: str, path: str
     ) -> None:
-        """Create or replace the env override Secret of a service (values win over env_file)."""
+        """Create or replace the env override Secret of a service (values win over env_file).
+
+        \b
+        Examples:
+          kompoxops secret env set -S web -f web.env
+          kompoxops secret env set -S web -f overrides.yml --dry-run    # parse and hash only
+          sops -d web.enc.env | kompoxops secret env set -S web -f -
+        """
         _run(
             "env", "set", app_id, app_name, component, dry_run, service=service, path=path, output_format=output_format
         )
@@ -164,7 +171,13 @@ def build_secret() -> KompoxGroup:
     @_common
     @click.option("-S", "--service", default="", help="Compose service (container) name. Required.")
     def env_delete(app_id: str, app_name: str, component: str, dry_run: bool, output_format: str, service: str) -> None:
-        """Delete the env override Secret of a service (absent is fine)."""
+        """Delete the env override Secret of a service (absent is fine).
+
+        \b
+        Examples:
+          kompoxops secret env delete -S web
+          kompoxops secret env delete -S web -A app1 --dry-run
+        """
         _run("env", "delete", app_id, app_name, component, dry_run, service=service, output_format=output_format)
 
     @pull.command("set", cls=KompoxCommand)
@@ -173,13 +186,25 @@ def build_secret() -> KompoxGroup:
         "-f", "--file", "path", required=True, help="Docker config.json (a non-empty JSON object); - = stdin."
     )
     def pull_set(app_id: str, app_name: str, component: str, dry_run: bool, output_format: str, path: str) -> None:
-        """Create or replace the image pull Secret (stored verbatim); the Deployment then uses it."""
+        """Create or replace the image pull Secret (stored verbatim); the Deployment then uses it.
+
+        \b
+        Examples:
+          kompoxops secret pull set -f ~/.docker/config.json
+          kompoxops secret pull set -f registry-auth.json -A app1 --dry-run
+        """
         _run("pull", "set", app_id, app_name, component, dry_run, path=path, output_format=output_format)
 
     @pull.command("delete", cls=KompoxCommand)
     @_common
     def pull_delete(app_id: str, app_name: str, component: str, dry_run: bool, output_format: str) -> None:
-        """Delete the image pull Secret (absent is fine); the Deployment stops referring to it."""
+        """Delete the image pull Secret (absent is fine); the Deployment stops referring to it.
+
+        \b
+        Examples:
+          kompoxops secret pull delete
+          kompoxops secret pull delete -A app1 --dry-run
+        """
         _run("pull", "delete", app_id, app_name, component, dry_run, output_format=output_format)
 
     secret.add_command(env)
