@@ -9,7 +9,21 @@ import yaml
 from cli_project import one_error
 from volume_cli_project import VolumeProject, volume_project_fixture  # noqa: F401
 
-DISK_KEYS = ["name", "volumeName", "assigned", "size", "zone", "options", "handle", "createdAt", "updatedAt"]
+DISK_KEYS = [
+    "name",
+    "volumeName",
+    "assigned",
+    "size",
+    "zone",
+    "options",
+    "handle",
+    "createdAt",
+    "updatedAt",
+    "attached",
+    "node",
+    "source",
+    "creating",
+]
 
 
 def test_list_create_json_in_wire_order(volume_project: VolumeProject) -> None:
@@ -37,8 +51,8 @@ def test_table_output(volume_project: VolumeProject) -> None:
     p = volume_project
     p.ok("disk", "create", "-V", "db", "-N", "main")
     lines = p.ok("disk", "list", "-V", "db", "--format", "table").out.splitlines()
-    assert lines[0].split() == ["NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE"]
-    assert lines[1].split()[:5] == ["main", "yes", "10Gi", "1", "2025-01-01T00:00:00Z"]
+    assert lines[0].split() == ["NAME", "ASSIGNED", "SIZE", "ZONE", "ATTACHED", "CREATED", "HANDLE"]
+    assert lines[1].split()[:6] == ["main", "yes", "10Gi", "1", "no", "2025-01-01T00:00:00Z"]
     row = p.ok("disk", "create", "-V", "db", "-N", "spare", "--format", "table").out.splitlines()[1]
     assert row.split()[:2] == ["spare", "10Gi"]  # not assigned: the ASSIGNED cell is empty
 
@@ -189,7 +203,43 @@ def test_list_output_formats_with_kubectl_meanings(volume_project: VolumeProject
     table = p.ok("disk", "list", "-V", "db", "-o", "table").out
     assert table == p.ok("disk", "list", "-V", "db", "--format", "table").out  # the deprecated alias still works
     wide = p.ok("disk", "list", "-V", "db", "-o", "wide").out.splitlines()
-    assert wide[0].split() == ["NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE", "VOLUME", "UPDATED", "OPTIONS"]
-    assert wide[1].split()[-3:] == ["db", "2025-01-01T00:00:10Z", "sku=Standard_LRS"]
+    assert wide[0].split() == [
+        *("NAME", "ASSIGNED", "SIZE", "ZONE", "ATTACHED", "CREATED", "HANDLE"),
+        *("VOLUME", "UPDATED", "STATE", "NODE", "SOURCE", "OPTIONS"),
+    ]
+    assert wide[1].split()[-4:] == ["db", "2025-01-01T00:00:10Z", "ready", "sku=Standard_LRS"]
     assert wide[1].startswith(table.splitlines()[1].rstrip())  # wide = the table's columns, then more
     one_error(p.run("disk", "list", "-V", "db", "-o", "xml"), 2, "'xml' is not one of")
+
+
+def test_list_shows_whether_each_disk_is_attached_and_to_which_node(volume_project: VolumeProject) -> None:
+    p = volume_project
+    p.ok("disk", "create", "-V", "db", "-N", "main")
+    p.ok("snapshot", "create", "-V", "db", "-N", "daily")
+    p.cloud.advance(10)
+    p.ok("disk", "create", "-V", "db", "-N", "restored", "-S", "snapshot:daily")
+    p.cloud.attach("main", "aks-npuser1-12345678-vmss000002")  # a pod of the app mounts it
+    listed = {d["name"]: d for d in p.ok("disk", "list", "-V", "db").json()}
+    assert (listed["main"]["attached"], listed["main"]["node"]) == (True, "aks-npuser1-12345678-vmss000002")
+    assert (listed["restored"]["attached"], listed["restored"]["node"]) == (False, "")
+    assert listed["restored"]["source"] == p.cloud.resources[1].id and listed["restored"]["creating"] is False
+    rows = by_header(p.ok("disk", "list", "-V", "db", "-o", "wide").out)
+    assert [(r["NAME"], r["ATTACHED"], r["NODE"], r["STATE"]) for r in rows] == [
+        ("restored", "no", "", "ready"),
+        ("main", "aks-npuser1-12345678-vmss000002", "aks-npuser1-12345678-vmss000002", "ready"),
+    ]
+    assert rows[0]["SOURCE"] == listed["restored"]["source"] and rows[1]["SOURCE"] == ""
+    # a files volume's shares have no attachment to tell: "-" (JSON null)
+    p.ok("disk", "create", "-V", "share", "-N", "s1")
+    (share,) = p.ok("disk", "list", "-V", "share").json()
+    assert share["attached"] is None
+    assert by_header(p.ok("disk", "list", "-V", "share", "-o", "table").out)[0]["ATTACHED"] == "-"
+
+
+def by_header(out: str) -> list[dict[str, str]]:
+    """Table rows as {header: cell}, cut at the header's column starts (so empty cells stay empty)."""
+    header, *lines = out.splitlines()
+    names = header.split()
+    starts = [header.index(f" {n} ") + 1 if i else 0 for i, n in enumerate(names[:-1])] + [header.rindex(names[-1])]
+    bounds = [*starts[1:], None]
+    return [{n: line[a:b].strip() for n, a, b in zip(names, starts, bounds, strict=True)} for line in lines]

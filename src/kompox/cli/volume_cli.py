@@ -140,7 +140,21 @@ def disk_json(d: VolumeDisk) -> dict[str, Any]:
         "handle": d.handle,
         "createdAt": _time(d.created_at),
         "updatedAt": _time(d.updated_at),
+        # beyond upstream (issue #18): null "attached" means the driver cannot tell cheaply
+        "attached": d.attached,
+        "node": d.node,
+        "source": d.source,
+        "creating": d.creating,
     }
+
+
+def attached_text(d: VolumeDisk) -> str:
+    """ATTACHED column: the node it is attached to (``yes`` when the node is unknown), ``no``, or ``-`` unknown."""
+    if d.attached is None:
+        return "-"
+    if d.attached:
+        return d.node or "yes"
+    return "no"
 
 
 def snapshot_json(s: VolumeSnapshot) -> dict[str, Any]:
@@ -168,12 +182,31 @@ def print_disks(out: TextIO, disks: Sequence[VolumeDisk], output_format: str, *,
         kind="disk",
         value=disk_json(disks[0]) if single else [disk_json(d) for d in disks],
         names=[d.name for d in disks],
-        headers=("NAME", "ASSIGNED", "SIZE", "ZONE", "CREATED", "HANDLE"),
+        headers=("NAME", "ASSIGNED", "SIZE", "ZONE", "ATTACHED", "CREATED", "HANDLE"),
         rows=[
-            (d.name, "yes" if d.assigned else "", _size(d.size), d.zone, _time(d.created_at), d.handle) for d in disks
+            (
+                d.name,
+                "yes" if d.assigned else "",
+                _size(d.size),
+                d.zone,
+                attached_text(d),
+                _time(d.created_at),
+                d.handle,
+            )
+            for d in disks
         ],
-        wide_headers=("VOLUME", "UPDATED", "OPTIONS"),
-        wide_rows=[(d.volume_name, _time(d.updated_at), _options(d.options)) for d in disks],
+        wide_headers=("VOLUME", "UPDATED", "STATE", "NODE", "SOURCE", "OPTIONS"),
+        wide_rows=[
+            (
+                d.volume_name,
+                _time(d.updated_at),
+                "creating" if d.creating else "ready",
+                d.node,
+                d.source,
+                _options(d.options),
+            )
+            for d in disks
+        ],
     )
 
 

@@ -27,6 +27,7 @@ class Resource:
     zone: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     source_id: str = ""  # what it was copied from ("" = empty)
+    attached_node: str = ""  # disks: the node holding it ("" = not attached); set by tests with attach()
     created_at: datetime = EPOCH
     updated_at: datetime = EPOCH
 
@@ -46,6 +47,11 @@ class ReferenceCloud:
 
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
+
+    def attach(self, disk_name: str, node: str) -> None:
+        """Mark the disk named ``disk_name`` attached to ``node`` (what a CSI attach does)."""
+        (disk,) = [r for r in self.resources if r.kind == "disk" and r.tags.get(TAG_DISK_NAME) == disk_name]
+        disk.attached_node = node
 
     def find(self, kind: str, id: str) -> Resource | None:
         return next((r for r in self.resources if r.kind == kind and r.id == id), None)

@@ -181,6 +181,8 @@ class ReferenceDriver:
             created_at=r.created_at,
             updated_at=r.updated_at,
             source=r.source_id,
+            attached=bool(r.attached_node) if r.kind == "disk" else None,  # shares: no attachment to tell
+            node=r.attached_node,
         )
 
     @staticmethod

@@ -329,3 +329,38 @@ def test_disk_size_never_rounds_down_and_says_so(fake: FakeVolumeARM, cluster: C
     said.clear()
     driver.volume_disk_create(cluster, app, "db", "d1", "")  # 10 GiB exactly: no rounding, nothing said
     assert said == []
+
+
+def test_disk_list_tells_attachment_and_node_from_managed_by(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    """``managedBy`` (a VMSS instance) → attached, node = the AKS computer name ``<vmss>`` + base-36 instance
+    id in six digits; ``disk list -o wide`` shows it in ATTACHED and NODE; no extra request is made."""
+    import io
+
+    from kompox.cli.volume_cli import print_disks
+
+    driver.volume_disk_create(cluster, app, "db", "d1", "")
+    driver.volume_snapshot_create(cluster, app, "db", "s1", "")
+    fake.advance(60)
+    driver.volume_disk_create(cluster, app, "db", "d2", "snapshot:s1")
+    vm = (
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/MC_k4x_cluster1_japaneast/providers/"
+        "Microsoft.Compute/virtualMachineScaleSets/aks-npuser1-12345678-vmss/virtualMachines/38"
+    )
+    fake.attach("k4x-b3wold_disk_db_d1_5z5nb0", vm)
+    fake.requests.clear()
+    d2, d1 = driver.volume_disk_list(cluster, app, "db")
+    assert len(fake.requests) == 1  # the one list it always made
+    assert (d1.attached, d1.node, d1.creating, d1.source) == (True, "aks-npuser1-12345678-vmss000012", False, "")
+    assert (d2.attached, d2.node, d2.creating) == (False, "", False)
+    assert d2.source.casefold() == f"{COMPUTE}/snapshots/k4x-b3wold_snap_db_s1_5z5nb0".casefold()  # ARM ids: any case
+
+    out = io.StringIO()
+    print_disks(out, [d2, d1], "wide")
+    header, row2, row1 = out.getvalue().splitlines()
+    print(out.getvalue())  # the Must-show of issue #18 (pytest -s)
+    attached, node = header.index("ATTACHED"), header.index("NODE")
+    assert row1[attached:].startswith("aks-npuser1-12345678-vmss000012 ")
+    assert row2[attached:].startswith("no ")
+    assert row1[node:].startswith("aks-npuser1-12345678-vmss000012 ")

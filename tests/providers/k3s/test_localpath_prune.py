@@ -61,6 +61,7 @@ def test_prune_keeps_the_snapshot_a_creating_disk_record_is_made_from(k3s: K3sVo
     k3s.server.put(RECORDS, record)
     (restored,) = [d for d in driver.volume_disk_list(cluster, app, "db") if d.name == "restored"]
     assert restored.creating and restored.source == mon.handle and restored.node == "node-a"
+    assert restored.attached is None  # localpath: whether a pod mounts it is not looked up on a list
 
     now = k3s.time.now + timedelta(hours=1)
     (db,) = prune_snapshots(driver, cluster, app, RetentionPolicy(keep=1), now=now)
