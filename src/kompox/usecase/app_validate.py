@@ -29,7 +29,6 @@ from kompox.domain.errors import KompoxError, KubeconfigMissingError, NotSupport
 from kompox.domain.model import App, AppVolume, Cluster, NodePool, Provider, VolumeClass, VolumeDisk, Workspace
 from kompox.kube.convert import Conversion, ConversionError, FileSource, VolumeBinding, convert, to_yaml
 from kompox.kube.convert.object_check import check_objects
-from kompox.kube.convert.origins import explain
 from kompox.usecase.node_scheduling import scheduling_gaps
 from kompox.usecase.zone_preflight import zone_conflicts
 
@@ -304,6 +303,8 @@ def _check_objects(
     violations = check_objects(conversion.objects)
     if not violations:
         return
+    from kompox.kube.convert.origins import explain  # only to word violations
+
     lines = explain(
         violations,
         conversion.objects,
