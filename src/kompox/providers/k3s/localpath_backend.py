@@ -40,7 +40,6 @@ from kompox.domain.model import (
 )
 from kompox.domain.naming import new_compact_id, new_hashes, validate_optional_resource_name, validate_resource_name
 from kompox.domain.source import Source, SourceKind, parse_source
-from kompox.providers.k3s.helper_pod import HelperPods, HelperSettings
 from kompox.providers.k3s.localpath_nodes import NodeInfo, check_usable, choose_node, node_info
 from kompox.providers.k3s.localpath_records import (
     HANDLE_SCHEME,
@@ -56,6 +55,7 @@ from kompox.providers.k3s.localpath_settings import LocalPathSettings, localpath
 if TYPE_CHECKING:
     from kompox.domain.options import VolumeDiskCreateOptions
     from kompox.kube.client import KubeClient
+    from kompox.providers.k3s.helper_pod import HelperPods
 
 log = logging.getLogger("kompox.providers.k3s")
 
@@ -77,8 +77,10 @@ class _Session:
     def __init__(self, backend: LocalPathBackend, cluster: Cluster) -> None:
         self.settings: LocalPathSettings = localpath_settings(cluster)
         self.kube: KubeClient = backend.kube_for(cluster)
+        from kompox.providers.k3s.helper_pod import HelperPods, HelperSettings  # only once a cluster is reached
+
         self.records = RecordStore(self.kube, self.settings.namespace)
-        self.helpers = HelperPods(
+        self.helpers: HelperPods = HelperPods(
             self.kube,
             HelperSettings(self.settings.namespace, self.settings.image, self.settings.timeout),
             sleep=backend.sleep,
