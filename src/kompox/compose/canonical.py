@@ -16,7 +16,6 @@ documents are merged, so merging always sees one shape per field:
 from __future__ import annotations
 
 import re
-import shlex
 from typing import Any
 
 from kompox.compose.scalars import go_format_scalar
@@ -222,6 +221,8 @@ def split_command(value: Any) -> list[str] | None:
         return None
     if isinstance(value, list):
         return [go_format_scalar(v) for v in value]
+    import shlex  # only for string commands
+
     try:
         return shlex.split(str(value), comments=False, posix=True)
     except ValueError as exc:
