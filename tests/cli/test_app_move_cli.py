@@ -229,7 +229,7 @@ def test_move_interrupted_after_the_snapshot_resumes_without_duplicates(move_pro
     p = move_project
     _deployed_on_c1(p)
     source_before = _versions(p.kube["c1"])
-    c1_writes = len(p.writes("c1"))
+    c1_requests = len(p.kube["c1"].requests())
     name = p.ok("app", "move", "--to-cluster", "c2", "--dry-run").json()["volumes"][0]["name"]
     p.fake.requests.clear()
 
@@ -265,8 +265,10 @@ def test_move_interrupted_after_the_snapshot_resumes_without_duplicates(move_pro
     (pv,) = [o for k, o in objects.items() if k[0] == "v1/persistentvolumes"]
     assert pv["spec"]["csi"]["volumeHandle"].lower().endswith(f"_disk_db_{name}_5z5nb0".lower())
 
-    # the source is untouched: same objects, same versions, not one write since the move began
-    assert _versions(p.kube["c1"]) == source_before and len(p.writes("c1")) == c1_writes
+    # the source is untouched: same objects and versions; its API server was not even asked (nor ARM for its
+    # kubeconfig), so a move off a dead cluster works the same way
+    assert _versions(p.kube["c1"]) == source_before and len(p.kube["c1"].requests()) == c1_requests
+    assert p.fake.seen("POST", "_cls_c1_.*/listClusterAdminCredential") == []
     assert p.fake.disk("k4x-b3wold_disk_db_d1_5z5nb0") is not None
 
     # a third run finds everything done and creates nothing
@@ -293,6 +295,38 @@ def test_move_failing_after_the_assign_resumes_at_the_deploy(move_project: MoveP
     kubeconfig = "/listClusterAdminCredential"  # a POST that only reads
     assert [r for r in p.fake.writes() if not r.path.endswith(kubeconfig)] == []  # nothing created or re-assigned
     assert [k[2] for k in p.kube["c2"].objects() if k[0] == "apps/v1/deployments"] == ["app1-app"]
+
+
+def test_move_interrupted_at_the_assign_resumes_even_after_its_snapshot_was_pruned(move_project: MoveProject) -> None:
+    p = move_project
+    _deployed_on_c1(p)
+    p.fake.interrupt_on = ("PATCH", "/disks/")  # Ctrl-C as the assigned flags are about to change
+    first = p.run("app", "move", "--to-cluster", "c2")
+    assert first.code == 130 and "[2/4] disk db: created" in first.err and "[3/4]" not in first.err
+    name = p.ok("app", "move", "--to-cluster", "c2", "--dry-run").json()["volumes"][0]["name"]
+    p.ok("snapshot", "delete", "-V", "db", "-N", name)  # e.g. a snapshot prune ran in between
+    p.fake.requests.clear()
+    plan = p.ok("app", "move", "--to-cluster", "c2", "--dry-run").json()
+    assert [s["done"] for s in plan["steps"]] == [True, True, False, False]  # the disk made from it exists
+    again = p.ok("app", "move", "--to-cluster", "c2")
+    assert f"[3/4] assign db: {name} assigned on c2" in again.err
+    assert p.fake.seen("PUT") == []  # no second snapshot, no second disk
+    assert _compute(p, "snapshots") == [] and len(_compute(p, "disks")) == 2
+
+
+def test_a_pinned_zone_the_target_lacks_is_refused_before_any_write(move_project: MoveProject) -> None:
+    p = move_project
+    _deployed_on_c1(p)
+    app = (p.root / "kompoxapp.yml").read_text() + "  deployment: {zone: '1'}\n"
+    (p.root / "kompoxapp.yml").write_text(app)
+    p.fake.requests.clear()
+    one_error(
+        p.run("app", "move", "--to-cluster", "c2"),
+        3,
+        "the app may land in no zone on cluster c2 (deployment.zone 1; deployment.pool (default) user → node pools "
+        "npuser1 (zones 2))",
+    )
+    assert p.fake.writes() == [] and p.kube["c2"].requests() == []
 
 
 def test_cleanup_source_destroys_the_source_app_but_keeps_its_disks(move_project: MoveProject) -> None:

@@ -84,7 +84,8 @@ class VolumeMove:
 
     @property
     def snapshot_done(self) -> bool:
-        return self.moved or self.snapshot is not None
+        """Made, or no longer needed (the disk made from it exists, even if the snapshot was pruned since)."""
+        return self.moved or self.snapshot is not None or self.disk is not None
 
     @property
     def disk_done(self) -> bool:
@@ -252,11 +253,16 @@ def plan_move(ports: MovePorts, opts: MoveOptions) -> MovePlan:
     src_driver, dst_driver = ports.source.driver(), ports.dest.driver()
     pools = ports.dest_pools()
     landing = app_landing(dst.app.deployment, pools)
+    if landing is not None and not landing.zones:
+        raise ValidationError(
+            f"the app may land in no zone on cluster {dst.cluster.name} ({landing.described}); pin a zone the "
+            "target's node pools offer (deployment.zone) or select a pool there (deployment.pool)",
+            field="deployment",
+        )
     if opts.zone and landing is not None and normal_zone(opts.zone) not in landing.zones:
-        reachable = ", ".join(sorted(landing.zones)) or "none"
         raise ValidationError(
             f"zone {opts.zone} cannot be reached by the app on cluster {dst.cluster.name} "
-            f"(it may land in zones: {reachable}; from {landing.described})",
+            f"(it may land in zones: {', '.join(sorted(landing.zones))}; from {landing.described})",
             field="--zone",
         )
     prefix = move_prefix(dst_names.hashes.cluster)
