@@ -215,6 +215,37 @@ def test_node_pools_boxes_and_cluster_selection(monkeypatch: pytest.MonkeyPatch,
     assert complete(monkeypatch, "kompoxops box deploy -A api --box ") == []
 
 
+def test_legacy_kompoxops_yml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".kompox").mkdir()
+    (tmp_path / "compose.yml").write_text("services:\n  web: {image: nginx}\n  worker: {image: busybox}\n")
+    (tmp_path / "kompoxops.yml").write_text(
+        "version: v1\nworkspace:\n  name: demo\nprovider:\n  name: k3s1\n  driver: k3s\n"
+        "cluster:\n  name: home\n  existing: true\n"
+        "app:\n  name: legacyapp\n  compose: file:compose.yml\n  volumes:\n    - name: data\n      size: 1Gi\n"
+    )
+    isolate(monkeypatch, tmp_path)
+    assert complete(monkeypatch, "kompoxops -A ") == ["legacyapp"]
+    assert complete(monkeypatch, "kompoxops cluster status -K ") == ["home"]
+    assert complete(monkeypatch, "kompoxops disk list -V ") == ["data"]  # the legacy app is the default
+    assert complete(monkeypatch, "kompoxops app exec -c w") == ["web", "worker"]
+
+
+def test_flag_values_after_equals_however_the_shell_splits_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate(monkeypatch, EXAMPLES / "gitea")
+    # bash splits at "=" and may report "=" itself as the current word
+    assert complete(monkeypatch, "kompoxops --app-id =") == ["gitea"]
+    assert complete(monkeypatch, "kompoxops disk list --vol-name = d") == ["data", "db"]
+    assert complete(monkeypatch, "kompoxops disk list --app-id = gitea -V ") == ["data", "db"]
+    assert complete(monkeypatch, "kompoxops --log-level = w") == ["warn", "warning"]
+    # zsh and fish keep the word whole
+    monkeypatch.setenv("COMP_WORDS", "kompoxops --app-id=g")
+    monkeypatch.setenv("COMP_CWORD", "1")
+    monkeypatch.setenv("_KOMPOXOPS_COMPLETE", "zsh_complete")
+    out = io.StringIO()
+    assert run([], stdout=out) == 0
+    assert out.getvalue() == "plain\ngitea\n/ws/demo/prv/k3s1/cls/home/app/gitea\n"
+
+
 def test_disk_and_snapshot_names_are_not_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the provider knows them; completion never calls it, so the shell gets nothing (and no error)."""
     isolate(monkeypatch, EXAMPLES / "gitea")

@@ -3,8 +3,9 @@
 The installed console script (``kompoxops`` next to the test interpreter) is
 what bash calls back, so the whole path is exercised: bash's completion
 function, click's protocol, ``kompox.cli.quick.main``'s hand-over and the
-project's names.  zsh, fish and pwsh are tested the same way when installed;
-otherwise their protocol is covered by ``test_completion.py``.
+project's names.  zsh (on a pty) and fish (its ``complete -C``) are tested
+when installed; pwsh is not (its script is covered through the protocol in
+``test_completion.py``, as are the others when their shell is missing).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x07|\r")
 
 pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals"),
-    pytest.mark.skipif(shutil.which("bash") is None, reason="bash not installed"),
     pytest.mark.skipif(not SCRIPT.exists(), reason="kompoxops console script not installed next to python"),
 ]
 
@@ -34,7 +34,7 @@ pytestmark = [
 class Terminal:
     """An interactive bash on a pty; :meth:`expect` reads until a pattern shows on the screen text."""
 
-    def __init__(self, cwd: Path, home: Path) -> None:
+    def __init__(self, cwd: Path, home: Path, argv: tuple[str, ...] = ("bash", "--norc", "--noprofile", "-i")) -> None:
         import pty
 
         self.master, slave = pty.openpty()
@@ -48,7 +48,7 @@ class Terminal:
         }
         (home / "inputrc").write_text("set show-all-if-ambiguous on\nset bell-style none\n")
         self.proc = subprocess.Popen(
-            ["bash", "--norc", "--noprofile", "-i"],
+            list(argv),
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -89,6 +89,7 @@ class Terminal:
         os.close(self.master)
 
 
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash not installed")
 def test_bash_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
     project = tmp_path / "gitea"
     shutil.copytree(EXAMPLES / "gitea", project)
@@ -131,3 +132,58 @@ def test_bash_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
     finally:
         term.close()
     assert not (project / ".kompox" / "logs").exists()  # TAB never opened a run log
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh not installed")
+def test_zsh_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
+    project = tmp_path / "gitea"
+    shutil.copytree(EXAMPLES / "gitea", project)
+    home = tmp_path / "home"
+    home.mkdir()
+    term = Terminal(project, home, ("zsh", "-f", "-i"))
+    try:
+        term.send(
+            "PS1='$ '; autoload -U compinit && compinit -u && source <(kompoxops completion zsh); echo READY-$((6*7))\n"
+        )
+        term.expect(r"READY-42")
+        term.mark()
+        term.send("kompoxops -A \t")
+        shown = term.expect(r"kompoxops -A gitea $")
+        print("--- zsh: kompoxops -A <TAB> ---\n" + shown)
+        term.send("\x15")
+        term.mark()
+        term.send("kompoxops disk list -V \t\t")  # zsh: the first TAB inserts "d", the second lists
+        shown = term.expect(r"data\s+db\s+-- disk volume of app gitea")
+        print("--- zsh: kompoxops disk list -V <TAB><TAB> ---\n" + shown)
+    finally:
+        term.close()
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish not installed")
+def test_fish_completes_app_names_volumes_and_services(tmp_path: Path) -> None:
+    """fish's own ``complete -C LINE`` runs the sourced script exactly as a TAB would."""
+    project = tmp_path / "gitea"
+    shutil.copytree(EXAMPLES / "gitea", project)
+    script = (
+        "kompoxops completion fish | source\n"
+        "for line in 'kompoxops -A ' 'kompoxops disk list -V ' 'kompoxops app tunnel -S '\n"
+        '  echo "== $line"; complete -C $line\n'
+        "end\n"
+    )
+    env = {"PATH": f"{SCRIPT.parent}{os.pathsep}/usr/bin{os.pathsep}/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    proc = subprocess.run(
+        ["fish", "--no-config", "-c", script],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    print(proc.stdout)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (
+        "== kompoxops -A \ngitea\t/ws/demo/prv/k3s1/cls/home/app/gitea\n"
+        "== kompoxops disk list -V \ndata\tdisk volume of app gitea\ndb\tdisk volume of app gitea\n"
+        "== kompoxops app tunnel -S \ngitea\tservice of app gitea\npostgres\tservice of app gitea\n"
+    )

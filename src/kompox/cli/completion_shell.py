@@ -54,6 +54,7 @@ def kompox_completions(
     """The candidates for ``incomplete`` after the complete words ``args`` (program name excluded)."""
     from kompox.cli.main import boolean_flags, command_tree, routing_group
 
+    args, incomplete = join_equals(args, incomplete)
     if "--" not in args and args and args[-1] in GLOBAL_VALUE_KINDS:
         return global_value_items(args[-1], incomplete)
     try:
@@ -73,6 +74,31 @@ def kompox_completions(
     if incomplete.startswith("-"):
         items += global_flag_items(incomplete)
     return items
+
+
+def join_equals(args: list[str], incomplete: str) -> tuple[list[str], str]:
+    """``--flag=value`` as one word, however the shell split it; a ``--flag=`` being typed becomes a value.
+
+    bash splits at ``=`` (``--app-id``, ``=``, ``gitea``) and may report ``=``
+    itself as the word under the cursor; zsh and fish keep ``--app-id=gi``.
+    """
+    if incomplete == "=":
+        incomplete = ""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        tok = args[i]
+        if tok == "=" and out and out[-1].startswith("--") and "--" not in out:
+            if i + 1 < len(args):
+                out[-1] = f"{out[-1]}={args[i + 1]}"
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    if incomplete.startswith("--") and "=" in incomplete and "--" not in out:
+        name, _, incomplete = incomplete.partition("=")
+        out.append(name)
+    return out, incomplete
 
 
 def _known_option(command: click.Command, flag: str) -> bool:
