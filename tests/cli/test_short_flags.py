@@ -18,6 +18,7 @@ from test_help_tree import COMMANDS
 
 from kompox.cli.base import DeprecatedShort
 from kompox.cli.main import build_root
+from kompox.cli.quick import TARGET_FLAGS_HELP
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -96,6 +97,12 @@ def test_each_short_flag_has_one_meaning() -> None:
 
 def test_every_listed_short_flag_is_used() -> None:
     assert sorted(short_uses().keys() - {"-h"}) == sorted(SHORT_FLAGS)
+
+
+def test_options_page_common_flags_agree_with_the_table() -> None:
+    rows = re.findall(r"^  (-\w), (--[\w-]+)", TARGET_FLAGS_HELP, re.MULTILINE)
+    assert len(rows) >= 5
+    assert {short: SHORT_FLAGS[short] for short, _ in rows} == dict(rows)
 
 
 def test_root_keeps_version_and_help_only() -> None:

@@ -49,21 +49,21 @@ ROOT_COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 GLOBAL_FLAGS_HELP = """\
-Global flags (before or after the command words):
+Global flags (every command takes them, before or after the command words):
   -h, --help               show the help of any command
   -C, --chdir DIR          change to DIR before doing anything (like git -C)
       --kompox-root DIR    project directory (env KOMPOX_ROOT; default: upward search for .kompox/)
       --kompox-dir DIR     Kompox directory (env KOMPOX_DIR; default $KOMPOX_ROOT/.kompox)
       --kom-path PATH      KOM file or directory, repeatable (env KOMPOX_KOM_PATH)
       --kom-app PATH       Kompox app file (env KOMPOX_KOM_APP; default ./kompoxapp.yml)
-      --db-url URL         legacy store when no KOM is found (default file:kompoxops.yml)
+      --db-url URL         store without KOM (default file:kompoxops.yml); admin: sqlite:PATH, postgresql://
       --log-format F       json | human | text (env KOMPOX_LOG_FORMAT)
       --log-level L        debug | info | warn | warning | error (env KOMPOX_LOG_LEVEL)
       --log-output O       '' = log file in the log dir, '-' = stderr, 'none', or a path
       --debug              show a traceback on errors"""
 
 TARGET_FLAGS_HELP = """\
-Common command flags (IDs are Resource IDs or names):
+Common command flags (the same meaning in every command that takes them; an ID may be a name):
   -A, --app-id ID          the app (default: ./kompoxapp.yml); by name only: --app-name
   -K, --cluster-id ID      the cluster (default: the default app's); by name only: --cluster-name
   -V, --vol-name VOLUME    a volume of the app (disk, snapshot)
@@ -71,9 +71,7 @@ Common command flags (IDs are Resource IDs or names):
   -S, --service NAME       a compose service (app tunnel, secret env)
   -o, --output FORMAT      table | wide | json | yaml | name (commands that print resources)"""
 
-OPTIONS_HELP = (
-    "The following options can be passed to any command:\n\n" + GLOBAL_FLAGS_HELP + "\n\n" + TARGET_FLAGS_HELP + "\n"
-)
+OPTIONS_HELP = GLOBAL_FLAGS_HELP + "\n\n" + TARGET_FLAGS_HELP + "\n"
 OPTIONS_POINTER = 'Use "kompoxops options" for a list of global command-line options (applies to all commands).'
 
 ROOT_OPTIONS = (("-v, --version", "Print the version and exit."), ("-h, --help", "Show this message and exit."))

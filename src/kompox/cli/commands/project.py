@@ -69,7 +69,7 @@ def version_cmd() -> None:
 
 @click.command("options", cls=KompoxCommand)
 def options_cmd() -> None:
-    """Print the global flags, which every command accepts, and the target selectors.
+    """Print the global flags, which every command takes, and the common command flags.
 
     \b
     Examples:
