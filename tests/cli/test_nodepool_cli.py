@@ -218,8 +218,9 @@ def test_create_from_flags_overrides_the_file(
     ]
     body = arm.seen("PUT", pool_path("np1"))[0].body["properties"]
     assert (body["vmSize"], body["count"], body["enableAutoScaling"]) == ("Standard_D8s_v5", 2, False)
-    # the label is the normalised zone, the form the Zones column shows (upstream: "1" as written)
-    assert body["nodeLabels"] == {"a": "b", "kompox.dev/node-pool": "np1", "kompox.dev/node-zone": "japaneast-1"}
+    # two zones: no pool-level zone label (upstream: the first zone "1" for every node); each node is
+    # labelled with its own zone from topology.kubernetes.io/zone (docs/data-safety.md)
+    assert body["nodeLabels"] == {"a": "b", "kompox.dev/node-pool": "np1"}
 
 
 def test_update_sends_only_the_given_fields(

@@ -261,6 +261,25 @@ def test_node_pool_check_looks_for_the_zone_in_the_requested_pool() -> None:
     assert "(zone labels: 1 (npuser1))" in result.warnings[0].message
 
 
+def test_node_pool_check_finds_the_per_node_zones_of_a_multi_zone_pool() -> None:
+    """A pool with several zones has no pool-level zone label; its nodes carry japaneast-<n> each
+    (kompox.kube.node_zones), so those values exist, compared verbatim as the scheduler does."""
+
+    def pools() -> list[NodePool]:
+        web = NodePool(name="npweb", labels={LABEL_NODE_POOL: "web"}, zones=["japaneast-1", "japaneast-2"])
+        return [*_aks_pools(), web]
+
+    for zone in ("japaneast-1", "japaneast-2"):
+        result = run_validate(_app(pool="web", zone=zone), list_node_pools=pools)
+        assert result.issues == [] and result.deployable, zone
+    result = run_validate(_app(pool="web", zone="2"), list_node_pools=pools)
+    assert [i.code for i in result.warnings] == ["node_zone_not_found"]
+    assert result.warnings[0].message == (
+        "zone '2' (deployment.zone) does not exist in node pool web: no node of a node pool carries "
+        "kompox.dev/node-zone=2 (zone labels: japaneast-1 (npweb), japaneast-2 (npweb))"
+    )
+
+
 def test_node_pool_check_is_skipped_silently_without_the_capability() -> None:
     def k3s_pools() -> list[NodePool]:
         raise CapabilityNotImplementedError("NodePoolList", "k3s")

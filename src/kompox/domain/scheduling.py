@@ -12,10 +12,19 @@ a pool offers each of its zones, in the Kompox form the driver reports
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from kompox.domain.model.app import AppDeployment
 from kompox.domain.model.nodepool import LABEL_NODE_POOL, LABEL_NODE_ZONE, POOL_USER, NodePool, NodeTaint
+
+TOPOLOGY_ZONE = "topology.kubernetes.io/zone"
+_REGION_ZONE = re.compile(r"^[a-z][a-z0-9]*-[0-9]+$")
+
+
+def is_region_zone(value: str) -> bool:
+    """Whether ``value`` is a zone in the Kompox form ``<region>-<n>`` (``japaneast-2``; not ``0`` or ``2``)."""
+    return bool(_REGION_ZONE.match(value))
 
 
 def requested_pools(deployment: AppDeployment) -> tuple[list[str], str]:

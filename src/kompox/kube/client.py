@@ -21,6 +21,7 @@ import yaml
 from kompox.domain.errors import ValidationError
 from kompox.kube import resources as res
 from kompox.kube.api import DEFAULT_TIMEOUT, FIELD_MANAGER, Obj, meta_of
+from kompox.kube.node_zones import NodeZoneLabels, label_node_zones
 from kompox.kube.pod_access import PodAccess
 from kompox.kube.podhash import PodTemplatePatch, plan_pod_template_patch, referenced_names
 from kompox.kube.resources import ResourceRef
@@ -381,6 +382,12 @@ class KubeClient(PodAccess):
                 phase = str((current.get("status") or {}).get("phase") or "Active")
                 raise KubeAPIError(f'namespace "{name}" still exists after {timeout:g}s (phase {phase})')
             sleep(poll_interval)
+
+    # --- nodes --------------------------------------------------------------------
+
+    def label_node_zones(self) -> NodeZoneLabels:
+        """Per-node ``kompox.dev/node-zone`` from ``topology.kubernetes.io/zone`` (:mod:`kompox.kube.node_zones`)."""
+        return label_node_zones(self)
 
     # --- ingress ------------------------------------------------------------------
 

@@ -75,6 +75,7 @@ BUILTIN: dict[tuple[str, str], ResourceRef] = {
 }
 
 NAMESPACE = BUILTIN[("v1", "Namespace")]
+NODE = BUILTIN[("v1", "Node")]
 SERVICE_ACCOUNT = BUILTIN[("v1", "ServiceAccount")]
 SECRET = BUILTIN[("v1", "Secret")]
 CONFIG_MAP = BUILTIN[("v1", "ConfigMap")]

@@ -1,6 +1,7 @@
 """The ``app deploy`` and ``app destroy`` commands as use cases: they own the order of the steps.
 
-Deploy: (bootstrap disks) → validate → plan → server-side dry run → apply →
+Deploy: (bootstrap disks) → validate → plan → (zone-pinned app: per-node zone
+labels, :mod:`kompox.kube.node_zones`) → server-side dry run → apply →
 prune → wait for the rollout → (DNS records).  Destroy: (DNS records, read
 from the Ingresses before they go) → delete the component's objects →
 (delete the namespace and wait until it is gone).
@@ -20,8 +21,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from kompox.domain.errors import KompoxError
-from kompox.domain.model import Cluster
+from kompox.domain.model import LABEL_NODE_ZONE, Cluster
 from kompox.domain.ports import ClusterPort, VolumePort
+from kompox.domain.scheduling import requested_zones
 from kompox.logging import span
 from kompox.usecase.app_deploy import DEFAULT_ROLLOUT_TIMEOUT, DeployRefusedError, DeployResult, deploy_app, plan_deploy
 from kompox.usecase.app_destroy import DestroyResult, destroy_app
@@ -79,6 +81,8 @@ def deploy_flow(ports: AppPorts, validate: Callable[[], AppValidation], opts: De
             _bootstrap(ports, driver)
         plan = plan_deploy(validate())
         kube = ports.kube()
+        if requested_zones(app.deployment)[0]:
+            _label_node_zones(ports, kube)
         try:
             result = deploy_app(kube, plan, wait=opts.wait, timeout=opts.timeout, progress=ports.progress)
         except DeployRefusedError as err:
@@ -92,6 +96,23 @@ def deploy_flow(ports: AppPorts, validate: Callable[[], AppValidation], opts: De
         if result.pruned:
             log.info("pruned headless services", extra={"attrs": {"names": ",".join(result.pruned)}})
     return result
+
+
+def _label_node_zones(ports: AppPorts, kube: AppKube) -> None:
+    """Per-node zone labels for an app pinned to zones (nodes of multi-zone pools; never fatal).
+
+    See :mod:`kompox.kube.node_zones`; a failure is a warning: the nodes already labelled still
+    serve the app, and the next deploy or ``cluster install`` retries.
+    """
+    try:
+        outcome = kube.label_node_zones()
+    except KompoxError as err:
+        ports.say(f"Warning: node zone labels not set: {err}")
+        return
+    for node, zone in outcome.labelled:
+        ports.progress(f"node {node}: labelled {LABEL_NODE_ZONE}={zone} (from its topology.kubernetes.io/zone)")
+    for line in outcome.failed:
+        ports.say(f"Warning: {line}")
 
 
 def destroy_flow(ports: AppPorts, opts: DestroyOptions) -> DestroyResult:

@@ -62,6 +62,15 @@ class Forwarder(Protocol):
     def wait(self, timeout: float | None = None) -> str | None: ...
 
 
+class NodeZoneOutcome(Protocol):
+    """What the node-zone labeler did: ``(node, zone)`` per labelled node, one line per failure."""
+
+    @property
+    def labelled(self) -> list[tuple[str, str]]: ...
+    @property
+    def failed(self) -> list[str]: ...
+
+
 class AppKube(Protocol):
     """Kubernetes operations of ``app deploy|destroy|status|logs|exec|tunnel``."""
 
@@ -120,6 +129,10 @@ class AppKube(Protocol):
     def delete_namespace(self, name: str) -> bool: ...
 
     def get_namespace(self, name: str) -> Obj | None: ...
+
+    def label_node_zones(self) -> NodeZoneOutcome:
+        """Copy each Kompox node's topology zone to ``kompox.dev/node-zone`` where it has none."""
+        ...
 
     def list_deployments(self, namespace: str, selector: str) -> list[Obj]: ...
 

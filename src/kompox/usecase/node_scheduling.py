@@ -10,15 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kompox.domain.model import LABEL_NODE_POOL, LABEL_NODE_ZONE, AppDeployment, NodePool
-from kompox.domain.scheduling import requested_pools, requested_zones
+from kompox.domain.scheduling import requested_pools, requested_zones, zone_label_values
 
 
 def _label_index(pools: Sequence[NodePool], key: str) -> dict[str, list[str]]:
-    """Label value → names of the pools carrying it."""
+    """Label value → names of the pools whose nodes carry it.
+
+    Zones: a pool's own ``kompox.dev/node-zone`` label, else each of its zones
+    (the nodes of a multi-zone pool are labelled one by one,
+    :func:`kompox.domain.scheduling.zone_label_values`).
+    """
     index: dict[str, list[str]] = {}
     for pool in pools:
-        value = (pool.labels or {}).get(key)
-        if value is not None:
+        label = (pool.labels or {}).get(key)
+        values = zone_label_values(pool) if key == LABEL_NODE_ZONE else ([label] if label is not None else [])
+        for value in values:
             index.setdefault(value, []).append(pool.name or "?")
     return index
 
@@ -34,9 +40,10 @@ def scheduling_gaps(deployment: AppDeployment, pools: Sequence[NodePool]) -> lis
 
     Pods select nodes by the labels ``kompox.dev/node-pool`` and
     ``kompox.dev/node-zone`` (converter.md §9), compared verbatim, so the check
-    compares the requested values with the pools' label values: ``zone: "1"``
-    does not match a pool labelled ``japaneast-1``.  Zones are looked up among
-    the requested pools when those exist, else among all pools.
+    compares the requested values with the label values the pools' nodes carry:
+    ``zone: "1"`` does not match a pool labelled ``japaneast-1``, nor a node of a
+    multi-zone pool (labelled ``japaneast-<n>`` from its topology zone).  Zones
+    are looked up among the requested pools when those exist, else among all pools.
     """
     gaps: list[tuple[str, str]] = []
     by_pool = _label_index(pools, LABEL_NODE_POOL)
@@ -62,8 +69,8 @@ def scheduling_gaps(deployment: AppDeployment, pools: Sequence[NodePool]) -> lis
             gaps.append(
                 (
                     "node_zone_not_found",
-                    f"zone {value!r} ({zone_field}) does not exist in {scope}: no node pool is labelled "
-                    f"{LABEL_NODE_ZONE}={value} (zone labels: {_describe(by_zone)})",
+                    f"zone {value!r} ({zone_field}) does not exist in {scope}: no node of a node pool "
+                    f"carries {LABEL_NODE_ZONE}={value} (zone labels: {_describe(by_zone)})",
                 )
             )
     return gaps

@@ -13,10 +13,13 @@ Zones are compared normalised: Kompox's ``<region>-<n>`` and the provider's
 ``<n>`` name the same zone (``japaneast-1`` == ``1``); other values are
 compared as written.  Where the app may land:
 
-* pinned zones (``deployment.zones``/``zone``), narrowed to the zones of the
-  selected pools when the pools are known;
-* else the zones of the selected pools (their ``zones``, else their
-  ``kompox.dev/node-zone`` label).
+* without a pool list: the pinned zones (``deployment.zones``/``zone``);
+* else, per selected pool, the zones its nodes are in (its ``zones``, else its
+  ``kompox.dev/node-zone`` label) that the pin admits: a pool-level
+  ``kompox.dev/node-zone`` label is on every node of the pool (all or none of
+  its zones), while the nodes of a multi-zone pool without one carry their own
+  zone (:mod:`kompox.kube.node_zones`), so the pin admits exactly the pinned
+  zones; without a pin, all of them.
 
 The check says nothing (never a false refusal) when it cannot know: a disk
 without a zone (regional, or Azure Files), a node-local volume (K3s
@@ -55,10 +58,28 @@ class Landing:
 
 
 def _pool_zones(pool: NodePool) -> list[str] | None:
+    """The (normalised) zones the pool's nodes are in; ``None`` when unknown."""
     if pool.zones:
         return [normal_zone(z) for z in pool.zones]
     label = (pool.labels or {}).get(LABEL_NODE_ZONE)
     return [normal_zone(label)] if label else None
+
+
+def _reached(pool: NodePool, pinned: frozenset[str]) -> list[str] | None:
+    """The zones of the pool's nodes that the pin admits (all of them without a pin); ``None``: unknown.
+
+    A pool-level ``kompox.dev/node-zone`` is on every node, whatever zone the node is in (a
+    multi-zone pool upstream labelled with its first zone): the pin admits all or none of
+    them.  Without one, each node carries its own zone (the node-zone labeler), so the pin
+    admits the pinned zones of the pool.
+    """
+    zones = _pool_zones(pool)
+    if zones is None or not pinned:
+        return zones
+    label = (pool.labels or {}).get(LABEL_NODE_ZONE)
+    if label is not None:
+        return zones if normal_zone(label) in pinned else []
+    return [z for z in zones if z in pinned]
 
 
 def app_landing(deployment: AppDeployment, pools: Sequence[NodePool] | None) -> Landing | None:
@@ -70,17 +91,17 @@ def app_landing(deployment: AppDeployment, pools: Sequence[NodePool] | None) -> 
     if pools is None:
         return Landing(pinned, pinned_text) if pinned else None
     selected = [p for p in pools if (p.labels or {}).get(LABEL_NODE_POOL) in wanted_pools]
-    per_pool = [(p.name or "?", _pool_zones(p)) for p in selected]
-    if not selected or any(zones is None for _, zones in per_pool):
+    per_pool = [(p.name or "?", _pool_zones(p), _reached(p, pinned)) for p in selected]
+    if not selected or any(zones is None for _, zones, _ in per_pool):
         # no selected pool (reported by the scheduling check) or one without known zones
         return Landing(pinned, pinned_text) if pinned else None
-    offered = frozenset(z for _, zones in per_pool for z in zones or [])
+    reached = frozenset(z for _, _, zones in per_pool for z in zones or [])
     pools_text = f"{pool_field} {', '.join(wanted_pools)} → node pools " + ", ".join(
-        f"{name} (zones {', '.join(sorted(zones or [])) or 'none'})" for name, zones in per_pool
+        f"{name} (zones {', '.join(sorted(zones or [])) or 'none'})" for name, zones, _ in per_pool
     )
     if pinned:
-        return Landing(pinned & offered, f"{pinned_text}; {pools_text}")
-    return Landing(offered, pools_text)
+        return Landing(reached, f"{pinned_text}; {pools_text}")
+    return Landing(reached, pools_text)
 
 
 def zone_conflicts(

@@ -163,12 +163,8 @@ def test_update_sends_existing_pool_with_only_set_fields_changed(
     expected = {
         k: v for k, v in existing["properties"].items() if k not in ("provisioningState", "currentOrchestratorVersion")
     }
-    expected["nodeLabels"] = {
-        "team": "a",
-        "tier": "web",
-        "kompox.dev/node-pool": "np1",
-        "kompox.dev/node-zone": "japaneast-1",
-    }
+    # zones 1 and 2: no pool-level node-zone label (each node gets its own from its topology label)
+    expected["nodeLabels"] = {"team": "a", "tier": "web", "kompox.dev/node-pool": "np1"}
     assert sent == expected  # everything else is sent back exactly as read
     assert result.labels == expected["nodeLabels"]
     assert [r.method for r in arm.requests if "/agentpools/" in r.path.lower()] == ["GET", "PUT", "GET"]

@@ -105,7 +105,8 @@ def test_create_body_maps_every_set_field() -> None:
             "osDiskSizeGB": 64,
             "scaleSetPriority": "Spot",
             "availabilityZones": ["2", "3"],
-            "nodeLabels": {"team": "a", "kompox.dev/node-pool": "spot1", "kompox.dev/node-zone": "japaneast-2"},
+            # two zones: no pool-level node-zone label (the nodes get theirs from their topology label)
+            "nodeLabels": {"team": "a", "kompox.dev/node-pool": "spot1"},
             "enableAutoScaling": True,
             "minCount": 0,
             "maxCount": 4,
@@ -117,9 +118,38 @@ def test_create_body_maps_every_set_field() -> None:
 def test_create_body_node_zone_label_is_the_normalised_zone() -> None:
     """Seed 003: zone normalisation is the driver's; both spellings of zone 1 label the pool ``japaneast-1``
     (upstream copies the value as written, so ``zones: ["1"]`` gave ``1`` and ``japaneast-1`` gave ``japaneast-1``)."""
-    for zones in (["japaneast-1"], ["1"], ["1", "japaneast-2"]):
+    for zones in (["japaneast-1"], ["1"]):
         labels = create_body(NodePool(name="np1", zones=zones), LOC).as_dict()["properties"]["nodeLabels"]
         assert labels["kompox.dev/node-zone"] == "japaneast-1"
+
+
+def test_a_multi_zone_pool_gets_no_pool_level_zone_label_and_refuses_one() -> None:
+    """AKS node labels are per pool: "the first zone" would mislabel the nodes of the other zones
+    (upstream does that).  The nodes get their own label from topology.kubernetes.io/zone instead."""
+    labels = create_body(NodePool(name="np1", zones=["1", "japaneast-2"]), LOC).as_dict()["properties"]["nodeLabels"]
+    assert labels == {"kompox.dev/node-pool": "np1"}
+    with pytest.raises(DriverValidationError) as exc:
+        check_aks_pool(NodePool(name="np1", zones=["1", "2"], labels={"kompox.dev/node-zone": "1"}), LOC)
+    assert exc.value.message == (
+        "validation error: pool.Labels kompox.dev/node-zone must not be set on a pool with several zones: each "
+        "node gets its own zone label from topology.kubernetes.io/zone (cluster install / app deploy label the nodes)"
+    )
+    check_aks_pool(NodePool(name="np1", zones=["1"], labels={"kompox.dev/node-zone": "1"}), LOC)  # one zone: fine
+
+
+def test_merge_update_of_a_multi_zone_pool_adds_no_zone_label_and_refuses_a_new_one() -> None:
+    multi = _ap({"name": "np1", "properties": {"availabilityZones": ["1", "2"]}})
+    merge_update(multi, NodePool(name="np1", labels={"x": "y"}), LOC)
+    assert multi.node_labels == {"kompox.dev/node-pool": "np1", "x": "y"}
+    with pytest.raises(DriverValidationError, match=r"must not be set on a pool with several zones"):
+        merge_update(multi, NodePool(name="np1", labels={"kompox.dev/node-zone": "japaneast-1"}), LOC)
+    assert multi.node_labels == {"kompox.dev/node-pool": "np1", "x": "y"}  # untouched by the refused update
+    # a pool upstream labelled with its first zone keeps it, and re-sending that value is no change
+    legacy = _ap(
+        {"name": "np2", "properties": {"availabilityZones": ["1", "2"], "nodeLabels": {"kompox.dev/node-zone": "1"}}}
+    )
+    merge_update(legacy, NodePool(name="np2", labels={"kompox.dev/node-zone": "1"}), LOC)
+    assert legacy.node_labels == {"kompox.dev/node-zone": "1", "kompox.dev/node-pool": "np2"}
 
 
 def test_create_body_sends_only_what_is_set() -> None:

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from integration.app.example_app import load_target, validate
-from kompox.domain.model import App, Cluster, DNSRecordSet, VolumeDisk
+from kompox.domain.model import App, AppDeployment, Cluster, DNSRecordSet, VolumeDisk
+from kompox.kube.transport import KubeAPIError
 from kompox.usecase.app_deploy import DeployRefusedError
 from kompox.usecase.app_flows import AppPorts, DeployOptions, DestroyOptions, deploy_flow, destroy_flow
 from kompox.usecase.app_target import AppTarget
@@ -93,6 +94,14 @@ class FakeKube:
     def wait_namespace_gone(self, name: str, *, timeout: float) -> None:
         self.journal.append(f"wait-namespace-gone {timeout:g}")
 
+    zones: Any = None  # what label_node_zones answers (a KompoxError instance is raised)
+
+    def label_node_zones(self) -> Any:
+        self.journal.append("label-node-zones")
+        if isinstance(self.zones, Exception):
+            raise self.zones
+        return self.zones
+
 
 class FakeDriver:
     def __init__(self, journal: list[str]) -> None:
@@ -114,8 +123,11 @@ class World:
     built: dict[str, int] = field(default_factory=lambda: {"driver": 0, "kube": 0})
     refuse: tuple[str, ...] = ()
 
+    zones: Any = None
+
     def ports(self) -> AppPorts:
         driver, kube = FakeDriver(self.journal), FakeKube(self.journal, self.refuse)
+        kube.zones = self.zones
 
         def get_driver() -> Any:
             self.built["driver"] += 1
@@ -157,6 +169,47 @@ def test_deploy_runs_every_step_in_order(world: World) -> None:
     assert world.built == {"driver": 1, "kube": 1}  # each asked for once, the same instance for every step
     assert world.said[0] == "bootstrap disks: skipped (already initialized)"  # the fake lists assigned disks
     assert world.said[-1].startswith("app deploy: DNS A gitea.example.com: ")
+
+
+@dataclass
+class ZoneLabels:
+    labelled: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def test_a_zone_pinned_app_labels_node_zones_before_anything_is_applied(world: World) -> None:
+    """Per-node zone labels (multi-zone pools) are set after validation, before the dry run; failures warn."""
+    world.target.app.deployment = AppDeployment(zone="japaneast-2")
+    world.zones = ZoneLabels(
+        labelled=[("aks-npweb-1", "japaneast-2")],
+        failed=[
+            "node aks-npweb-2: kompox.dev/node-zone=japaneast-3 not set: it changed meanwhile; the next run labels it"
+        ],
+    )
+    deploy_flow(world.ports(), world.validate, DeployOptions())
+    steps = [s for s in world.journal if not s.startswith("disk-list")]
+    assert steps[:3] == ["validate", "label-node-zones", "dry-run 1"]
+    assert steps[-1] == "wait gitea-app"
+    assert "~ node aks-npweb-1: labelled kompox.dev/node-zone=japaneast-2 (from its topology.kubernetes.io/zone)" in (
+        world.said
+    )
+    assert (
+        "Warning: node aks-npweb-2: kompox.dev/node-zone=japaneast-3 not set: it changed meanwhile; the next run "
+        "labels it"
+    ) in world.said
+
+
+def test_a_labeler_error_is_a_warning_and_an_unpinned_app_never_labels(world: World) -> None:
+    world.target.app.deployment = AppDeployment(zones=["japaneast-1", "japaneast-2"])
+    world.zones = KubeAPIError("nodes is forbidden: User cannot list resource nodes", status_code=403)
+    result = deploy_flow(world.ports(), world.validate, DeployOptions())
+    assert result.applied_count == 15
+    assert "Warning: node zone labels not set: nodes is forbidden: User cannot list resource nodes" in world.said
+
+    world.journal.clear()
+    world.target.app.deployment = AppDeployment(pool="user")
+    deploy_flow(world.ports(), world.validate, DeployOptions())
+    assert "label-node-zones" not in world.journal
 
 
 def test_a_refusal_stops_before_any_apply_and_is_said_per_object(world: World) -> None:

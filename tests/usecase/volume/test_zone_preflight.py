@@ -75,3 +75,29 @@ def test_no_refusal_where_it_cannot_know_or_does_not_apply() -> None:
     assert zone_conflicts(pinned, [VolumeBinding("db")], None) == []  # unbound (warned elsewhere)
     assert zone_conflicts(pinned, [bound("japaneast-1")], None) == []
     assert len(zone_conflicts(pinned, [bound("2")], None)) == 1
+
+
+def test_a_multi_zone_pool_offers_each_zone_per_node_and_a_pin_admits_only_its_zone() -> None:
+    """Per-node zone labels (kompox.kube.node_zones): a pin selects the nodes of that zone only."""
+    web = [pool("npweb", "web", zones=["japaneast-1", "japaneast-2", "japaneast-3"])]
+    landing = app_landing(AppDeployment(pool="web"), web)
+    assert landing is not None and landing.zones == {"1", "2", "3"}
+    pinned = app_landing(AppDeployment(pool="web", zone="japaneast-2"), web)
+    assert pinned is not None and pinned.zones == {"2"}
+    assert zone_conflicts(AppDeployment(pool="web", zone="japaneast-2"), [bound("2")], web) == []
+    (message,) = zone_conflicts(AppDeployment(pool="web", zone="japaneast-2"), [bound("3")], web)
+    assert "(the app may land in zones: 2; from deployment.zone japaneast-2; deployment.pool web → node pools " in (
+        message
+    )
+    assert "npweb (zones 1, 2, 3))" in message
+
+
+def test_a_pool_level_zone_label_on_a_multi_zone_pool_admits_every_node_of_the_pool() -> None:
+    """A multi-zone pool labelled with its first zone (upstream's create): every node carries that
+    label, so an app pinned to it may run in any of the pool's zones and reach a disk in zone 2."""
+    legacy = [pool("npold", "web", zones=["japaneast-1", "japaneast-2"], zone_label="japaneast-1")]
+    pinned = app_landing(AppDeployment(pool="web", zone="1"), legacy)
+    assert pinned is not None and pinned.zones == {"1", "2"}
+    assert zone_conflicts(AppDeployment(pool="web", zone="1"), [bound("2")], legacy) == []
+    other = app_landing(AppDeployment(pool="web", zone="2"), legacy)  # no node carries "2"
+    assert other is not None and other.zones == set()

@@ -3,7 +3,8 @@
 Order: deployment outputs are read and checked first, then the best-effort role
 assignments (Key Vault secrets, DNS zones, registries) are made, then the
 in-cluster steps run (namespace, workload-identity ServiceAccount,
-SecretProviderClasses, Traefik).  Upstream connects to the cluster first; doing
+SecretProviderClasses, Traefik, then the per-node zone labels of multi-zone
+pools: :mod:`kompox.kube.node_zones`).  Upstream connects to the cluster first; doing
 the Azure side first means the grants exist even when the cluster is not
 reachable yet.
 """
@@ -14,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from kompox.domain.errors import DriverError, DriverValidationError, KompoxError
-from kompox.domain.model import Cluster, ingress_namespace, ingress_service_account
+from kompox.domain.model import LABEL_NODE_ZONE, Cluster, ingress_namespace, ingress_service_account
 from kompox.domain.options import ClusterInstallOptions, ClusterUninstallOptions
 from kompox.providers.aks import azure_aks, azure_cr, azure_dns, azure_kv
 from kompox.providers.aks.arm_template import (
@@ -44,6 +45,7 @@ from kompox.providers.aks.span import (
     UNINSTALL_TIMEOUT,
     describe_azure_error,
     log,
+    log_progress,
     rewrap,
     span,
 )
@@ -177,8 +179,23 @@ def install(ctx: AKSContext, cluster: Cluster, opts: ClusterInstallOptions | Non
                 kube.apply(tls.secret_provider_classes, ns)
             opts = opts or ClusterInstallOptions()
             kube.install_traefik(traefik_install(cluster, tls), timeout=opts.timeout if opts.wait else 0.0)
+            _label_node_zones(ctx, kube)
         finally:
             close_kube(kube)
+
+
+def _label_node_zones(ctx: AKSContext, kube: IngressKube) -> None:
+    """Per-node zone labels for the nodes of multi-zone pools (:mod:`kompox.kube.node_zones`); never fatal."""
+    report = ctx.progress or log_progress
+    try:
+        labelled, failed = kube.label_node_zones()
+    except KompoxError as err:
+        report(f"warning: node zone labels not set: {err}")
+        return
+    for node, zone in labelled:
+        report(f"node {node}: labelled {LABEL_NODE_ZONE}={zone} (from its topology.kubernetes.io/zone)")
+    for line in failed:
+        report(f"warning: {line}")
 
 
 def uninstall(ctx: AKSContext, cluster: Cluster, opts: ClusterUninstallOptions | None = None) -> None:

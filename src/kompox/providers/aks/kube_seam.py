@@ -71,6 +71,10 @@ class IngressKube(Protocol):
         """``(ip, hostname)`` of the Service's first load-balancer ingress; raises if unreadable."""
         ...
 
+    def label_node_zones(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """Per-node ``kompox.dev/node-zone`` from the topology zone: ``(labelled (node, zone), failures)``."""
+        ...
+
 
 KubeConnector = Callable[[bytes], IngressKube]
 
@@ -147,6 +151,10 @@ class KubeIngress:
         if service is None:
             raise NotFoundError(f'service "{name}" not found in namespace "{namespace}"')
         return load_balancer_endpoint(service)
+
+    def label_node_zones(self) -> tuple[list[tuple[str, str]], list[str]]:
+        outcome = self.kube.label_node_zones()
+        return outcome.labelled, outcome.failed
 
     def close(self) -> None:
         self.kube.close()

@@ -13,9 +13,16 @@ Decisions recorded here (driver-aks.md §15, [DECISION] items):
   OS disk type case-insensitively, instance type case-insensitively, zones in
   Kompox form as sets), which is more permissive than upstream and never
   changes what is sent to Azure;
-* a created pool's ``kompox.dev/node-zone`` is its first zone normalised to the
-  Kompox form (``2`` → ``japaneast-2``), as ``NodePool.zones`` reports it and
-  as an update fills it in (upstream copies the value as given);
+* a created single-zone pool's ``kompox.dev/node-zone`` is its zone normalised
+  to the Kompox form (``2`` → ``japaneast-2``), as ``NodePool.zones`` reports it
+  and as an update fills it in (upstream copies the value as given);
+* a pool with several zones gets **no** pool-level ``kompox.dev/node-zone``
+  (AKS node labels are per pool, and upstream's "first zone for every node"
+  mislabels the nodes of the other zones): each node is labelled with its own
+  zone, copied from ``topology.kubernetes.io/zone`` by the node-zone labeler
+  (:mod:`kompox.kube.node_zones`, run by ``cluster install`` and by
+  ``app deploy`` of a zone-pinned app); setting the label on such a pool is a
+  validation error (create) or refused unless unchanged (update);
 * an update keeps existing ``kompox.dev/node-pool`` / ``kompox.dev/node-zone``
   label values and only fills them in when absent, so an update never
   unschedules apps that select the existing values (e.g. ``npuser1`` labelled
@@ -75,6 +82,12 @@ def _check_zone(zone: str, index: int, location: str) -> None:
         raise invalid(f"pool.Zones[{index}] {zone!r} is not an availability zone (use {location}-<n> or <n>)")
 
 
+_MULTI_ZONE_LABEL = (
+    f"pool.Labels {LABEL_NODE_ZONE} must not be set on a pool with several zones: each node gets its own "
+    f"zone label from topology.kubernetes.io/zone (cluster install / app deploy label the nodes)"
+)
+
+
 # --- validation ------------------------------------------------------------
 
 
@@ -102,6 +115,8 @@ def check_aks_pool(pool: NodePool, location: str) -> str:
         raise invalid(f"pool.OSDiskSizeGiB must be at most {MAX_OS_DISK_SIZE_GIB} (got {pool.os_disk_size_gib})")
     for i, zone in enumerate(pool.zones or []):
         _check_zone(zone, i, location)
+    if len(pool.zones or []) > 1 and LABEL_NODE_ZONE in (pool.labels or {}):
+        raise invalid(_MULTI_ZONE_LABEL)
     system = pool.mode is not None and pool.mode.lower() == POOL_SYSTEM
     if system and pool.priority is not None and pool.priority.lower() == PRIORITY_SPOT:
         raise invalid("pool.Priority spot is not allowed for a system pool on AKS (use mode user)")
@@ -189,9 +204,10 @@ def create_body(pool: NodePool, location: str) -> Any:
         ap.availability_zones = [zone_to_aks(z) for z in pool.zones]
     labels = dict(pool.labels or {})
     labels[LABEL_NODE_POOL] = name
-    if pool.zones:
+    if pool.zones and len(pool.zones) == 1:
         # normalised (seed 003: zone normalisation is the driver's) to the Kompox form, as NodePool.zones
-        # reports it and as an update fills it in: `1` and `japaneast-1` both label `japaneast-1`
+        # reports it and as an update fills it in: `1` and `japaneast-1` both label `japaneast-1`.
+        # Several zones: no pool-level label; the nodes are labelled one by one (module docstring).
         labels[LABEL_NODE_ZONE] = zone_to_kompox(zone_to_aks(pool.zones[0]), location)
     ap.node_labels = labels
     auto = pool.autoscaling
@@ -241,13 +257,20 @@ def _show(value: Any) -> str:
 
 
 def merge_update(existing: Any, pool: NodePool, location: str) -> None:
-    """Apply the mutable fields that are set (labels, autoscaling) to the fetched agent pool."""
+    """Apply the mutable fields that are set (labels, autoscaling) to the fetched agent pool.
+
+    Raises (before changing anything) when the update sets a new ``kompox.dev/node-zone``
+    on a pool with several zones.
+    """
     name = str(pool.name)
     labels = {str(k): str(v) for k, v in (getattr(existing, "node_labels", None) or {}).items() if v is not None}
+    zones = [str(z) for z in getattr(existing, "availability_zones", None) or []]
+    wanted_zone = (pool.labels or {}).get(LABEL_NODE_ZONE)
+    if len(zones) > 1 and wanted_zone is not None and wanted_zone != labels.get(LABEL_NODE_ZONE):
+        raise invalid(_MULTI_ZONE_LABEL)
     labels.update(pool.labels or {})
     labels.setdefault(LABEL_NODE_POOL, name)
-    zones = [str(z) for z in getattr(existing, "availability_zones", None) or []]
-    if zones:
+    if len(zones) == 1:
         labels.setdefault(LABEL_NODE_ZONE, zone_to_kompox(zones[0], location))
     existing.node_labels = labels
     auto = pool.autoscaling
