@@ -176,6 +176,7 @@ def test_two_concurrent_prunes_only_one_deletes(
         run_a, cluster, app, RetentionPolicy(keep=2), now=now, lease=_run_lease(kmock, "run-a", clock)
     )
     err = second["error"]
+    print(f"run A deleted {db.deleted}; run B (started during A's first DELETE): exit {err.exit_code}: {err}")
     assert isinstance(err, LeaseHeldError) and err.exit_code == 10 and "outcome" not in second
     assert "another run holds Lease default/kompox-snapshot-prune.k4x-b3wold-app1-5z5nb0 (held by run-a" in str(err)
     assert second["deletes_when_refused"] == 0  # B was refused before any DELETE reached ARM, and sent none
