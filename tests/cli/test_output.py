@@ -6,6 +6,7 @@ import io
 import json
 from datetime import UTC, datetime
 
+import click
 import pytest
 import yaml
 
@@ -50,3 +51,41 @@ def test_name_table_and_wide() -> None:
 @pytest.mark.parametrize("output", OUTPUTS)
 def test_every_output_ends_with_a_newline(output: str) -> None:
     assert render(output).endswith("\n")
+
+
+def leaves() -> dict[str, click.Command]:
+    from test_help_tree import COMMANDS
+
+    return {path: cmd for path, cmd in COMMANDS if not isinstance(cmd, click.Group)}
+
+
+ADMIN_KINDS = ("workspace", "provider", "cluster", "app", "box")
+PRINTING = {
+    *(f"admin {kind} {verb}" for kind in ADMIN_KINDS for verb in ("list", "get", "create", "update")),
+    "app status",
+    "box status",
+    "cluster status",
+    *(f"cluster nodepool {verb}" for verb in ("list", "create", "update")),
+    "disk list",
+    "disk create",
+    "snapshot list",
+    "snapshot create",
+    "snapshot prune",
+    "dns deploy",
+    "dns destroy",
+    *(f"secret {kind} {verb}" for kind in ("env", "pull") for verb in ("set", "delete")),
+}  # fmt: skip
+
+
+def test_every_command_that_prints_resources_takes_the_five_outputs() -> None:
+    with_o = {}
+    for path, cmd in leaves().items():
+        for param in cmd.params:
+            if "-o" in getattr(param, "opts", []):
+                with_o[path] = param
+    kubeconfig = with_o.pop("cluster kubeconfig")
+    assert kubeconfig.opts == ["-o", "--out"]  # the one exception: an output FILE, as before
+    assert set(with_o) == PRINTING
+    for path, param in with_o.items():
+        assert "--output" in param.opts and isinstance(param.type, click.Choice), path
+        assert tuple(param.type.choices) == OUTPUTS, path
