@@ -62,6 +62,7 @@ def leaves() -> dict[str, click.Command]:
 ADMIN_KINDS = ("workspace", "provider", "cluster", "app", "box")
 PRINTING = {
     *(f"admin {kind} {verb}" for kind in ADMIN_KINDS for verb in ("list", "get", "create", "update")),
+    "app move",
     "app status",
     "box status",
     "cluster status",
