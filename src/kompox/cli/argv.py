@@ -27,6 +27,8 @@ class UsageError(KompoxError):
 
 @dataclass
 class GlobalFlags:
+    """The global flags taken out of the command line before click parses the rest."""
+
     chdir: str = ""
     kompox_root: str = ""
     kompox_dir: str = ""

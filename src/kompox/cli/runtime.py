@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Runtime:
+    """What one command run shares: its flags and argv, the environment, the project, KOM and run log."""
+
     flags: GlobalFlags
     argv: list[str]
     env: MutableMapping[str, str] = field(default_factory=lambda: os.environ)

@@ -37,6 +37,8 @@ T = TypeVar("T")
 
 @dataclass
 class Store:
+    """The repositories of the project and the default app/cluster it names."""
+
     repos: InMemoryRepositories
     default_app: str = ""  # id (KOM) or name (legacy)
     default_cluster: str = ""

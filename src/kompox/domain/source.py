@@ -28,6 +28,8 @@ RESERVED_KINDS: tuple[str, ...] = (SourceKind.DISK.value, SourceKind.SNAPSHOT.va
 
 @dataclass(frozen=True)
 class Source:
+    """A parsed ``--source``: a Kompox disk/snapshot name or a provider-native id."""
+
     kind: SourceKind
     name: str = ""  # Kompox name, or the provider-native id when ``native``
     native: bool = False  # ``name`` is a provider-native id (kind NATIVE, or a typed native id)

@@ -62,6 +62,8 @@ class KomPathSelection:
 
 @dataclass
 class Discovery:
+    """The KOM files found, with the errors and warnings met on the way."""
+
     files: list[str] = field(default_factory=list)
     errors: list[ValidationError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

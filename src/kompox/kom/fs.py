@@ -11,6 +11,8 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class FileInfo:
+    """What the KOM loader needs from ``stat``."""
+
     is_dir: bool
     is_file: bool
     is_symlink: bool

@@ -26,6 +26,8 @@ GO_TYPES = {"str": "string", "int": "int", "bool": "bool", "[str]": "[]string", 
 
 @dataclass(frozen=True)
 class Obj:
+    """The spec of a KOM mapping: its fields (matched case-insensitively) and the Go type name."""
+
     fields: dict[str, Spec]
     go_name: str = "struct"
     folded: dict[str, str] = field(init=False, repr=False, compare=False)
@@ -36,17 +38,23 @@ class Obj:
 
 @dataclass(frozen=True)
 class ListOf:
+    """The spec of a KOM sequence whose items follow ``item``."""
+
     item: Spec
 
 
 @dataclass
 class DecodeProblem:
+    """One decoding error at ``path`` of a KOM document."""
+
     path: Path
     message: str
 
 
 @dataclass
 class DecodeResult:
+    """A decoded KOM value with its errors and the paths of unknown fields."""
+
     value: Any
     errors: list[DecodeProblem]
     unknown: list[Path]

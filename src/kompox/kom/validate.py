@@ -13,6 +13,8 @@ from kompox.kom.yaml_stream import Path
 
 @dataclass
 class BatchResult:
+    """The KOM documents of one load, in kind order, with every error found."""
+
     documents: list[KomDocument] = field(default_factory=list)
     errors: list[ValidationError] = field(default_factory=list)
 

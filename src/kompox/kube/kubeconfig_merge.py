@@ -174,6 +174,8 @@ def normalize(data: bytes, name: str, *, namespace: str = "", read: Reader = rea
 
 @dataclass
 class MergeResult:
+    """A merged kubeconfig: the context, cluster and user names written, whether current, the entries added/updated."""
+
     doc: Doc
     context: str
     cluster: str

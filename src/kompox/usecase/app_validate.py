@@ -46,6 +46,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Issue:
+    """One finding of ``app validate``: severity, a stable code and the message."""
+
     severity: Severity
     code: str
     message: str

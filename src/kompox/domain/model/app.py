@@ -31,6 +31,8 @@ def normalize_volume_type(volume_name: str, value: str | None) -> str:
 
 @dataclass
 class AppIngressRule:
+    """One ingress rule of the app: a named service port published on ``hosts``."""
+
     name: str = ""
     port: int = 0
     hosts: list[str] = field(default_factory=list)
@@ -38,6 +40,8 @@ class AppIngressRule:
 
 @dataclass
 class AppIngress:
+    """The app's ingress: its rules and the certificate resolver they use."""
+
     cert_resolver: str = ""
     rules: list[AppIngressRule] = field(default_factory=list)
 
@@ -54,6 +58,8 @@ class AppVolume:
 
 @dataclass
 class AppDeployment:
+    """Where the app's pods may run: node pool(s), zone(s) and extra node selectors."""
+
     pool: str = ""
     pools: list[str] = field(default_factory=list)
     zone: str = ""
@@ -63,6 +69,8 @@ class AppDeployment:
 
 @dataclass
 class LabelSelectorRequirement:
+    """One ``matchExpressions`` entry of a Kubernetes label selector."""
+
     key: str = ""
     operator: str = ""
     values: list[str] = field(default_factory=list)
@@ -70,34 +78,46 @@ class LabelSelectorRequirement:
 
 @dataclass
 class LabelSelector:
+    """A Kubernetes label selector (``matchLabels`` and ``matchExpressions``)."""
+
     match_labels: dict[str, str] = field(default_factory=dict)
     match_expressions: list[LabelSelectorRequirement] = field(default_factory=list)
 
 
 @dataclass
 class NetworkPolicyPeer:
+    """A source namespace allowed by a network-policy ingress rule."""
+
     namespace_selector: LabelSelector | None = None
 
 
 @dataclass
 class NetworkPolicyPort:
+    """A port (and protocol) allowed by a network-policy ingress rule."""
+
     protocol: str = "TCP"
     port: int = 0
 
 
 @dataclass
 class NetworkPolicyIngressRule:
+    """Extra ingress the app's NetworkPolicy allows: from these peers to these ports."""
+
     from_: list[NetworkPolicyPeer] = field(default_factory=list)
     ports: list[NetworkPolicyPort] = field(default_factory=list)
 
 
 @dataclass
 class NetworkPolicy:
+    """The app's extra NetworkPolicy ingress rules."""
+
     ingress_rules: list[NetworkPolicyIngressRule] = field(default_factory=list)
 
 
 @dataclass
 class App:
+    """An app: its compose file, ingress, volumes, deployment and the cluster it runs on."""
+
     id: str = ""
     name: str = ""
     cluster_id: str = ""

@@ -35,6 +35,8 @@ class ClusterIngressCertificate:
 
 @dataclass
 class ClusterIngress:
+    """The cluster's ingress controller settings (namespace, controller, domain, certificates)."""
+
     namespace: str = ""
     controller: str = ""
     service_account: str = ""
@@ -46,12 +48,16 @@ class ClusterIngress:
 
 @dataclass
 class ClusterProtection:
+    """Protection levels that guard the cluster's provisioning and installation."""
+
     provisioning: str = ""
     installation: str = ""
 
 
 @dataclass
 class Cluster:
+    """A Kubernetes cluster of a provider, its ingress, protection and driver settings."""
+
     id: str = ""
     name: str = ""
     provider_id: str = ""

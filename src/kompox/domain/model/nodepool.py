@@ -72,6 +72,8 @@ class NodePoolStatus:
 
 @dataclass
 class NodePool:
+    """A node pool of a cluster as the driver reports or creates it (``None``: not set)."""
+
     name: str | None = None
     provider_name: str | None = None
     mode: str | None = None

@@ -29,6 +29,8 @@ DISK_OPTION_NODE_AFFINITY = "nodeAffinity"
 
 @dataclass
 class VolumeDisk:
+    """A provider disk (or share) of an app volume; at most one is assigned."""
+
     name: str = ""
     volume_name: str = ""
     assigned: bool = False
@@ -46,6 +48,8 @@ class VolumeDisk:
 
 @dataclass
 class VolumeSnapshot:
+    """A provider snapshot of an app volume."""
+
     name: str = ""
     volume_name: str = ""
     size: int = 0

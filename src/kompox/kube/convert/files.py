@@ -33,6 +33,8 @@ class FileKind(Enum):
 
 @dataclass(frozen=True)
 class FileInfo:
+    """What the converter needs to know about a path: its kind and size."""
+
     kind: FileKind
     size: int
 

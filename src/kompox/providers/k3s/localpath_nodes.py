@@ -25,6 +25,8 @@ DEFAULT_POOL = "user"
 
 @dataclass(frozen=True)
 class NodeInfo:
+    """What the localpath backend reads from a Node: name, labels, readiness, cordon."""
+
     name: str
     labels: dict[str, str] = field(default_factory=dict)
     ready: bool = False

@@ -41,6 +41,8 @@ BACKEND = "localpath"
 
 @dataclass(frozen=True)
 class Record:
+    """One localpath disk or snapshot as its ConfigMap record stores it."""
+
     kind: str
     app_id: str
     volume: str

@@ -34,6 +34,8 @@ K3S_PROVISIONER_ROOT = "/var/lib/rancher/k3s/storage"
 
 @dataclass(frozen=True)
 class LocalPathSettings:
+    """The cluster settings of the localpath backend (base path, helper image, namespace, timeout)."""
+
     base_path: str = DEFAULT_BASE_PATH
     image: str = DEFAULT_IMAGE
     namespace: str = DEFAULT_NAMESPACE
