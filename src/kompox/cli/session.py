@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from kompox.domain.errors import KompoxError, NotFoundError
 from kompox.domain.model import Cluster, Provider, Workspace
-from kompox.domain.ports import Driver, Repositories
 from kompox.kom.loader import Mode
 from kompox.kom.target import select_app_id, select_cluster_id
 from kompox.store.inmem import InMemoryRepositories
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kompox.cli.runtime import Runtime
+    from kompox.domain.ports import Driver, Repositories
     from kompox.kube.client import KubeClient
 
 log = logging.getLogger("kompox.cli")

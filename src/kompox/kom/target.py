@@ -16,11 +16,13 @@ match exactly one resource.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kompox.domain.errors import NotFoundError, ValidationError
-from kompox.domain.ports import AppRepository, ClusterRepository
 from kompox.kom.resource_id import quote
+
+if TYPE_CHECKING:
+    from kompox.domain.ports import AppRepository, ClusterRepository
 
 APP_NOT_SPECIFIED = "app not specified; use --app-id, --app-name, or set app.name in kompoxops.yml"
 CLUSTER_NOT_SPECIFIED = "cluster not specified; use --cluster-id, --cluster-name, or set cluster.name in kompoxops.yml"

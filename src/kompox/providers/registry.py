@@ -8,10 +8,13 @@ driver is actually used.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from kompox.domain.errors import ValidationError
 from kompox.domain.model import Provider, Workspace
-from kompox.domain.ports import Driver, DriverFactory
+
+if TYPE_CHECKING:
+    from kompox.domain.ports import Driver, DriverFactory
 
 _REGISTRY: dict[str, DriverFactory] = {}
 

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from kompox.domain.errors import NotFoundError, ValidationError
 from kompox.domain.model import App, Box, Cluster, Provider, Workspace
-from kompox.domain.ports import Repositories
 from kompox.kom.convert import KomResources
 from kompox.kom.loader import KomState, Mode
 
 if TYPE_CHECKING:
+    from kompox.domain.ports import Repositories
     from kompox.kom.legacy import LegacyConfig
 
 
