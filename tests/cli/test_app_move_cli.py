@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,11 +108,15 @@ CONTAINER = "/providers/Microsoft.ContainerService/managedClusters"
 
 
 class InterruptingARM(FakeVolumeARM):
-    """The fake ARM, plus a Ctrl-C (KeyboardInterrupt) raised when a request matches ``interrupt_on``."""
+    """The fake ARM, plus a Ctrl-C (KeyboardInterrupt) raised when a request matches ``interrupt_on``, and
+    ``before_request`` run first (a test's stand-in for the Azure Disk CSI driver detaching disks)."""
 
     interrupt_on: tuple[str, str] | None = None
+    before_request: Callable[[requests.PreparedRequest], None] | None = None
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if self.before_request is not None:
+            self.before_request(request)
         if self.interrupt_on is not None:
             method, fragment = self.interrupt_on
             if request.method == method and fragment in str(request.url):
@@ -327,6 +331,70 @@ def test_a_pinned_zone_the_target_lacks_is_refused_before_any_write(move_project
         "npuser1 (zones 2))",
     )
     assert p.fake.writes() == [] and p.kube["c2"].requests() == []
+
+
+VM = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/MC_k4x_c1_japaneast/providers/"
+    "Microsoft.Compute/virtualMachineScaleSets/aks-npuser1-12345678-vmss/virtualMachines/38"
+)
+D1 = "k4x-b3wold_disk_db_d1_5z5nb0"
+
+
+def test_a_running_source_is_warned_about_and_stop_source_snapshots_only_once_detached(
+    move_project: MoveProject,
+) -> None:
+    p = move_project
+    _deployed_on_c1(p)
+    p.fake.attach(D1, VM)  # the app's pod on c1 mounts d1
+    plan = p.run("app", "move", "--to-cluster", "c2", "--dry-run")
+    assert (
+        plan.code == 0
+        and (
+            "Warning: disk d1 of volume db is attached (node aks-npuser1-12345678-vmss000012): the app on cluster c1 "
+            "may still write to it; the target gets the data as of the snapshot and later writes stay on the source "
+            "(--stop-source stops the source app first)"
+        )
+        in plan.err
+    )
+
+    at_snapshot: list[str] = []
+
+    def csi_detach(request: requests.PreparedRequest) -> None:  # d1 detaches once no Deployment is left on c1
+        disk = p.fake.disk(D1)
+        assert disk is not None
+        deployments = [k for k in p.kube["c1"].objects() if k[0] == "apps/v1/deployments"]
+        if disk.get("managedBy") and not deployments:
+            disk["managedBy"], disk["properties"]["diskState"] = None, "Unattached"
+        if request.method == "PUT" and "/snapshots/" in str(request.url):
+            at_snapshot.append(disk["properties"]["diskState"])
+
+    p.fake.requests.clear()
+    p.fake.before_request = csi_detach
+    result = p.ok("app", "move", "--to-cluster", "c2", "--stop-source")
+    assert "Warning: disk d1" not in result.err
+    lines = [line for line in result.err.splitlines() if line.startswith("app move: [")]
+    assert lines[0] == "app move: [1/5] stop-source: app app1 destroyed on c1; its disks are detached"
+    assert lines[1].startswith("app move: [2/5] snapshot db: created mv-")
+    assert "apps/v1/deployments" not in {k[0] for k in p.kube["c1"].objects()}
+    assert at_snapshot == ["Unattached"]  # the one snapshot PUT came when d1 was detached
+    again = p.ok("app", "move", "--to-cluster", "c2", "--stop-source")  # nothing left to stop for
+    assert "app move: [1/5] stop-source: not needed, every snapshot is already taken" in again.err
+
+
+def test_stop_source_gives_up_when_a_disk_stays_attached_and_copies_nothing(move_project: MoveProject) -> None:
+    p = move_project
+    _deployed_on_c1(p)
+    p.fake.attach(D1, VM)  # and nothing detaches it
+    p.fake.requests.clear()
+    result = p.run("app", "move", "--to-cluster", "c2", "--stop-source", "--timeout", "1s")
+    one_error(
+        result,
+        1,
+        "app move: the source app is destroyed but disks are still attached after 1s: "
+        "d1 (node aks-npuser1-12345678-vmss000012); nothing was copied (run again once they are detached)",
+    )
+    assert "app move: source: waiting for disks to detach: d1 (node aks-npuser1-12345678-vmss000012)" in result.err
+    assert p.fake.seen("PUT") == []  # no snapshot of a disk that may still be written
 
 
 def test_cleanup_source_destroys_the_source_app_but_keeps_its_disks(move_project: MoveProject) -> None:

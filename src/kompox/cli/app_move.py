@@ -63,6 +63,13 @@ def run_move(
         refusal=move_refusal,
     )
     plan = plan_move(ports, opts)
+    if not plan.stop_source:
+        for disk in plan.running_disks():
+            rt.warn(
+                f"disk {disk.name} of volume {disk.volume_name} is attached (node {disk.node or '?'}): the app on "
+                f"cluster {plan.source_cluster} may still write to it; the target gets the data as of the snapshot "
+                "and later writes stay on the source (--stop-source stops the source app first)"
+            )
     if dry_run:
         _print(rt, plan, output, title="plan")
         return plan

@@ -2,6 +2,10 @@
 
 Plan, then apply, one volume after the other and then the app:
 
+0. only with ``stop_source``: destroy the app on the source and wait until
+   no node has its disks attached, so that nothing is written after the
+   snapshot (downtime, but the copy is complete; without it the copy is as
+   of the snapshot, crash-consistent, and later writes stay on the source);
 1. snapshot the source's assigned disk (on the source cluster);
 2. create a disk from that snapshot, reachable from the target cluster (zone:
    ``--zone``, else one the app may land in on the target, else the source
@@ -30,6 +34,7 @@ its id (the command says how).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -47,6 +52,7 @@ from kompox.usecase.zone_preflight import Landing, app_landing, normal_zone
 
 MOVE_PREFIX = "mv"
 KEY_LEN = 8
+DETACH_POLL = 5.0
 
 
 @dataclass
@@ -58,11 +64,14 @@ class MovePorts:
     validate_dest: Callable[[], AppValidation]  # ``app validate`` of the app as placed on the target
     dest_pools: Callable[[], list[NodePool] | None]  # the target's node pools; None = unknown
     refusal: Callable[[Provider, Provider], str]  # why the provider pair cannot move data ("" = it can)
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
 
 
 @dataclass(frozen=True)
 class MoveOptions:
     zone: str = ""
+    stop_source: bool = False
     cleanup_source: bool = False
     update_dns: bool = False
     wait: bool = True
@@ -114,13 +123,29 @@ class MovePlan:
     dest_app_id: str
     shared_disks: bool  # same provider: the app's disks are one set for both clusters
     cleanup_source: bool
+    stop_source: bool = False
     volumes: list[VolumeMove] = field(default_factory=list)
+    source_stopped: bool = False
     deployed: bool = False
     source_destroyed: bool = False
+
+    @property
+    def needs_stop(self) -> bool:
+        """``--stop-source`` and a snapshot still to take (once all are taken, stopping changes nothing)."""
+        return self.stop_source and any(not v.snapshot_done for v in self.volumes)
+
+    def running_disks(self) -> list[VolumeDisk]:
+        """Source disks a node still has attached (the source app may be writing to them)."""
+        return [v.source_disk for v in self.volumes if not v.snapshot_done and v.source_disk.attached]
 
     def steps(self) -> list[MoveStep]:
         """Every step in order (``done`` of deploy/destroy: done by this run)."""
         out: list[MoveStep] = []
+        if self.stop_source:
+            what = f"destroy app {self.app} on cluster {self.source_cluster} and wait until its disks are detached"
+            if not self.needs_stop:
+                what = "not needed: every snapshot is already taken"
+            out.append(MoveStep("stop-source", "", what, self.source_stopped or not self.needs_stop))
         for v in self.volumes:
             if v.moved:
                 what = f"done by an earlier run (disk {v.name}, made for cluster {self.dest_cluster}, is assigned)"
@@ -158,6 +183,7 @@ class MovePlan:
             "targetNamespace": self.dest_namespace,
             "targetAppId": self.dest_app_id,
             "sharedDisks": self.shared_disks,
+            "stopSource": self.stop_source,
             "cleanupSource": self.cleanup_source,
             "volumes": [
                 {
@@ -247,6 +273,7 @@ def plan_move(ports: MovePorts, opts: MoveOptions) -> MovePlan:
         dest_app_id=f"{dst.cluster.id}/app/{src.app.name}",
         shared_disks=src.provider.id == dst.provider.id,
         cleanup_source=opts.cleanup_source,
+        stop_source=opts.stop_source,
     )
     if not src.app.volumes:
         return plan
@@ -293,6 +320,36 @@ def plan_move(ports: MovePorts, opts: MoveOptions) -> MovePlan:
     return plan
 
 
+def _stop_source(ports: MovePorts, plan: MovePlan, opts: MoveOptions) -> None:
+    """Destroy the source app, then wait until no node has its disks attached: no write after the snapshot."""
+    src = ports.source.target
+    assert src.cluster is not None
+    try:
+        destroy_flow(ports.source, DestroyOptions())
+    except KompoxError as err:
+        raise AppOperationError(f"app move: stopping the source failed, nothing was copied: {err}", cause=err) from err
+    driver = ports.source.driver()
+    deadline = ports.clock() + opts.timeout
+    wanted = {v.volume: v.source_disk.name for v in plan.volumes if not v.snapshot_done}
+    while True:
+        attached = [
+            d
+            for volume, name in wanted.items()
+            for d in driver.volume_disk_list(src.cluster, src.app, volume)
+            if d.name == name and d.attached
+        ]
+        if not attached:
+            return
+        where = ", ".join(f"{d.name} (node {d.node or '?'})" for d in attached)
+        if ports.clock() >= deadline:
+            raise AppOperationError(
+                f"app move: the source app is destroyed but disks are still attached after {opts.timeout:g}s: "
+                f"{where}; nothing was copied (run again once they are detached)"
+            )
+        ports.source.progress(f"waiting for disks to detach: {where}")
+        ports.sleep(min(DETACH_POLL, max(deadline - ports.clock(), 0.0)))
+
+
 def _zone(given: str, landing: Landing | None, disk: VolumeDisk) -> tuple[str, str]:
     if given:
         return given, "--zone"
@@ -320,6 +377,13 @@ def apply_move(ports: MovePorts, plan: MovePlan, opts: MoveOptions) -> MovePlan:
         say(f"app move: [{number}/{total}] {text}")
 
     with span("CMD:app.move", src.app.id):
+        if plan.stop_source:
+            if plan.needs_stop:
+                _stop_source(ports, plan, opts)
+                plan.source_stopped = True
+                step(f"stop-source: app {plan.app} destroyed on {plan.source_cluster}; its disks are detached")
+            else:
+                step("stop-source: not needed, every snapshot is already taken")
         for v in plan.volumes:
             if v.moved:
                 for what in ("snapshot", "disk", "assign"):

@@ -166,6 +166,7 @@ def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: 
 @app_target_options
 @click.option("--to-cluster", required=True, metavar="ID", help="Target Cluster Resource ID (or name).")
 @click.option("--zone", default="", help="Zone of the new disks (default: one the app may land in on the target).")
+@click.option("--stop-source", is_flag=True, help="First destroy the app on the source, wait for its disks to detach.")
 @click.option("--cleanup-source", is_flag=True, help="After the deploy, destroy the app on the source cluster.")
 @click.option("--update-dns", is_flag=True, help="After the deploy, point the ingress hosts' DNS at the target.")
 @click.option("--dry-run", is_flag=True, help="Print the plan (what is done, what is left); change nothing.")
@@ -180,7 +181,9 @@ def move_cmd(app_id: str, app_name: str, to_cluster: str, output_format: str, **
     Per disk volume: snapshot the assigned disk on the source, create a disk
     from it reachable from the target, assign it; then deploy the app on the
     target and, only with --cleanup-source, destroy it on the source.  Source
-    disks and snapshots are never deleted.  Each snapshot and disk gets a name
+    disks and snapshots are never deleted.  The copy is as of the snapshot:
+    with --stop-source the source app is destroyed first and the snapshot
+    waits until its disks are detached (downtime, nothing written is lost).  Each snapshot and disk gets a name
     derived from the app, volume, source disk and target cluster, so a re-run
     after an interruption continues where it stopped and creates nothing
     twice.  Across providers (or Azure subscriptions/regions, or K3s) the
@@ -193,7 +196,7 @@ def move_cmd(app_id: str, app_name: str, to_cluster: str, output_format: str, **
     Examples:
       kompoxops app move --to-cluster /ws/w1/prv/aks1/cls/c2 --dry-run -o table
       kompoxops app move --to-cluster c2 --zone 2
-      kompoxops app move --to-cluster c2 --cleanup-source
+      kompoxops app move --to-cluster c2 --stop-source --cleanup-source
     """
     from kompox.cli.app_move import run_move
     from kompox.usecase.app_move import MoveOptions
@@ -202,6 +205,7 @@ def move_cmd(app_id: str, app_name: str, to_cluster: str, output_format: str, **
     rt.prerun()
     opts = MoveOptions(
         zone=kw["zone"].strip(),
+        stop_source=kw["stop_source"],
         cleanup_source=kw["cleanup_source"],
         update_dns=kw["update_dns"],
         wait=kw["wait"],
