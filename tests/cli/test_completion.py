@@ -49,9 +49,11 @@ spec: {existing: true}
 WEB_COMPOSE = "services: {frontend: {image: nginx}, backend: {image: busybox}}"
 
 
-def app_doc(name: str, cluster: str, volumes: list[str], pool: str = "", compose: str = "services: {}") -> str:
+def app_doc(
+    name: str, cluster: str, volumes: list[str], pool: str = "", compose: str = "services: {}", zone: str = ""
+) -> str:
     vols = "".join(f"\n    - {{name: {v}, size: 1Gi}}" for v in volumes)
-    deployment = f"\n  deployment: {{pool: {pool}}}" if pool else ""
+    deployment = f"\n  deployment: {{pool: {pool}, zone: '{zone}'}}" if pool else ""
     return (
         "---\napiVersion: ops.kompox.dev/v1alpha1\nkind: App\n"
         f"metadata: {{name: {name}, annotations: {{ops.kompox.dev/id: /ws/ws/prv/k3s1/cls/{cluster}/app/{name}}}}}\n"
@@ -79,7 +81,7 @@ def project(tmp_path: Path) -> Path:
     (root / ".kompox" / "kom").mkdir(parents=True)
     docs = (
         KOM_BASE
-        + app_doc("web", "c1", ["files", "db"], pool="user", compose=WEB_COMPOSE)
+        + app_doc("web", "c1", ["files", "db"], pool="user", compose=WEB_COMPOSE, zone="2")
         + app_doc("api", "c1", ["cache"], pool="highmem", compose="services: {api: {image: busybox}}")
         + app_doc("web", "c2", ["other"])
         + BOXES
@@ -213,6 +215,35 @@ def test_node_pools_boxes_and_cluster_selection(monkeypatch: pytest.MonkeyPatch,
     assert complete(monkeypatch, "kompoxops cluster nodepool delete --name ") == []  # no cluster selected
     assert complete(monkeypatch, "kompoxops box deploy -A /ws/ws/prv/k3s1/cls/c1/app/web --box ") == ["worker"]
     assert complete(monkeypatch, "kompoxops box deploy -A api --box ") == []
+    web1 = "/ws/ws/prv/k3s1/cls/c1/app/web"
+    assert complete(monkeypatch, f"kompoxops app tunnel -A {web1} --component ") == ["app", "worker"]
+    assert complete(monkeypatch, "kompoxops secret env set -A api --component ") == ["app"]
+    assert complete(monkeypatch, f"kompoxops disk create -A {web1} -V files -Z ") == ["2"]
+    assert complete(monkeypatch, "kompoxops cluster nodepool create --mode ") == ["system", "user"]
+    assert complete(monkeypatch, "kompoxops cluster nodepool update --priority s") == ["spot"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "kompoxops cluster nodepool create -f ",
+        "kompoxops admin app create -f ",
+        "kompoxops app validate --out-manifest ",
+        "kompoxops app deploy --env-file ",
+        "kompoxops cluster kubeconfig -o ",
+        "kompoxops box deploy --ssh-pubkey ",
+        "kompoxops config -f ",
+    ],
+)
+def test_file_options_let_the_shell_complete_paths(line: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
+    assert complete(monkeypatch, line) == ["file:"]
+
+
+def test_choice_options_keep_their_choices(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
+    assert complete(monkeypatch, "kompoxops cluster status -o ") == ["table", "wide", "json", "yaml", "name"]
+    assert complete(monkeypatch, "kompoxops cluster kubeconfig --format ") == ["yaml", "json"]
 
 
 def test_legacy_kompoxops_yml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ cluster node for K3s, Azure for AKS), and a TAB must never call either.
 
 Completers are attached centrally by :func:`attach_completers` (called when a
 root command is loaded), keyed by the click parameter name and, where one name
-means different things, by the group the command belongs to.
+means different things, by the path of the group the command belongs to
+(``disk``, ``cluster nodepool``; ``admin app`` is not ``app``).
 """
 
 from __future__ import annotations
@@ -268,9 +269,43 @@ def complete_pool(ctx: click.Context, _param_: click.Parameter, incomplete: str)
     return _items(values, incomplete)
 
 
+def complete_component(ctx: click.Context, _param_: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """``app`` and the components of the selected app's KOM Boxes (``spec.component`` or the Box name)."""
+    app = selected_app(ctx)
+    project = completion_env(ctx).project
+    values: list[tuple[str, str]] = [("app", "the app's own pods")]
+    if app is not None and project is not None:
+        values += [(b.component or b.name, f"box {b.name}") for b in project.boxes if b.app_id == app.id]
+    return _items(values, incomplete)
+
+
+def complete_zone(ctx: click.Context, _param_: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The selected app's ``spec.deployment.zone``/``zones``."""
+    app = selected_app(ctx)
+    if app is None:
+        return []
+    zones = [app.deployment.zone, *app.deployment.zones]
+    return _items(((z, f"zone of app {app.name}") for z in zones), incomplete)
+
+
+def complete_path(_ctx: click.Context, _param_: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """A file path: the shell completes it (click returns nothing for a plain string option otherwise)."""
+    return [CompletionItem(incomplete, type="file")]
+
+
+def _words(*values: str) -> Completer:
+    """A fixed set of values (for options whose help lists them but whose type is a plain string)."""
+
+    def complete(_ctx: click.Context, _param_: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        return _items(values, incomplete)
+
+    complete.__name__ = f"complete_{'_'.join(values)}"
+    return complete
+
+
 # --- registry -----------------------------------------------------------------
 
-# (group name or None for any group, click parameter name) -> completer
+# (path of the command's group, e.g. "disk" or "cluster nodepool", or None for any; click parameter name)
 COMPLETERS: dict[tuple[str | None, str], Completer] = {
     (None, "app_id"): complete_app_id,
     (None, "app_name"): complete_app_name,
@@ -280,7 +315,29 @@ COMPLETERS: dict[tuple[str | None, str], Completer] = {
     (None, "service"): complete_service,
     ("app", "container"): complete_service,  # app logs/exec -c: a compose service (cluster logs -c is Traefik's)
     (None, "box_name"): complete_box,
-    ("nodepool", "name"): complete_pool,
+    ("cluster nodepool", "name"): complete_pool,
+    ("cluster nodepool", "mode"): _words("system", "user"),
+    ("cluster nodepool", "priority"): _words("regular", "spot"),
+    ("cluster", "output_format"): _words("yaml", "json"),  # cluster kubeconfig --format (a plain string)
+    (None, "component"): complete_component,
+    (None, "to_cluster"): complete_cluster_id,  # app move --to-cluster
+    ("app", "zone"): complete_zone,
+    ("disk", "zone"): complete_zone,
+    # file paths (plain string options: without these the shell would offer nothing)
+    **{
+        (None, name): complete_path
+        for name in (
+            "env_file",
+            "file_",
+            "kubeconfig_path",
+            "out",
+            "out_compose",
+            "out_manifest",
+            "path",
+            "spec_file",
+            "ssh_pubkey",
+        )
+    },
 }
 
 # option spelling -> completer, for a flag typed before any command word (``kompoxops -A <TAB>``)
@@ -302,15 +359,18 @@ def _completer_for(group: str | None, name: str | None) -> Completer | None:
     return COMPLETERS.get((group, name)) or COMPLETERS.get((None, name))
 
 
-def attach_completers(command: click.Command, group: str | None = None) -> None:
-    """Give every known parameter of ``command`` and its sub-commands its completer (once; own ones kept)."""
+def attach_completers(command: click.Command, group: str = "") -> None:
+    """Give every known parameter of ``command`` and its sub-commands its completer.
+
+    A parameter with its own completer or a ``click.Choice`` (which completes its choices) is left alone.
+    """
     for param in command.params:
-        completer = _completer_for(group, param.name)
-        if completer is not None and param._custom_shell_complete is None:
+        completer = _completer_for(group or None, param.name)
+        if completer is not None and param._custom_shell_complete is None and not isinstance(param.type, click.Choice):
             param._custom_shell_complete = completer
     if isinstance(command, click.Group):
         for child in command.commands.values():
-            attach_completers(child, command.name)
+            attach_completers(child, f"{group} {command.name}".strip())
 
 
 # --- values of the global flags (not click options: argv.py takes them out) -----
