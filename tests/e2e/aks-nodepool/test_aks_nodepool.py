@@ -78,7 +78,7 @@ def _deploy_pinned_app(driver: AKSDriver, cluster: Cluster, workspace: Workspace
     deployment = next(o for o in objects if o["kind"] == "Deployment")
     pod_spec = deployment["spec"]["template"]["spec"]
     assert pod_spec["nodeSelector"] == {LABEL_NODE_POOL: POOL, LABEL_NODE_ZONE: zone}
-    pod_spec.setdefault("tolerations", []).append(SPOT_TOLERATION)  # Kompox adds none for spot pools
+    assert pod_spec["tolerations"] == [SPOT_TOLERATION]  # the converter's, for the spot pool (DS-ADR-1)
     kube = KubeClient(driver.cluster_kubeconfig(cluster))
     kube.apply(objects)
     namespace = deployment["metadata"]["namespace"]
