@@ -148,3 +148,9 @@ def test_prune_help_describes_the_lease(volume_project: VolumeProject) -> None:
     text = " ".join(volume_project.ok("snapshot", "prune", "--help").out.split())
     assert "serialised by a lease on the app's cluster" in text and "a second run exits 10 and deletes nothing" in text
     assert "not serialised" not in text
+
+
+def test_prune_of_an_unknown_volume_fails_before_the_lease_is_touched(volume_project: VolumeProject) -> None:
+    p = volume_project
+    one_error(p.run("snapshot", "prune", "-V", "nosuch", "--keep", "1"), 4, "nosuch")
+    assert p.server.kube_requests() == [] and p.cloud.calls == []

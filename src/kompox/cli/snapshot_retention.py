@@ -96,11 +96,12 @@ def prune(
     output_format: str,
 ) -> None:
     from kompox.logging import span
-    from kompox.usecase.volume_retention import prune_snapshots
+    from kompox.usecase.volume_retention import prune_snapshots, prune_volume_names
 
     policy = RetentionPolicy(keep, parse_duration(older_than, "--older-than") if older_than else None)
     policy.check()  # before the target is resolved: bad flags never reach the cloud
     t = _target(app_id, app_name)
+    prune_volume_names(t.app, vol_name)  # an unknown -V fails here, before the kubeconfig is fetched for the lease
     lease = None if dry_run else _prune_lease(t, app_id, app_name)
     with span("CMD:snapshot.prune", f"{t.app.id}/vol:{vol_name or '*'}"):
         outcomes = prune_snapshots(

@@ -165,6 +165,14 @@ class VolumePrune:
         return bool(self.errors)
 
 
+def prune_volume_names(app: App, volume_name: str = "") -> list[str]:
+    """The volumes a prune covers: the named one (checked: a declared volume) or every volume."""
+    if volume_name:
+        check_names(volume_name)
+        return [declared_volume(app, volume_name).name]
+    return [v.name for v in app.volumes]
+
+
 def prune_snapshots(
     volumes: VolumePort,
     cluster: Cluster,
@@ -184,11 +192,7 @@ def prune_snapshots(
     anything is listed.
     """
     policy.check()
-    if volume_name:
-        check_names(volume_name)
-        names = [declared_volume(app, volume_name).name]
-    else:
-        names = [v.name for v in app.volumes]
+    names = prune_volume_names(app, volume_name)
     held: AbstractContextManager[object] = lease.held() if lease is not None and not dry_run else nullcontext()
     with held:
         return _prune_volumes(volumes, cluster, app, policy, names, now=now, dry_run=dry_run, lease=lease)

@@ -132,6 +132,7 @@ class ReferenceDriver:
         self._missing("ClusterUninstall")
 
     def cluster_kubeconfig(self, cluster: Cluster) -> bytes:
+        self.cloud.calls.append("cluster_kubeconfig")
         if self.cloud.kubeconfig is None:
             self._missing("ClusterKubeconfig")
         return self.cloud.kubeconfig
