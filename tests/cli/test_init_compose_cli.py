@@ -39,7 +39,7 @@ def blog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_init_writes_an_app_that_validates(blog: Path, capsys: pytest.CaptureFixture[str]) -> None:
     result = run_cli(capsys, "init")
     assert result.code == 0, result.err
-    assert f"Created: {blog}/kompoxapp.yml (App my-blog from compose.yml)" in result.out
+    assert f"  - {blog}/kompoxapp.yml (App my-blog from compose.yml)" in result.out
     assert "  - port 3306 of service db: no ingress rule (MySQL, not HTTP)" in result.out
     text = (blog / "kompoxapp.yml").read_text()
     assert "# compose volume ghost_content; 10Gi is a default size" in text

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kompox.cli.app_kubectl import KUBECONFIG_FILE
-from kompox.cli.commands.project import GITIGNORE
+from kompox.cli.init_templates import GITIGNORE
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 IGNORED = {"/logs", f"/{KUBECONFIG_FILE}"}  # the run logs and the admin kubeconfig `app kubectl` writes

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from kompox.domain.errors import KompoxError, NotFoundError
+from kompox.domain.errors import ConfigError, KompoxError, NotFoundError
 from kompox.domain.model import Cluster, Provider, Workspace
 from kompox.kom.loader import Mode
 from kompox.kom.target import select_app_id, select_cluster_id
@@ -49,13 +49,21 @@ def open_store(rt: Runtime) -> Store:
     kom = rt.require_kom()
     if kom.mode is Mode.KOM and kom.resources is not None:
         return Store(InMemoryRepositories(kom.resources), kom.default_app_id, kom.default_cluster_id)
-    from kompox.kom.legacy import load_legacy_db_url, resolve_db_url  # no KOM: the legacy store only
+    from kompox.kom.legacy import DEFAULT_DB_URL, load_legacy_db_url, resolve_db_url  # no KOM: the legacy store only
     from kompox.store.rdb.url import check_store_scheme, is_database_url
 
     db_url = resolve_db_url(rt.flags.db_url, rt.env)
     if is_database_url(db_url):
         return Store(database_repositories(db_url, kom.cwd))
     check_store_scheme(db_url)
+    if db_url == DEFAULT_DB_URL and not (kom.cwd / DEFAULT_DB_URL.removeprefix("file:")).exists():
+        # nothing chose the legacy file: say what is missing rather than that kompoxops.yml cannot be read
+        raise ConfigError(
+            "no KOM resources found (none in the KOM path, .kompox/kom/ by default, nor in kompoxapp.yml) "
+            "and no legacy kompoxops.yml: "
+            "add Workspace, Provider, Cluster and App resources, or run kompoxops init in an empty directory "
+            "to scaffold a project"
+        )
     legacy = load_legacy_db_url(db_url, kom.cwd)
     return Store(InMemoryRepositories.from_legacy(legacy), legacy.default_app_name, legacy.default_cluster_name)
 

@@ -7,52 +7,53 @@ from pathlib import Path
 import click
 
 from kompox.cli.base import KompoxCommand, deprecated_short, runtime
+from kompox.cli.init_templates import DEFAULT_DRIVER, DRIVERS
 from kompox.cli.quick import OPTIONS_HELP, version_text
-from kompox.domain.errors import ConfigError
-
-CONFIG_TEMPLATE = "version: 1\nstore:\n  type: local\n"
-GITIGNORE = "/logs\n/kubeconfig\n"
 
 
 @click.command("init", cls=KompoxCommand)
-@click.option("--force", is_flag=True, help="Overwrite an existing .kompox/config.yml.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite an existing .kompox/config.yml (nothing else is ever overwritten)."
+)
 @deprecated_short("-f", "force", "--force", "-f is --file elsewhere", is_flag=True)
-def init_cmd(force: bool) -> None:
-    """Create the .kompox/ project directory in the current (or -C) directory.
+@click.option(
+    "--driver",
+    type=click.Choice(DRIVERS),
+    default=None,
+    help=f"Driver of the starter cluster written into an empty .kompox/kom (default {DEFAULT_DRIVER}).",
+)
+@click.option("--bare", is_flag=True, help="Only .kompox/ (config.yml, kom/, logs/, .gitignore): no cluster, no app.")
+def init_cmd(force: bool, driver: str | None, bare: bool) -> None:
+    """Create a Kompox project in the current (or -C) directory and print the next steps.
 
-    With a compose file there (compose.yaml, compose.yml, docker-compose.yaml
-    or docker-compose.yml) and no kompoxapp.yml yet, also write kompoxapp.yml:
-    an App declaring each compose named volume (normalised name, default
-    size), an ingress rule per published HTTP port, and a list of what could
-    not be mapped.  An empty .kompox/kom gets a starter K3s cluster.
+    Writes .kompox/ (config.yml, kom/, logs/, and a .gitignore ignoring logs/
+    and kubeconfig), a starter Workspace, Provider and Cluster for --driver in
+    .kompox/kom/cluster.yml (only when .kompox/kom has no YAML file yet), and
+    kompoxapp.yml: the App of the compose file found there (compose.yaml,
+    compose.yml, docker-compose.yaml or docker-compose.yml: one App volume per
+    named volume, an ingress rule per published HTTP port, and a list of what
+    could not be mapped), or of a sample compose.yml (one stateless web
+    service) written when there is none.  Existing files are kept; every
+    target is checked before anything is written.  Placeholders to edit are
+    marked FILL IN.
 
     \b
     Examples:
-      kompoxops init
+      kompoxops init                    # K3s: a cluster you reach by kubeconfig
+      kompoxops init --driver aks       # AKS: a cluster Kompox provisions
       kompoxops init -C myproject       # creates myproject/ if missing
       kompoxops init --force            # rewrite .kompox/config.yml
+      kompoxops init --bare             # .kompox/ only
     """
+    if bare and driver is not None:
+        raise click.UsageError("--driver has no effect with --bare (which writes no cluster)")
     rt = runtime(click.get_current_context())
     rt.apply_chdir(create=True)
-    kdir = Path.cwd() / ".kompox"
-    config = kdir / "config.yml"
-    if config.exists() and not force:
-        raise ConfigError(f"{config} already exists (use --force to overwrite)")
-    created: list[str] = []
-    for sub in (kdir, kdir / "kom", kdir / "logs"):
-        sub.mkdir(mode=0o755, parents=True, exist_ok=True)
-    config.write_text(CONFIG_TEMPLATE, encoding="utf-8")
-    config.chmod(0o644)
-    created += [str(config), f"{kdir / 'kom'}/", f"{kdir / 'logs'}/"]
-    gitignore = kdir / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text(GITIGNORE, encoding="utf-8")
-        created.append(str(gitignore))
-    lines = [f"Initialized Kompox CLI Env in {kdir}", "Created:", *(f"  - {path}" for path in created)]
-    from kompox.cli.init_app import init_app
+    from kompox.cli.init_project import plan_init, render, write_plan
 
-    lines += init_app(Path.cwd(), kdir / "kom")
-    rt.out("".join(line + "\n" for line in lines))
+    plan = plan_init(Path.cwd(), driver=driver or DEFAULT_DRIVER, force=force, bare=bare)
+    write_plan(plan)
+    rt.out(render(plan, rt.flags.chdir or ""))
 
 
 @click.command("version", cls=KompoxCommand)
