@@ -179,7 +179,7 @@ def test_resolve_project_errors(tmp_path: Path) -> None:
         resolve_project(tmp_path, {})
     assert str(info.value) == (
         "resolving KOMPOX_ROOT/KOMPOX_DIR: KOMPOX_ROOT not specified and .kompox directory not found in "
-        f'ancestors of "{tmp_path}"'
+        f'ancestors of "{tmp_path}" (kompoxops init creates a project)'
     )
     (tmp_path / "file").write_text("x")
     with pytest.raises(ConfigError, match=r'KOMPOX_ROOT ".*/file" is not a directory'):

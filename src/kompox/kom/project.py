@@ -148,7 +148,7 @@ def resolve_project(
         if found is None:
             raise ConfigError(
                 f"{RESOLVE_PREFIX}KOMPOX_ROOT not specified and .kompox directory not found in ancestors of "
-                f"{quote(str(cwd))}"
+                f"{quote(str(cwd))} (kompoxops init creates a project)"
             )
         root = found
     _require_dir(fs, "KOMPOX_ROOT", root)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kompox.domain.errors import ValidationError
 from kompox.domain.naming import dns1123_label_errors
 from kompox.kom.document import ID_FIELD, KomDocument
-from kompox.kom.resource_id import KIND_BOX, KIND_DEPTH, KIND_WORKSPACE, parent_id, quote
+from kompox.kom.resource_id import (
+    KIND_APP,
+    KIND_BOX,
+    KIND_CLUSTER,
+    KIND_DEPTH,
+    KIND_PROVIDER,
+    KIND_WORKSPACE,
+    ResourceIDError,
+    parent_id,
+    parse_resource_id,
+    quote,
+)
 from kompox.kom.yaml_stream import Path
 
 
@@ -48,6 +60,41 @@ def _box_problem(doc: KomDocument) -> tuple[str, Path] | None:
     return None
 
 
+# Where a resource of each parent kind usually lives, and what scaffolds one:
+# `init` in an empty directory writes a Workspace, Provider and Cluster (and a
+# sample App); `init` next to a compose file writes its App.
+_INIT_INFRA = "kompoxops init --driver k3s|aks in an empty directory scaffolds a Workspace, Provider and Cluster"
+_LISTED = 5  # existing resources of the missing kind named in the hint
+_SCAFFOLDS = {
+    KIND_WORKSPACE: (".kompox/kom/", _INIT_INFRA),
+    KIND_PROVIDER: (".kompox/kom/", _INIT_INFRA),
+    KIND_CLUSTER: (".kompox/kom/", _INIT_INFRA),
+    KIND_APP: ("kompoxapp.yml", "kompoxops init next to a compose file scaffolds its App"),
+}
+
+
+def missing_parent_hint(parent: str, defined: Mapping[str, object], accepted: Mapping[str, object]) -> str:
+    """What to do about a missing parent: the kind to add, where, what scaffolds one, and the ones there are.
+
+    Upstream's message ends at "does not exist"; this text is appended to it.
+    A parent that is defined but was refused gets a pointer to its own error.
+    """
+    if parent in defined:
+        return " (it is defined but invalid: see its own error)"
+    try:
+        kind = parse_resource_id(parent).kind
+    except ResourceIDError:
+        return ""
+    where, scaffold = _SCAFFOLDS[kind]
+    hint = f": add a {kind} resource with ops.kompox.dev/id {parent} (e.g. in {where}); {scaffold}"
+    same_kind = sorted(rid for rid in accepted if rid.count("/") == parent.count("/"))
+    if same_kind:
+        more = len(same_kind) - _LISTED
+        shown = ", ".join(same_kind[:_LISTED]) + (f" (+{more} more)" if more > 0 else "")
+        hint += f"; or use an existing {kind}: {shown}"
+    return hint
+
+
 def validate_documents(documents: list[KomDocument]) -> BatchResult:
     """Check depth, duplicates, parents and Box rules; returns the sorted list and every error."""
     result = BatchResult(documents=sort_documents(documents))
@@ -75,7 +122,7 @@ def validate_documents(documents: list[KomDocument]) -> BatchResult:
         if doc.kind != KIND_WORKSPACE:
             parent = parent_id(doc.id)
             if parent not in accepted:
-                fail(doc, f"parent {quote(parent)} does not exist")
+                fail(doc, f"parent {quote(parent)} does not exist{missing_parent_hint(parent, first_doc, accepted)}")
                 continue
         if doc.kind == KIND_BOX:
             problem = _box_problem(doc)
