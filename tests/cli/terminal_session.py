@@ -1,120 +1,123 @@
-"""An interactive bash in a real pseudo-terminal, driven as a user would (issue #17).
+"""An interactive shell on a pseudo-terminal, driven as a user would (shared by the terminal tests).
 
-:class:`TerminalSession` starts ``bash --norc --noprofile -i`` on a pty (so
-``isatty()`` is true for everything it runs, and readline handles the keys),
-with a private ``HOME`` and ``PATH`` starting at this interpreter's
-``bin/`` (where ``kompoxops`` is installed).  :meth:`run` types one command
-line and returns its exit status and what the terminal showed;
-:meth:`keys` types raw keys (e.g. a word and ``\\t``) and returns what the
-terminal showed in reply, for completion checks; :meth:`finish` then runs
-the completed line.  No tmux, no new dependency:
-``pty.fork`` and ``select`` only.
+:class:`Terminal` starts ``bash --norc --noprofile -i`` (or ``argv``) on a pty (so
+``isatty()`` is true for everything it runs and readline handles the keys)
+with a private ``HOME`` and ``PATH`` starting at the test interpreter's
+``bin/``, where the ``kompoxops`` console script is installed.
+
+- :meth:`Terminal.send` types raw keys (``\\t`` for TAB, ``\\x15`` to discard
+  the line); :meth:`Terminal.expect` reads until a pattern shows on the
+  screen text; :meth:`Terminal.mark` forgets what was read.
+- :meth:`Terminal.run` types a whole command line and returns its exit status
+  and what it printed; :meth:`Terminal.finish` does the same for the line
+  being edited (e.g. after a completion).
+
+No tmux and no new dependency: ``pty``, ``select`` and ``subprocess`` only.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import re
 import select
-import signal
 import struct
+import subprocess
 import sys
-import termios
 import time
 from pathlib import Path
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
-PROMPT = "pty$ "
-# printf's format keeps the echoed command line from matching the marker itself
-MARK = re.compile(r"__DONE_(\d+)__")
-WAIT = 120.0  # a guard against a hung child only; nothing here measures speed
+SCRIPT = Path(sys.executable).parent / "kompoxops"
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x07|\r")
+# printf's format keeps the echoed command line from matching the status marker itself
+STATUS = r"__DONE_(\d+)__"
 
 
-def screen_text(raw: bytes) -> str:
-    """What a user reads: UTF-8, escape sequences dropped, CR-LF as LF."""
-    text = ANSI.sub("", raw.decode("utf-8", "replace"))
-    return text.replace("\r\n", "\n").replace("\r", "")
+class Terminal:
+    """An interactive shell on a pty; :meth:`expect` reads until a pattern shows on the screen text."""
 
+    def __init__(
+        self,
+        cwd: Path,
+        home: Path,
+        argv: tuple[str, ...] = ("bash", "--norc", "--noprofile", "-i"),
+        env: dict[str, str] | None = None,
+    ) -> None:
+        import fcntl  # POSIX only: imported here so that the module loads (and its tests skip) elsewhere
+        import pty
+        import termios
 
-class TerminalSession:
-    def __init__(self, cwd: Path, home: Path, env: dict[str, str] | None = None) -> None:
+        self.master, slave = pty.openpty()
+        # wide, so that long command lines are echoed on one line
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))
         home.mkdir(parents=True, exist_ok=True)
-        bin_dir = str(Path(sys.executable).parent)
-        base = {
+        (home / "inputrc").write_text("set show-all-if-ambiguous on\nset bell-style none\n")
+        variables = {
+            "PATH": f"{SCRIPT.parent}{os.pathsep}/usr/bin{os.pathsep}/bin",
             "HOME": str(home),
-            "PATH": f"{bin_dir}:/usr/bin:/bin",
-            "TERM": "xterm",
+            "TERM": "dumb",
+            "PS1": "$ ",
+            "INPUTRC": str(home / "inputrc"),
             "LANG": "C.UTF-8",
-            "PS1": PROMPT,
             "HISTFILE": "/dev/null",
-            "INPUTRC": "/dev/null",
+            **(env or {}),
         }
-        base.update(env or {})
-        pid, fd = pty.fork()
-        if pid == 0:  # the child: a login-less interactive bash in cwd
-            os.chdir(cwd)
-            os.execve("/bin/bash", ["bash", "--norc", "--noprofile", "-i"], base)
-        self.pid, self.fd = pid, fd
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))  # wide: no wrapped echo
-        self._read_until(lambda seen: seen.endswith(PROMPT.encode()))
+        self.proc = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            env=variables,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.screen = b""
 
-    def _read_until(self, done: object, wait: float = WAIT) -> bytes:
-        assert callable(done)
-        seen = b""
-        deadline = time.monotonic() + wait
-        while not done(seen):
+    def send(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def expect(self, pattern: str, limit: float = 30.0) -> str:
+        """The text read so far once ``pattern`` matches it (escape sequences and CRs removed).
+
+        ``limit`` only guards against a hung shell; nothing here measures speed.
+        """
+        deadline = time.monotonic() + limit
+        while True:
+            text = ANSI.sub(b"", self.screen).decode(errors="replace")
+            if re.search(pattern, text):
+                return text
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"terminal: no reply; it showed so far: {screen_text(seen)!r}")
-            ready, _, _ = select.select([self.fd], [], [], left)
+                raise AssertionError(f"terminal never showed {pattern!r}; it showed:\n{text}")
+            ready, _, _ = select.select([self.master], [], [], left)
             if ready:
                 try:
-                    chunk = os.read(self.fd, 65536)
+                    self.screen += os.read(self.master, 65536)
                 except OSError:  # the shell exited
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-        return seen
+                    raise AssertionError(f"terminal closed before {pattern!r}; it showed:\n{text}") from None
 
-    def run(self, command: str) -> tuple[int, str]:
-        """Type ``command`` and Enter; its exit status and the lines it printed (stdout and stderr, as shown)."""
-        return self.finish(command)
+    def mark(self) -> None:
+        """Forget what was read: the next :meth:`expect` looks only at new output."""
+        self.screen = b""
 
-    def finish(self, rest: str = "") -> tuple[int, str]:
-        """Type ``rest`` and Enter to finish the line being edited (e.g. after a completion); as :meth:`run`."""
-        line = f"{rest}; printf '__%s_%s__\\n' DONE $?\n"
-        os.write(self.fd, line.encode())
+    def run(self, command: str, limit: float = 120.0) -> tuple[int, str]:
+        """Type ``command`` and Enter: its exit status and the lines it printed (stdout and stderr, as shown)."""
+        self.mark()
+        return self.finish(command, limit)
 
-        def finished(seen: bytes) -> bool:
-            text = screen_text(seen)
-            match = MARK.search(text)
-            return match is not None and text.endswith(PROMPT)  # the status, then the next prompt
-
-        text = screen_text(self._read_until(finished))
-        match = MARK.search(text)
+    def finish(self, rest: str = "", limit: float = 120.0) -> tuple[int, str]:
+        """Type ``rest`` and Enter to end the line being edited; as :meth:`run`, from the line's own echo on."""
+        self.send(f"{rest}; printf '__%s_%s__\\n' DONE $?\n")
+        text = self.expect(STATUS + r"\n\$ $", limit)  # the status, then the next prompt
+        self.mark()
+        match = re.search(STATUS, text)
         assert match is not None
-        echoed_end = text.index("\n") + 1  # readline shows the typed line first
-        return int(match.group(1)), text[echoed_end : match.start()]
-
-    def keys(self, typed: str, settle: str) -> str:
-        """Type raw keys (no Enter); returns what the terminal showed until ``settle`` appears in it."""
-        os.write(self.fd, typed.encode())
-        return screen_text(self._read_until(lambda seen: settle in screen_text(seen)))
+        # the typed line is shown first, ending with what this method typed (twice when it was typed
+        # before the shell was ready: by the terminal, then by readline); the output follows the last one
+        echoed = "DONE $?\n"
+        return int(match.group(1)), text[text.rindex(echoed, 0, match.start()) + len(echoed) : match.start()]
 
     def close(self) -> None:
-        try:
-            os.write(self.fd, b"exit\n")
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                done, _ = os.waitpid(self.pid, os.WNOHANG)
-                if done:
-                    break
-                time.sleep(0.05)
-            else:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-        finally:
-            os.close(self.fd)
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        os.close(self.master)

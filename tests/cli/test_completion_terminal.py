@@ -11,19 +11,15 @@ when installed; pwsh is not (its script is covered through the protocol in
 from __future__ import annotations
 
 import os
-import re
-import select
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from terminal_session import SCRIPT, Terminal
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-SCRIPT = Path(sys.executable).parent / "kompoxops"
-ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x07|\r")
 
 pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals"),
@@ -31,68 +27,10 @@ pytestmark = [
 ]
 
 
-class Terminal:
-    """An interactive bash on a pty; :meth:`expect` reads until a pattern shows on the screen text."""
-
-    def __init__(self, cwd: Path, home: Path, argv: tuple[str, ...] = ("bash", "--norc", "--noprofile", "-i")) -> None:
-        import pty
-
-        self.master, slave = pty.openpty()
-        env = {
-            "PATH": f"{SCRIPT.parent}{os.pathsep}/usr/bin{os.pathsep}/bin",
-            "HOME": str(home),
-            "TERM": "dumb",
-            "PS1": "$ ",
-            "INPUTRC": str(home / "inputrc"),
-            "LANG": "C.UTF-8",
-        }
-        (home / "inputrc").write_text("set show-all-if-ambiguous on\nset bell-style none\n")
-        self.proc = subprocess.Popen(
-            list(argv),
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.screen = b""
-
-    def send(self, text: str) -> None:
-        os.write(self.master, text.encode())
-
-    def expect(self, pattern: str, limit: float = 30.0) -> str:
-        """The text read so far once ``pattern`` matches it (escape sequences and CRs removed)."""
-        deadline = time.monotonic() + limit
-        while True:
-            text = ANSI.sub(b"", self.screen).decode(errors="replace")
-            if re.search(pattern, text):
-                return text
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"terminal never showed {pattern!r}; it showed:\n{text}")
-            ready, _, _ = select.select([self.master], [], [], left)
-            if ready:
-                try:
-                    self.screen += os.read(self.master, 65536)
-                except OSError:  # the shell exited
-                    raise AssertionError(f"terminal closed before {pattern!r}; it showed:\n{text}") from None
-
-    def mark(self) -> None:
-        """Forget what was read: the next :meth:`expect` looks only at new output."""
-        self.screen = b""
-
-    def close(self) -> None:
-        self.proc.kill()
-        self.proc.wait(timeout=10)
-        os.close(self.master)
-
-
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash not installed")
 def test_bash_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
     project = tmp_path / "gitea"
-    shutil.copytree(EXAMPLES / "gitea", project)
+    shutil.copytree(EXAMPLES / "gitea", project, ignore=shutil.ignore_patterns("logs"))  # no local run logs
     home = tmp_path / "home"
     home.mkdir()
     term = Terminal(project, home)
@@ -137,7 +75,7 @@ def test_bash_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh not installed")
 def test_zsh_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
     project = tmp_path / "gitea"
-    shutil.copytree(EXAMPLES / "gitea", project)
+    shutil.copytree(EXAMPLES / "gitea", project, ignore=shutil.ignore_patterns("logs"))  # no local run logs
     home = tmp_path / "home"
     home.mkdir()
     term = Terminal(project, home, ("zsh", "-f", "-i"))
@@ -163,7 +101,7 @@ def test_zsh_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
 def test_fish_completes_app_names_volumes_and_services(tmp_path: Path) -> None:
     """fish's own ``complete -C LINE`` runs the sourced script exactly as a TAB would."""
     project = tmp_path / "gitea"
-    shutil.copytree(EXAMPLES / "gitea", project)
+    shutil.copytree(EXAMPLES / "gitea", project, ignore=shutil.ignore_patterns("logs"))  # no local run logs
     script = (
         "kompoxops completion fish | source\n"
         "for line in 'kompoxops -A ' 'kompoxops disk list -V ' 'kompoxops app tunnel -S '\n"
