@@ -48,6 +48,18 @@ def test_register_replaces_and_new_driver_wraps_factory_errors() -> None:
         registry._REGISTRY.pop("broken-test", None)
 
 
+def test_builtin_driver_survives_a_registry_cleared_after_its_import() -> None:
+    """The k3s package is imported once per process; a registry cleared later still finds its factory."""
+    registry.get_factory("k3s")  # imports kompox.providers.k3s (a no-op if already imported)
+    saved = dict(registry._REGISTRY)
+    registry._REGISTRY.clear()
+    try:
+        assert registry.get_factory("k3s") is new_k3s_driver
+    finally:
+        registry._REGISTRY.clear()
+        registry._REGISTRY.update(saved)
+
+
 def test_k3s_disabled_by_settings() -> None:
     with pytest.raises(DriverConfigError, match="k3s provider disabled by settings"):
         new_k3s_driver(None, Provider(name="p", driver="k3s", settings={"disabled": "true"}))

@@ -1,14 +1,13 @@
 """Process-global registry of provider drivers: ``register(id, factory)`` / ``get_factory(id)``.
 
-Built-in drivers register themselves when :func:`load_builtin_drivers` imports
-their packages; the import is deferred so that heavy SDKs load only when a
-driver is actually used.
+Built-in drivers (:data:`BUILTIN_DRIVERS`) are imported on first use by
+:func:`get_factory`, so that heavy SDKs load only when a driver is actually used.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kompox.domain.errors import ValidationError
 from kompox.domain.model import Provider, Workspace
@@ -18,11 +17,11 @@ if TYPE_CHECKING:
 
 _REGISTRY: dict[str, DriverFactory] = {}
 
-BUILTIN_DRIVERS: dict[str, str] = {
-    "aks": "kompox.providers.aks",
-    "k3s": "kompox.providers.k3s",
+BUILTIN_DRIVERS: dict[str, tuple[str, str]] = {
+    "aks": ("kompox.providers.aks", "new_aks_driver"),
+    "k3s": ("kompox.providers.k3s", "new_k3s_driver"),
 }
-"""Driver id -> module whose import registers it."""
+"""Driver id -> (module, factory attribute); the module is imported on first use."""
 
 
 def register(name: str, factory: DriverFactory) -> None:
@@ -41,8 +40,12 @@ def get_factory(name: str) -> DriverFactory:
     """
     factory = _REGISTRY.get(name)
     if factory is None and name in BUILTIN_DRIVERS:
-        importlib.import_module(BUILTIN_DRIVERS[name])
-        factory = _REGISTRY.get(name)
+        # Read the factory off the module rather than relying on its import-time
+        # register() call alone: an import happens once per process, so a registry
+        # that was cleared after it would otherwise lose the built-in driver.
+        module_name, attribute = BUILTIN_DRIVERS[name]
+        factory = cast("DriverFactory", getattr(importlib.import_module(module_name), attribute))
+        _REGISTRY[name] = factory
     if factory is None:
         known = ", ".join(registered_ids())
         raise ValidationError(f"unknown provider driver: {name or '(empty)'} (known drivers: {known})", field="driver")
