@@ -18,7 +18,7 @@ from typing import Any
 from kompox.domain.errors import ConfigError
 
 MAX_PORT = 65535
-_EXPOSE = re.compile(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", re.IGNORECASE)
+_EXPOSE = r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?"  # compiled on first use (re's cache), case-insensitive
 
 
 def _in_range(text: str, low: int = 1) -> bool:
@@ -43,7 +43,7 @@ def check_service_values(name: str, service: dict[str, Any], *, file: str) -> No
                               file=file, field=field)
     for index, item in enumerate(service.get("expose") or []):
         text = str(item).strip()
-        match = _EXPOSE.fullmatch(text)
+        match = re.fullmatch(_EXPOSE, text, re.IGNORECASE)
         if match is None or not all(_in_range(p) for p in match.group(1, 2) if p is not None):
             raise ConfigError(
                 f'service {name}: invalid expose port "{text}" (expected PORT[-PORT][/PROTOCOL], ports 1-{MAX_PORT})',

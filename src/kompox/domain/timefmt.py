@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from kompox.domain.errors import ValidationError
 
-_DURATION_PART = re.compile(r"([0-9]+)([wdhms])")
+_DURATION_PART = r"([0-9]+)([wdhms])"  # compiled on first use (re's cache): only duration flags
 _UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 
 
@@ -22,7 +22,7 @@ def rfc3339_nano(value: datetime) -> str:
 def parse_duration(text: str, field: str = "duration") -> timedelta:
     """``30d``, ``12h``, ``1w``, ``1d12h``, ``90m``, ``45s`` (weeks, days, hours, minutes, seconds) → timedelta."""
     value = text.strip().lower()
-    parts = _DURATION_PART.findall(value)
+    parts = re.findall(_DURATION_PART, value)
     if not value or "".join(n + u for n, u in parts) != value:
         raise ValidationError(
             f"invalid duration {text!r}: use a number with a unit w, d, h, m or s, e.g. 30d, 12h, 1d12h", field=field

@@ -30,7 +30,7 @@ NAME_RULES: dict[str, r.Rule] = {
 }
 """Rule for ``metadata.name`` per kind; every other kind: DNS-1123 subdomain."""
 
-_EXAMPLE = re.compile(r"\s*\(e\.g\. .*\)$")  # apimachinery's "(e.g. ..., regex used ...)" tail
+_EXAMPLE = r"\s*\(e\.g\. .*\)$"  # apimachinery's "(e.g. ..., regex used ...)" tail; compiled on first use
 
 CLUSTER_SCOPED = frozenset(
     {"Namespace", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "IngressClass", "StorageClass"}
@@ -70,7 +70,7 @@ class _Checker:
 
     def rule(self, path: str, value: object, rule: r.Rule) -> None:
         text = "" if value is None else str(value)
-        problems = [_EXAMPLE.sub("", p) for p in rule.check(text)]
+        problems = [re.sub(_EXAMPLE, "", p) for p in rule.check(text)]
         if problems:
             self.add(path, text, f"must be a valid {rule.title}: {'; '.join(problems)}", rule)
 

@@ -147,7 +147,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "models": (WARN, "model runner services are not available"),
     "provider": (WARN, "provider services are not available"),
 }
-_NUMERIC = re.compile(r"^\d+$")
+_NUMERIC = r"^\d+$"  # compiled on first use (re's cache): user/group_add are rare
 _QUIET_DEFAULTS: dict[str, tuple[Any, ...]] = {"restart": ("always", "unless-stopped"), "scale": (1,)}
 
 
@@ -249,7 +249,7 @@ def _user(raw: dict[str, Any], where: str, security: dict[str, Any], out: Servic
     user = raw.get("user")
     if user not in (None, ""):
         uid, _, gid = str(user).partition(":")
-        if _NUMERIC.match(uid) and (not gid or _NUMERIC.match(gid)):
+        if re.match(_NUMERIC, uid) and (not gid or re.match(_NUMERIC, gid)):
             security["runAsUser"] = int(uid)
             if gid:
                 security["runAsGroup"] = int(gid)
@@ -259,7 +259,7 @@ def _user(raw: dict[str, Any], where: str, security: dict[str, Any], out: Servic
                 '(e.g. user: "1000:1000"); the image\'s user applies'
             )
     for group in raw.get("group_add") or []:
-        if _NUMERIC.match(str(group)):
+        if re.match(_NUMERIC, str(group)):
             out.groups.append(int(group))
         else:
             out.warnings.append(f"{where}: group_add {group} is not applied: Kubernetes needs numeric group ids")

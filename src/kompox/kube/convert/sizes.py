@@ -8,7 +8,7 @@ from typing import Any
 from kompox.kube.convert.errors import ConversionError
 
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30}
-_SIZE = re.compile(r"^\s*(\d+)\s*([a-zA-Z]*)\s*$")
+_SIZE = r"^\s*(\d+)\s*([a-zA-Z]*)\s*$"  # compiled on first use (re's cache): sizes are rare
 
 
 def compose_bytes(value: Any, what: str) -> int:
@@ -17,7 +17,7 @@ def compose_bytes(value: Any, what: str) -> int:
         raise ConversionError(f"{what}: invalid size {value!r}")
     if isinstance(value, int):
         return value
-    match = _SIZE.match(str(value))
+    match = re.match(_SIZE, str(value))
     unit = match.group(2).lower() if match else ""
     if match is None or unit not in _UNITS:
         raise ConversionError(f"{what}: invalid size {str(value)!r} (digits with an optional unit b, k, m or g)")
