@@ -31,8 +31,6 @@ from kompox.domain.model import (
     App,
     AppVolume,
     Cluster,
-    ClusterStatus,
-    DNSRecordSet,
     NodePool,
     Provider,
     VolumeClass,
@@ -42,12 +40,12 @@ from kompox.domain.model import (
     ingress_namespace,
     ingress_service_account,
 )
-from kompox.domain.model.dns import check_record_set
 from kompox.domain.naming import NIL_WORKSPACE
 from kompox.providers.k3s.kubeconfig_source import KubeconfigEnv, cluster_kubeconfig
 from kompox.providers.k3s.localpath_backend import LocalPathBackend, app_names
 
 if TYPE_CHECKING:
+    from kompox.domain.model import ClusterStatus, DNSRecordSet
     from kompox.domain.options import (
         ClusterDeprovisionOptions,
         ClusterDNSApplyOptions,
@@ -151,6 +149,8 @@ class K3sDriver:
         refusing server is reported as not provisioned, with the reason in
         ``unreachable``.
         """
+        from kompox.domain.model import ClusterStatus
+
         result = ClusterStatus(existing=cluster.existing)
         kube = self._kube_factory(self.cluster_kubeconfig(cluster))
         try:
@@ -210,6 +210,8 @@ class K3sDriver:
     ) -> None:
         # K3s manages no DNS zone: a valid record is a successful no-op; invalid input is still
         # refused (seed 000: dns_apply validates its input whatever the provider does with it).
+        from kompox.domain.model.dns import check_record_set
+
         check_record_set(rset)
 
     # volumes (localpath backend)
