@@ -397,6 +397,19 @@ def test_stop_source_gives_up_when_a_disk_stays_attached_and_copies_nothing(move
     assert p.fake.seen("PUT") == []  # no snapshot of a disk that may still be written
 
 
+def test_an_app_without_volumes_is_only_deployed_on_the_target(move_project: MoveProject) -> None:
+    p = move_project
+    app = (p.root / "kompoxapp.yml").read_text().split("  volumes:")[0]
+    (p.root / "kompoxapp.yml").write_text(app)
+    (p.root / "compose.yml").write_text("services:\n  web:\n    image: nginx:1.27\n")
+    p.ok("app", "deploy")
+    p.fake.requests.clear()
+    plan = p.ok("app", "move", "--to-cluster", "c2", "-o", "table")
+    assert [cells(line) for line in table(plan.out, ("#", "STEP", "VOLUME", "STATE"))] == [["1", "deploy", "-", "done"]]
+    assert p.fake.seen(path="/(disks|snapshots)") == []
+    assert [k[2] for k in p.kube["c2"].objects() if k[0] == "apps/v1/deployments"] == ["app1-app"]
+
+
 def test_cleanup_source_destroys_the_source_app_but_keeps_its_disks(move_project: MoveProject) -> None:
     p = move_project
     _deployed_on_c1(p)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kompox.cli.runtime import Runtime
 from kompox.compose import load_project, local_file_reader, resolve_compose_source
@@ -12,8 +12,10 @@ from kompox.compose.dotenv import read_project_env
 from kompox.compose.model import Project
 from kompox.domain.errors import ValidationError
 from kompox.domain.model import App, AppVolume, NodePool, VolumeClass, VolumeDisk
-from kompox.usecase.app_target import AppTarget
 from kompox.usecase.app_validate import AppValidation, Severity, validate_app
+
+if TYPE_CHECKING:
+    from kompox.usecase.app_target import AppTarget
 
 log = logging.getLogger("kompox.cli")
 
