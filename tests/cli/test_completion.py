@@ -427,3 +427,20 @@ def test_every_selector_option_in_the_tree_has_its_completer() -> None:
                 if param.name == "name" and path.startswith("cluster nodepool "):
                     assert name == "complete_pool", path
     assert seen == set(EXPECTED)
+
+
+def test_command_names_complete_without_importing_the_commands() -> None:
+    code = (
+        "import sys\nsys.argv = ['kompoxops']\nfrom kompox.cli.quick import main\n"
+        "try:\n    main()\nfinally:\n"
+        "    loaded = sorted(m for m in sys.modules if m.startswith('kompox.cli.commands.'))\n"
+        "    sys.stderr.write('COMMANDS=' + ','.join(loaded))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KOMPOX_", "COMP_", "_KOMPOXOPS"))}
+    env |= {"_KOMPOXOPS_COMPLETE": "zsh_complete", "COMP_WORDS": "kompoxops d", "COMP_CWORD": "1"}
+    proc = subprocess.run([PY, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.stdout == (
+        "plain\ndisk\nManage the cloud disks (or file shares) of volumes.\n"
+        "plain\ndns\nApply or remove the DNS records of the app.\n"
+    )
+    assert proc.stderr == "COMMANDS="

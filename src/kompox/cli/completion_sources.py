@@ -61,10 +61,8 @@ def load_local_project(flags: GlobalFlags, env: Mapping[str, str]) -> LocalProje
     """
     from pathlib import Path
 
-    from kompox.kom.legacy import load_legacy_db_url, resolve_db_url
     from kompox.kom.loader import Mode, initialize_kom
     from kompox.kom.project import resolve_project
-    from kompox.store.rdb.url import is_database_url
 
     if flags.chdir:
         os.chdir(flags.chdir)
@@ -76,6 +74,9 @@ def load_local_project(flags: GlobalFlags, env: Mapping[str, str]) -> LocalProje
     if kom.mode is Mode.KOM and kom.resources is not None:
         res = kom.resources
         return LocalProject(res.apps, res.clusters, res.boxes, kom.default_app_id, kom.default_cluster_id)
+    from kompox.kom.legacy import load_legacy_db_url, resolve_db_url
+    from kompox.store.rdb.url import is_database_url
+
     db_url = resolve_db_url(flags.db_url, environ)
     if is_database_url(db_url):
         return None

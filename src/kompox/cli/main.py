@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 import click
+from click.shell_completion import CompletionItem
 
 from kompox import __version__
 from kompox.cli.argv import CommandTree, GlobalFlags, UsageError, extract_global_flags, reorder_command_words
@@ -31,6 +32,15 @@ class RootGroup(KompoxGroup):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return load_root_command(cmd_name)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """Command names with their help from :data:`ROOT_COMMANDS`, without importing every command."""
+        names = [
+            CompletionItem(name, help=ROOT_COMMANDS[name][2])
+            for name in sorted(ROOT_COMMANDS)
+            if name.startswith(incomplete)
+        ]
+        return names + click.Command.shell_complete(self, ctx, incomplete)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, ROOT_COMMANDS[name][2]) for name in sorted(ROOT_COMMANDS)]
