@@ -184,3 +184,16 @@ def test_chdir_puts_cd_before_the_steps(
     block = result.out.split("\nNext steps:\n", 1)[1].splitlines()
     assert block[0] == "     cd 'new project'"
     assert (tmp_path / "new project" / "kompoxapp.yml").is_file()
+
+
+def test_an_old_gitignore_is_kept_with_a_note_on_its_gaps(empty: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (empty / ".kompox").mkdir()
+    (empty / ".kompox" / ".gitignore").write_text("/logs\n")  # what upstream's init writes
+    result = run_cli(capsys, "init")
+    assert result.code == 0, result.err
+    assert (empty / ".kompox" / ".gitignore").read_text() == "/logs\n"
+    notes = [line for line in result.out.splitlines() if line.startswith("Note: ")]
+    assert notes == [
+        f"Note: {empty}/.kompox/.gitignore does not ignore /kubeconfig "
+        "(the admin credential app kubectl writes); add the line /kubeconfig"
+    ]

@@ -45,6 +45,8 @@ def plan_init(root: Path, *, driver: str, force: bool, bare: bool) -> InitPlan:
     if not gitignore.exists():
         plan.files.append((gitignore, GITIGNORE))
         plan.created.append(str(gitignore))
+    else:
+        plan.lines += _gitignore_gaps(gitignore)
     if bare:
         return plan
     part = plan_app(root, kdir / "kom", driver)
@@ -58,6 +60,20 @@ def plan_init(root: Path, *, driver: str, force: bool, bare: bool) -> InitPlan:
         starter = str(part.starter.relative_to(root)) if part.starter is not None else None
         plan.steps = next_steps(driver if starter else None, starter)
     return plan
+
+
+def _gitignore_gaps(gitignore: Path) -> list[str]:
+    """A note per line of :data:`GITIGNORE` an existing ``.gitignore`` lacks (it is kept as it is)."""
+    try:
+        present = {line.strip() for line in gitignore.read_text(encoding="utf-8").splitlines()}
+    except (OSError, UnicodeDecodeError):
+        return []
+    why = {"/logs": "the run logs", "/kubeconfig": "the admin credential app kubectl writes"}
+    return [
+        f"Note: {gitignore} does not ignore {entry} ({why[entry]}); add the line {entry}"
+        for entry in GITIGNORE.split()
+        if entry not in present and entry.lstrip("/") not in present
+    ]
 
 
 def write_plan(plan: InitPlan) -> None:
