@@ -16,7 +16,9 @@ N2 env_file: the oracle inlines env-file variables into ``environment``;
    Kompox keeps ``env_file`` references (the converter reads them, §13.1).
    We merge our parse of the env files under our environment before comparing.
 N3 deploy.resources: the oracle converts ``cpus`` to a number and ``memory``
-   to a byte count; Kompox keeps the compose text.  We convert ours likewise.
+   to a byte count; Kompox keeps the compose text.  We convert ours likewise,
+   and so for the v2 fields ``cpus``/``mem_limit``/``mem_reservation``/
+   ``memswap_limit``, which the oracle omits when 0.
 N4 healthcheck: the oracle casts ``retries`` to an int (we do too when it is
    a string after interpolation); durations are compared as text.
 N5 profiles: the oracle runs with ``--profile '*'`` because Kompox deploys
@@ -32,7 +34,6 @@ N7 config/secret mode: the oracle prints the mode as an octal string, Kompox
 from __future__ import annotations
 
 import posixpath
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from compose_oracle import ORACLE_HOME, OracleError, oracle_unavailable_reason, 
 
 from kompox.compose import Project, Service, load_project, local_file_reader
 from kompox.compose.dotenv import read_project_env
+from kompox.compose.resources import ram_bytes
 from kompox.domain.errors import ConfigError
 from kompox.kube.convert import parse_env_file
 
@@ -51,16 +53,26 @@ _REASON = oracle_unavailable_reason()
 
 pytestmark = [pytest.mark.oracle, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
 
-_UNITS = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
-
 
 def _bytes(value: Any) -> str:
-    """N3: compose unit strings (``512M``) as the oracle's byte count."""
-    if isinstance(value, int):
-        return str(value)
-    match = re.fullmatch(r"(\d+)\s*([a-zA-Z]*)", str(value))
-    assert match, value
-    return str(int(match.group(1)) * _UNITS[match.group(2).lower() or "b"])
+    """N3: compose unit strings (``512M``, ``1.5g``) as the oracle's byte count."""
+    return str(ram_bytes(value))
+
+
+_V2 = ("cpus", "mem_limit", "mem_reservation", "memswap_limit")
+
+
+def _v2(raw: dict[str, Any]) -> dict[str, Any]:
+    """N3: v2 resource fields as the oracle prints them (cpus a number, sizes byte counts, 0 left out)."""
+    out: dict[str, Any] = {}
+    for key in _V2:
+        value = raw.get(key)
+        if value in (None, ""):
+            continue
+        converted: Any = float(value) if key == "cpus" else _bytes(value)
+        if converted not in (0, "0"):
+            out[key] = converted
+    return out
 
 
 def _abs(root: Path, path: str) -> str:
@@ -97,6 +109,7 @@ def _ours_service(root: Path, svc: Service) -> dict[str, Any]:
                      c.uid, c.gid, None if c.mode is None else f"0{c.mode:o}") for c in svc.secrets],
         "healthcheck": health,
         "resources": resources,
+        "v2": _v2(svc.raw),
         "labels": dict(svc.labels),
         "depends_on": sorted(svc.depends_on),
     }
@@ -119,6 +132,7 @@ def _oracle_service(raw: dict[str, Any]) -> dict[str, Any]:
         "secrets": refs(raw.get("secrets")),
         "healthcheck": raw.get("healthcheck"),
         "resources": (raw.get("deploy") or {}).get("resources") or None,
+        "v2": {k: raw[k] for k in _V2 if k in raw},
         "labels": raw.get("labels") or {},
         "depends_on": sorted(raw.get("depends_on") or {}),
     }

@@ -7,7 +7,9 @@
   ``invalid hostPort: 99999``), in short and long syntax;
 * ``expose`` entries that are not ``PORT[-PORT][/PROTOCOL]`` with ports in
   1–65535 (``docker compose config`` passes ``-5`` through, the engine then
-  refuses the container; Kompox refuses it up front).
+  refuses the container; Kompox refuses it up front);
+* resource fields: invalid ``cpus``/memory sizes and v2 fields that differ
+  from their ``deploy`` counterparts (:mod:`kompox.compose.resources`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kompox.compose.resources import check_resources
 from kompox.domain.errors import ConfigError
 
 MAX_PORT = 65535
@@ -48,3 +51,4 @@ def check_service_values(name: str, service: dict[str, Any], *, file: str) -> No
             raise ConfigError(
                 f'service {name}: invalid expose port "{text}" (expected PORT[-PORT][/PROTOCOL], ports 1-{MAX_PORT})',
                 file=file, field=f"services.{name}.expose.{index}")
+    check_resources(name, service, file=file)
