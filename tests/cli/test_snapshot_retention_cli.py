@@ -91,7 +91,7 @@ def test_prune_without_volume_covers_every_volume_and_skips_files(volume_project
 def test_prune_bad_flags_fail_before_any_driver_call(volume_project: VolumeProject) -> None:
     p = volume_project
     one_error(p.run("snapshot", "prune", "--dry-run"), 3, "needs --keep N and/or --older-than DURATION")
-    one_error(p.run("snapshot", "prune", "--older-than", "3x"), 3, "invalid duration '3x'")
+    one_error(p.run("snapshot", "prune", "--older-than", "3x"), 3, 'invalid duration "3x"')
     assert p.run("snapshot", "prune", "--keep", "0").code == 2  # click: 0 is not in the range x>=1
     assert p.cloud.calls == []
 

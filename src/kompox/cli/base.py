@@ -127,16 +127,10 @@ def runtime(ctx: click.Context) -> Runtime:
 
 
 def parse_duration(text: str) -> float:
-    """``300``, ``90s``, ``5m``, ``1h`` → seconds."""
-    from kompox.domain.errors import ValidationError
+    """A ``--timeout`` (``300``, ``90s``, ``5m``, ``1h30m``) in seconds.
 
-    value = text.strip().lower()
-    scale = {"s": 1.0, "m": 60.0, "h": 3600.0}.get(value[-1:], 0.0)
-    number = value[:-1] if scale else value
-    try:
-        seconds = float(number) * (scale or 1.0)
-    except ValueError:
-        raise ValidationError(f'invalid duration "{text}" (e.g. 300, 90s, 5m)', field="--timeout") from None
-    if seconds <= 0:
-        raise ValidationError(f'duration must be positive: "{text}"', field="--timeout")
-    return seconds
+    The grammar is :func:`kompox.domain.timefmt.parse_duration`'s, plus a plain number of seconds.
+    """
+    from kompox.domain.timefmt import parse_duration as parse
+
+    return parse(text, "--timeout", bare_seconds=True, positive=True).total_seconds()

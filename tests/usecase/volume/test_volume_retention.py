@@ -62,9 +62,14 @@ def test_policy_refuses_what_would_be_unsafe_or_meaningless(policy: RetentionPol
 def test_durations() -> None:
     assert parse_duration("30d") == timedelta(days=30)
     assert parse_duration("1w2d3h4m5s") == timedelta(weeks=1, days=2, hours=3, minutes=4, seconds=5)
-    for bad in ("", "30", "d", "3x", "-1d", "1.5d"):
+    assert parse_duration("1.5d") == timedelta(hours=36)  # decimals, as Go's time.ParseDuration
+    assert parse_duration("300", bare_seconds=True) == timedelta(seconds=300)
+    for bad in ("", "30", "d", "3x", "-1d", "1..5d", "1d 2h"):
         with pytest.raises(ValidationError, match="invalid duration"):
             parse_duration(bad)
+    for bad in ("0", "0s", "0m0s"):
+        with pytest.raises(ValidationError, match="duration must be positive"):
+            parse_duration(bad, bare_seconds=True, positive=True)
 
 
 def test_a_snapshot_feeding_a_disk_in_creation_is_kept_and_takes_no_keep_slot() -> None:
