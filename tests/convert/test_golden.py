@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 
+from kompox.compose import load_project
 from kompox.compose.model import Config, EnvFile, FileRef, Secret, Service
 from kompox.domain.model import (
     App,
@@ -440,3 +441,27 @@ def test_unbound_volume_placeholder() -> None:
     assert dep["metadata"]["annotations"] == {"kompox.dev/unbound-volumes": "db"}
     claims = [v["persistentVolumeClaim"]["claimName"] for v in dep["spec"]["template"]["spec"]["volumes"]]
     assert claims == ["k4x-1nedct-default-4d94cw-1nilil", "k4x-1nedct-db-4d94cw-unbound"]
+
+
+def test_container_resources_from_compose_limits() -> None:
+    text = (
+        "services:\n"
+        "  web:\n    image: nginx:1.27\n    cpus: 0.5\n    mem_limit: 256m\n    mem_reservation: 64m\n"
+        "  worker:\n    image: example/worker:1\n"
+        "    deploy:\n      resources:\n"
+        "        limits: {cpus: '2', memory: 1g}\n        reservations: {cpus: '0.25', memory: 512M}\n"
+    )
+    proj = load_project(text, working_dir=WORKDIR, file_name="compose.yml")
+    conv = run(App(name="app1", ref_base=REF_BASE), proj, domain="")
+    deployment = next(o for o in conv.objects if o["kind"] == "Deployment")
+    check_golden("container_resources", [deployment])
+    containers = {c["name"]: c for c in deployment["spec"]["template"]["spec"]["containers"]}
+    assert containers["web"]["resources"] == {
+        "limits": {"cpu": "500m", "memory": "256Mi"},
+        "requests": {"memory": "64Mi"},
+    }
+    assert containers["worker"]["resources"] == {
+        "limits": {"cpu": "2", "memory": "1Gi"},
+        "requests": {"cpu": "250m", "memory": "512Mi"},
+    }
+    assert conv.warnings == []

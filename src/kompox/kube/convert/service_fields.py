@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kompox.compose.model import Service
+from kompox.compose.resources import SIZE_HELP, ram_bytes
 from kompox.kube.convert.cluster_allow import DEVICES, HOST_NAMESPACES, PRIVILEGED, refusal
 from kompox.kube.convert.errors import ConversionError
-from kompox.kube.convert.sizes import compose_bytes, size_quantity
+from kompox.kube.convert.sizes import size_quantity
 
 # Capabilities a container may add under the Pod Security "baseline" profile (docker's default set).
 BASELINE_CAPABILITIES = frozenset(
@@ -90,7 +91,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "healthcheck": (WARN, "no liveness/readiness probes are generated"),
     "deploy": (
         MAPPED,
-        "resources.limits/reservations cpus and memory → container resources limits/requests; "
+        "resources.limits/reservations cpus and memory → container resources limits/requests "
+        "(with cpus, mem_limit, mem_reservation); "
         "other deploy keys are a warning (one pod; App deployment pools place it)",
     ),
     "scale": (WARN, "the app runs as one pod"),
@@ -110,19 +112,26 @@ FIELDS: dict[str, tuple[str, str]] = {
     "logging": (WARN, "logs go to the cluster's log pipeline (kompoxops app logs)"),
     "pull_policy": (WARN, "Kubernetes' default image pull policy applies"),
     "pull_refresh_after": (WARN, "Kubernetes' default image pull policy applies"),
-    "cpus": (WARN, "resource limits are not applied"),
-    "cpu_count": (WARN, "resource limits are not applied"),
-    "cpu_percent": (WARN, "resource limits are not applied"),
-    "cpu_shares": (WARN, "resource limits are not applied"),
-    "cpu_period": (WARN, "resource limits are not applied"),
-    "cpu_quota": (WARN, "resource limits are not applied"),
-    "cpu_rt_runtime": (WARN, "resource limits are not applied"),
-    "cpu_rt_period": (WARN, "resource limits are not applied"),
-    "cpuset": (WARN, "resource limits are not applied"),
-    "mem_limit": (WARN, "resource limits are not applied"),
-    "mem_reservation": (WARN, "resource limits are not applied"),
-    "mem_swappiness": (WARN, "resource limits are not applied"),
-    "memswap_limit": (WARN, "resource limits are not applied"),
+    "cpus": (MAPPED, "container resources limits.cpu (as deploy.resources.limits.cpus); 0 sets nothing"),
+    "mem_limit": (MAPPED, "container resources limits.memory (as deploy.resources.limits.memory); 0 sets nothing"),
+    "mem_reservation": (
+        MAPPED,
+        "container resources requests.memory (as deploy.resources.reservations.memory); 0 sets nothing",
+    ),
+    "cpu_count": (WARN, "a Windows-only CPU count; use cpus (container limits.cpu)"),
+    "cpu_percent": (WARN, "a Windows-only CPU percentage; use cpus (container limits.cpu)"),
+    "cpu_shares": (
+        WARN,
+        "a relative CPU weight has no per-container Kubernetes equivalent; "
+        "use deploy.resources.reservations.cpus (container requests.cpu)",
+    ),
+    "cpu_period": (WARN, "CFS quota tuning is not mapped; use cpus (container limits.cpu)"),
+    "cpu_quota": (WARN, "CFS quota tuning is not mapped; use cpus (container limits.cpu)"),
+    "cpu_rt_runtime": (WARN, "real-time CPU scheduling is not available in Kubernetes"),
+    "cpu_rt_period": (WARN, "real-time CPU scheduling is not available in Kubernetes"),
+    "cpuset": (WARN, "CPU pinning is not mapped (the kubelet's CPU manager places containers)"),
+    "mem_swappiness": (WARN, "swap is configured per node in Kubernetes"),
+    "memswap_limit": (WARN, "swap is configured per node in Kubernetes; mem_limit is the memory limit"),
     "oom_kill_disable": (WARN, "not available in Kubernetes"),
     "oom_score_adj": (WARN, "not available in Kubernetes"),
     "pids_limit": (WARN, "the node's pid limit applies"),
@@ -223,6 +232,7 @@ def service_settings(service: Service, allow: frozenset[str]) -> ServiceSettings
 
     _namespaces(raw, where, allow, out)
     _deploy(raw.get("deploy"), where, out)
+    _resources(raw, where, out)
     for device in raw.get("devices") or []:
         if DEVICES not in allow:
             raise ConversionError(f"{where}: " + refusal("devices", DEVICES))
@@ -285,35 +295,87 @@ def _deploy(deploy: Any, where: str, out: ServiceSettings) -> None:
             continue
         reason = _DEPLOY_REASONS.get(key, "Swarm deployment settings have no effect in Kubernetes")
         out.warnings.append(f"{where}: deploy.{key} is not applied: {reason}")
-    resources = deploy.get("resources") or {}
-    amounts: dict[str, dict[str, int]] = {}  # limits/requests → cpu millicores, memory bytes
+
+
+# v2 service fields → (kubernetes resources kind, resource); deploy.resources holds the same values (the loader
+# refuses distinct ones), so a field only counts where deploy.resources leaves the resource unset
+_V2_RESOURCES = (
+    ("cpus", "limits", "cpu"),
+    ("mem_limit", "limits", "memory"),
+    ("mem_reservation", "requests", "memory"),
+)
+
+
+def _resources(raw: dict[str, Any], where: str, out: ServiceSettings) -> None:
+    """``deploy.resources`` and ``cpus``/``mem_limit``/``mem_reservation`` → container ``resources``."""
+    deploy = raw.get("deploy")
+    resources = (deploy.get("resources") if isinstance(deploy, dict) else None) or {}
+    amounts: dict[str, dict[str, int]] = {"limits": {}, "requests": {}}  # cpu millicores, memory bytes
+    sources: dict[tuple[str, str], str] = {}  # (kind, resource) → the compose field it came from
     for compose_key, kube_key in _RESOURCE_KINDS:
         section = resources.get(compose_key) or {}
         what = f"{where}: deploy.resources.{compose_key}"
-        values: dict[str, int] = {}
+        values = amounts[kube_key]
         if section.get("cpus") not in (None, ""):
             values["cpu"] = _cpu_millis(section["cpus"], f"{what}.cpus")
+            sources[(kube_key, "cpu")] = f"deploy.resources.{compose_key}.cpus"
         if section.get("memory") not in (None, ""):
-            values["memory"] = compose_bytes(section["memory"], f"{what}.memory")
-            if values["memory"] <= 0:
-                raise ConversionError(f"{what}.memory must be positive")
+            values["memory"] = _memory(section["memory"], f"{what}.memory")
+            sources[(kube_key, "memory")] = f"deploy.resources.{compose_key}.memory"
         for other in sorted(k for k in section if k not in ("cpus", "memory") and not str(k).startswith("x-")):
             if section[other] not in (None, "", [], {}):
                 out.warnings.append(f"{what}.{other} is not applied: only cpus and memory are mapped")
-        if values:
-            amounts[kube_key] = values
-    limits, requests = amounts.get("limits", {}), amounts.get("requests", {})
-    for name, compose_name in (("cpu", "cpus"), ("memory", "memory")):
+    for key, kube_key, name in _V2_RESOURCES:
+        value = raw.get(key)
+        if value in (None, "") or name in amounts[kube_key]:
+            continue
+        if name == "cpu":
+            if _is_zero(value):  # docker's "no limit"
+                continue
+            amount = _cpu_millis(value, f"{where}: {key}")
+        else:
+            amount = _memory(value, f"{where}: {key}", zero_ok=True)
+            if amount == 0:
+                continue
+        amounts[kube_key][name] = amount
+        sources[(kube_key, name)] = key
+    limits, requests = amounts["limits"], amounts["requests"]
+    for name in ("cpu", "memory"):
         if name in limits and name in requests and requests[name] > limits[name]:
+            request, limit = sources[("requests", name)], sources[("limits", name)]
+            if request.startswith("deploy.") and limit.startswith("deploy."):
+                limit = limit.removeprefix("deploy.resources.")
             raise ConversionError(
-                f"{where}: deploy.resources.reservations.{compose_name} exceeds limits.{compose_name} "
-                "(Kubernetes refuses a request above its limit)"
+                f"{where}: {request} exceeds {limit} (Kubernetes refuses a request above its limit)"
             )
-    if amounts:
+    if limits or requests:
         out.container["resources"] = {
-            kind: {name: _cpu_quantity(n) if name == "cpu" else size_quantity(n) for name, n in values.items()}
+            kind: {
+                name: _cpu_quantity(values[name]) if name == "cpu" else size_quantity(values[name])
+                for name in ("cpu", "memory")
+                if name in values
+            }
             for kind, values in amounts.items()
+            if values
         }
+
+
+def _is_zero(value: Any) -> bool:
+    try:
+        return not isinstance(value, bool) and float(str(value).strip()) == 0
+    except ValueError:
+        return False
+
+
+def _memory(value: Any, what: str, *, zero_ok: bool = False) -> int:
+    """Bytes of a compose memory size (docker's units, ``512m``, ``1.5g``); positive unless ``zero_ok``."""
+    try:
+        size = ram_bytes(value)
+    except ValueError:
+        raise ConversionError(f"{what}: invalid size {str(value)!r} ({SIZE_HELP})") from None
+    if size < 0 or (size == 0 and not zero_ok):
+        raise ConversionError(f"{what} must be positive (a size, e.g. 512m)")
+    return size
 
 
 def _cpu_millis(value: Any, what: str) -> int:
