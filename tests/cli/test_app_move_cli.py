@@ -484,3 +484,21 @@ def test_bad_targets_are_one_line_errors(move_project: MoveProject) -> None:
     assert p.fake.writes() == []
     plan = p.ok("app", "move", "--to-cluster", "c2", "--zone", "japaneast-2", "--dry-run").json()
     assert [(v["zone"], v["zoneFrom"]) for v in plan["volumes"]] == [("japaneast-2", "--zone")]
+
+
+def test_the_source_disks_zone_is_kept_when_the_target_reaches_it(move_project: MoveProject) -> None:
+    """A target pool spanning zones 1 and 2: the disk in zone 2 stays in zone 2 (not the first zone, 1)."""
+    p = move_project
+    (route,) = [r for r in p.fake.routes if r.method == "GET" and r.pattern.pattern.endswith("/aks-c2/agentPools")]
+    pool = agent_pool("npuser1", zones=["1", "2"], labels={"kompox.dev/node-pool": "user"})
+    route.replies[:] = [Reply(200, {"value": [pool]})]
+    p.ok("disk", "create", "-V", "db", "-N", "d2", "-Z", "2")
+    plan = p.ok("app", "move", "--to-cluster", "c2", "--dry-run").json()
+    assert [(v["sourceDisk"], v["zone"], v["zoneFrom"]) for v in plan["volumes"]] == [
+        (
+            "d2",
+            "2",
+            "the source disk's zone, reachable on the target "
+            "(deployment.pool (default) user → node pools npuser1 (zones 1, 2))",
+        )
+    ]
