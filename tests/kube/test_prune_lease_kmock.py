@@ -83,6 +83,10 @@ def test_first_run_creates_the_lease_and_a_second_run_is_refused_with_exit_10(
     )
     assert stored(server)["spec"]["holderIdentity"] == "host-a/100/aaaa"  # type: ignore[index]
 
+    clock.advance(1)  # at renewTime + leaseDurationSeconds exactly the lease is expired: taken over
+    second.acquire()
+    assert stored(server)["spec"]["holderIdentity"] == "host-b/200/bbbb"  # type: ignore[index]
+
 
 def test_an_expired_lease_is_taken_over_and_its_old_holder_stops_before_its_next_delete(
     client: KubeClient, server: KMockThread
