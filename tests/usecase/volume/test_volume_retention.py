@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kompox.domain.errors import ProviderAPIError, ValidationError
+from kompox.domain.errors import NotSupportedError, ProviderAPIError, ValidationError
 from kompox.domain.model import App, AppVolume, Cluster, VolumeDisk, VolumeSnapshot
 from kompox.domain.timefmt import parse_duration
-from kompox.usecase.restore_sources import SourcesInCreation
+from kompox.usecase.restore_sources import SourcesInCreation, sources_in_creation
 from kompox.usecase.volume_retention import RetentionPolicy, plan_prune, prune_snapshots
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -118,3 +118,21 @@ def test_prune_deletes_nothing_when_the_disks_cannot_be_listed() -> None:
         "delete snapshot old: cannot tell which snapshots feed a disk still being created "
         "(list disks of volume db: ARM answered 503); deleted nothing"
     ]
+
+
+class _FilesAndDisks:
+    """Volume ``share`` has no disks (the driver says not supported); ``db`` has one disk being restored."""
+
+    def volume_disk_list(self, _c: object, _a: object, vol_name: str, *_rest: object) -> list[VolumeDisk]:
+        if vol_name == "share":
+            raise NotSupportedError("volume share is of type files")
+        restoring = VolumeDisk(name="r", volume_name="db", creating=True, source="/H/Snap1")
+        return [VolumeDisk(name="ready", volume_name="db", source="/H/Snap0"), restoring]
+
+
+def test_a_volume_without_disks_does_not_make_the_restore_sources_unknown() -> None:
+    app = App(name="app1", volumes=[AppVolume("share", 1 << 30, type="files"), AppVolume("db", 1 << 30)])
+    found = sources_in_creation(_FilesAndDisks(), Cluster(name="c1"), app)  # type: ignore[arg-type]
+    assert found == SourcesInCreation({"/h/snap1": "source of disk r (volume db), still being created"})
+    assert found.feeds(VolumeSnapshot(name="s1", volume_name="db", handle="/h/SNAP1")) != ""
+    assert found.feeds(VolumeSnapshot(name="s0", volume_name="db", handle="/H/Snap0")) == ""
