@@ -3,7 +3,7 @@
 The source is the app as the KOM places it; the target is the same App
 placed on ``--to-cluster`` for this command only (its names derived from the
 target's workspace, provider and cluster).  Progress lines go to stderr; the
-plan (``--dry-run``) or the final state goes to stdout, as text or ``-o json``.
+plan (``--dry-run``) or the final state goes to stdout, as ``-o`` says (JSON by default).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from kompox.cli.runtime import Runtime
 
 if TYPE_CHECKING:
     from kompox.domain.model import NodePool
-    from kompox.usecase.app_flows import AppPorts
     from kompox.usecase.app_move import MoveOptions, MovePlan
     from kompox.usecase.app_target import AppTarget
     from kompox.usecase.app_validate import AppValidation
@@ -32,6 +31,7 @@ def run_move(
     quiet: bool,
     env_files: tuple[str, ...] = (),
 ) -> MovePlan:
+    from kompox.cli.app_run import target_ports
     from kompox.cli.session import provider_of
     from kompox.cli.validate import collect_target_validation, raise_on_errors
     from kompox.domain.errors import KompoxError
@@ -56,8 +56,8 @@ def run_move(
             return None  # unknown: the zone comes from the flag or the source disk
 
     ports = MovePorts(
-        source=_side(rt, source, "source", quiet),
-        dest=_side(rt, dest, "target", quiet),
+        source=target_ports(rt, source, quiet=quiet, prefix="app move: source"),
+        dest=target_ports(rt, dest, quiet=quiet, prefix="app move: target"),
         validate_dest=validate_dest,
         dest_pools=dest_pools,
         refusal=move_refusal,
@@ -77,19 +77,6 @@ def run_move(
     _print(rt, plan, output, title="done")
     _advise(rt, plan, source)
     return plan
-
-
-def _side(rt: Runtime, target: AppTarget, label: str, quiet: bool) -> AppPorts:
-    from kompox.usecase.app_flows import AppPorts
-
-    session = rt.session()
-    return AppPorts(
-        target=target,
-        driver=lambda: session.app_driver(target),
-        kube=lambda: session.app_kube(target),
-        say=rt.say,
-        progress=(lambda _msg: None) if quiet else (lambda msg: rt.say(f"app move: {label}: {msg}")),
-    )
 
 
 def _print(rt: Runtime, plan: MovePlan, output: str, *, title: str) -> None:

@@ -22,6 +22,7 @@ from kompox.usecase.app_status import AppStatus
 
 if TYPE_CHECKING:
     from kompox.usecase.app_flows import AppPorts
+    from kompox.usecase.app_target import AppTarget
 
 log = logging.getLogger("kompox.cli")
 
@@ -31,16 +32,20 @@ log = logging.getLogger("kompox.cli")
 
 def app_ports(rt: Runtime, app_id: str, app_name: str, *, quiet: bool = False, verb: str = "deploy") -> AppPorts:
     """The flows' ports from the command's session: target, driver and kube client built on first use."""
+    return target_ports(rt, rt.session().app(app_id, app_name), quiet=quiet, prefix=f"app {verb}")
+
+
+def target_ports(rt: Runtime, target: AppTarget, *, quiet: bool, prefix: str) -> AppPorts:
+    """The flows' ports of a resolved ``target``; progress lines start with ``prefix:`` (none when ``quiet``)."""
     from kompox.usecase.app_flows import AppPorts
 
     session = rt.session()
-    target = session.app(app_id, app_name)
     return AppPorts(
         target=target,
         driver=lambda: session.app_driver(target),
         kube=lambda: session.app_kube(target),
         say=rt.say,
-        progress=(lambda _msg: None) if quiet else (lambda msg: rt.say(f"app {verb}: {msg}")),
+        progress=(lambda _msg: None) if quiet else (lambda msg: rt.say(f"{prefix}: {msg}")),
     )
 
 
