@@ -50,11 +50,14 @@ def test_help_and_version_import_no_kubernetes_or_azure(args: list[str]) -> None
 DB_MODULES = "DB = ('sqlalchemy', 'alembic', 'psycopg')\n"
 
 
-def test_app_validate_imports_no_database_stack(tmp_path: Path) -> None:
+def test_app_validate_imports_no_database_stack_and_no_sdk(tmp_path: Path) -> None:
+    """A valid app is checked offline: no store database, no cluster or cloud SDK, no jsonschema (the compiled
+    compose check answers "valid"; jsonschema is imported only to word an invalid document)."""
     project = tmp_path / "gitea"
     shutil.copytree(EXAMPLES / "gitea", project, ignore=shutil.ignore_patterns("logs"))
     code = (
-        DB_MODULES + "import sys\n"
+        DB_MODULES + "DB += ('kubernetes', 'azure', 'jsonschema')\n"
+        "import sys\n"
         "from kompox.cli.main import run\n"
         "rc = run(['app', 'validate'])\n"
         "print('DB=' + ','.join(sorted(m for m in sys.modules if m.split('.')[0] in DB)))\n"
