@@ -10,11 +10,10 @@ absolute: under 100 ms, the delay a person starts to notice after pressing TAB. 
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from measure import kompoxops, median_wall
 
 GITEA = Path(__file__).resolve().parents[1] / "examples" / "gitea"
 CASES = {
@@ -25,22 +24,12 @@ CASES = {
 }
 
 
-def median_seconds(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=GITEA, env=env)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     py = sys.executable
-    median_seconds([py, "-c", "pass"], 2)  # warm the file cache
-    baseline = median_seconds([py, "-c", "pass"], runs)
-    script = Path(py).with_name("kompoxops")
-    entry = [str(script)] if script.exists() else [py, "-c", "from kompox.cli.quick import main; main()"]
+    median_wall([py, "-c", "pass"], 2)  # warm the file cache
+    baseline = median_wall([py, "-c", "pass"], runs)
+    entry = kompoxops()
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("KOMPOX_")}
     print(f"runs per case: {runs}")
     print(f"python -c pass         median {baseline * 1000:7.1f} ms")
@@ -51,7 +40,7 @@ def main() -> None:
             "COMP_WORDS": line,
             "COMP_CWORD": str(len(line.split(" ")) - 1),
         }
-        value = median_seconds(entry, runs, env)
+        value = median_wall(entry, runs, cwd=GITEA, env=env)
         print(f"{name:<22} median {value * 1000:7.1f} ms  ratio {value / baseline:5.2f} (target < 100 ms)")
 
 

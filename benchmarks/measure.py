@@ -5,7 +5,8 @@
   ``.pyc`` on disk every run would compile the sources again).
 - :func:`child_usage` runs a command and returns the CPU time (user + system)
   and the peak RSS of that one child, from ``os.wait4`` — unlike wall time it
-  hardly moves when other processes share the machine.
+  hardly moves when other processes share the machine; :func:`median_wall`
+  the median wall time of several runs (what a person waits for).
 - :func:`instructions` runs a command under ``valgrind --tool=callgrind`` and
   returns the number of instructions executed (``None`` without valgrind);
   the most repeatable measure for runs of a few milliseconds.
@@ -69,6 +70,19 @@ def best_usage(cmd: list[str], runs: int, *, cwd: Path | None = None, env: dict[
     samples = [child_usage(cmd, cwd=cwd, env=env) for _ in range(runs)]
     best = min(samples, key=lambda u: u.cpu)
     return Usage(best.cpu, best.wall, max(s.max_rss_kb for s in samples), max(s.code for s in samples))
+
+
+def median_wall(cmd: list[str], runs: int, *, cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
+    """The median wall time of ``runs`` runs of ``cmd`` (a run that exits non-zero raises)."""
+    import statistics
+
+    walls = []
+    for _ in range(runs):
+        usage = child_usage(cmd, cwd=cwd, env=env)
+        if usage.code != 0:
+            raise subprocess.CalledProcessError(usage.code, cmd)
+        walls.append(usage.wall)
+    return statistics.median(walls)
 
 
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")

@@ -6,29 +6,17 @@ Run by hand: `.venv/bin/python benchmarks/startup.py [runs]`.  Never asserts.
 
 from __future__ import annotations
 
-import statistics
-import subprocess
 import sys
-import time
-from pathlib import Path
 
-
-def median_seconds(cmd: list[str], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+from measure import kompoxops, median_wall
 
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     py = sys.executable
-    median_seconds([py, "-c", "pass"], 2)  # warm the file cache
-    baseline = median_seconds([py, "-c", "pass"], runs)
-    script = Path(py).with_name("kompoxops")  # the installed console script, as operators run it
-    entry = [str(script)] if script.exists() else [py, "-m", "kompox.cli.main"]
+    median_wall([py, "-c", "pass"], 2)  # warm the file cache
+    baseline = median_wall([py, "-c", "pass"], runs)
+    entry = kompoxops()  # the installed console script, as operators run it
     cases = {
         "kompoxops --help": [*entry, "--help"],
         "kompoxops version": [*entry, "version"],
@@ -36,7 +24,7 @@ def main() -> None:
     print(f"runs per command: {runs}")
     print(f"python -c pass          median {baseline * 1000:7.1f} ms")
     for name, cmd in cases.items():
-        value = median_seconds(cmd, runs)
+        value = median_wall(cmd, runs)
         print(f"{name:<23} median {value * 1000:7.1f} ms  ratio {value / baseline:5.2f} (target <= 5)")
 
 
