@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from kompox.domain.errors import LeaseHeldError
-from kompox.domain.model import App, AppDeployment, AppVolume, Cluster
+from kompox.domain.model import App, AppDeployment, AppVolume, Cluster, VolumeDisk
 from kompox.kube.client import KubeClient
 from kompox.kube.lease import KubeLease
 from kompox.kube.transport import RetryPolicy
@@ -239,6 +239,26 @@ def test_prune_keeps_the_snapshot_a_creating_disk_is_restored_from(
     fake.disk("k4x-b3wold_disk_db_restored_5z5nb0")["properties"]["provisioningState"] = "Succeeded"  # type: ignore[index]
     (db, _) = prune_snapshots(driver, cluster, app, RetentionPolicy(keep=2), now=now)
     assert db.deleted == ["tue"]
+
+
+def test_a_disk_still_hydrating_from_its_snapshot_is_in_creation_until_its_copy_completes(
+    driver: AKSDriver, fake: FakeVolumeARM, cluster: Cluster, app: App
+) -> None:
+    """ARM says Succeeded at once, but a disk made from a snapshot copies in the background
+    (``completionPercent`` below 100): its source must be kept until the copy is done."""
+    snapshot_days(driver, fake, cluster, app, ["mon"])
+    driver.volume_disk_create(cluster, app, "db", "hydrating", "snapshot:mon")
+    item = fake.disk("k4x-b3wold_disk_db_hydrating_5z5nb0")
+    assert item is not None and item["properties"]["provisioningState"] == "Succeeded"
+
+    def listed() -> VolumeDisk:
+        (disk,) = [d for d in driver.volume_disk_list(cluster, app, "db") if d.name == "hydrating"]
+        return disk
+
+    item["properties"]["completionPercent"] = 40.0
+    assert listed().creating and listed().source.endswith("/snapshots/k4x-b3wold_snap_db_mon_5z5nb0")
+    item["properties"]["completionPercent"] = 100.0
+    assert not listed().creating
 
 
 def test_a_restore_started_after_the_plan_still_protects_its_snapshot(
