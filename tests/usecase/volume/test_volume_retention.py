@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kompox.domain.errors import NotSupportedError, ProviderAPIError, ValidationError
+from kompox.domain.errors import LeaseHeldError, NotSupportedError, ProviderAPIError, ValidationError
+from kompox.domain.lease import LeaseState
 from kompox.domain.model import App, AppVolume, Cluster, VolumeDisk, VolumeSnapshot
 from kompox.domain.timefmt import parse_duration
+from kompox.usecase.prune_lease import PruneLease
 from kompox.usecase.restore_sources import SourcesInCreation, sources_in_creation
 from kompox.usecase.volume_retention import RetentionPolicy, plan_prune, prune_snapshots
 
@@ -136,3 +140,86 @@ def test_a_volume_without_disks_does_not_make_the_restore_sources_unknown() -> N
     assert found == SourcesInCreation({"/h/snap1": "source of disk r (volume db), still being created"})
     assert found.feeds(VolumeSnapshot(name="s1", volume_name="db", handle="/h/SNAP1")) != ""
     assert found.feeds(VolumeSnapshot(name="s0", volume_name="db", handle="/H/Snap0")) == ""
+
+
+class _MemoryLease:
+    """A lease store in memory with the API server's conditional writes; ``lost`` makes every update lose."""
+
+    where = "Lease default/kompox-snapshot-prune.test"
+
+    def __init__(self, state: LeaseState | None = None) -> None:
+        self.state = state
+        self.writes = 0
+        self.lost = False
+
+    def read(self) -> LeaseState | None:
+        return self.state
+
+    def create(self, state: LeaseState) -> LeaseState | None:
+        if self.state is not None:
+            return None
+        self.writes += 1
+        self.state = replace(state, version="1")
+        return self.state
+
+    def update(self, state: LeaseState, version: str) -> LeaseState | None:
+        if self.lost or self.state is None or self.state.version != version:
+            return None
+        self.writes += 1
+        self.state = replace(state, version=str(int(version) + 1))
+        return self.state
+
+
+class _Snapshots:
+    """Three snapshots of ``db``, no disks; each delete lets ``after_delete`` run (the clock, a takeover)."""
+
+    def __init__(self, after_delete: Callable[[], None] = lambda: None) -> None:
+        self.deleted: list[str] = []
+        self.after_delete = after_delete
+
+    def volume_disk_list(self, *_args: object, **_kw: object) -> list[VolumeDisk]:
+        return []
+
+    def volume_snapshot_list(self, *_args: object, **_kw: object) -> list[VolumeSnapshot]:
+        return [snap("new", 1), snap("old", 9), snap("older", 20)]
+
+    def volume_snapshot_delete(self, _c: object, _a: object, _v: str, name: str, *_rest: object) -> None:
+        self.deleted.append(name)
+        self.after_delete()
+
+
+def test_a_dry_run_takes_no_lease_and_says_when_the_real_run_would_delete_nothing() -> None:
+    held = LeaseState("other-run", acquired_at=NOW, renewed_at=NOW, version="7")
+    store = _MemoryLease(held)
+    lease = PruneLease(store, "this-run", clock=lambda: NOW)
+    app = App(name="app1", volumes=[AppVolume("db", 1 << 30)])
+    port = _Snapshots()
+    (db,) = prune_snapshots(port, Cluster(name="c1"), app, RetentionPolicy(keep=1), now=NOW, dry_run=True, lease=lease)  # type: ignore[arg-type]
+    assert [d.snapshot.name for d in db.decisions if d.delete] == ["old", "older"] and port.deleted == []
+    assert store.state == held and store.writes == 0  # another run's lease: neither refused nor touched
+    failing = _DisksFail()
+    (db,) = prune_snapshots(failing, Cluster(name="c1"), app, RetentionPolicy(keep=1), now=NOW, dry_run=True)  # type: ignore[arg-type]
+    assert db.errors == [
+        "cannot tell which snapshots feed a disk still being created (list disks of volume db: ARM answered 503); "
+        "deleted nothing"
+    ]
+
+
+def test_a_run_that_loses_its_lease_stops_and_says_how_many_it_deleted() -> None:
+    clock = {"now": NOW}
+    store = _MemoryLease()
+
+    def taken_over() -> None:  # this run stalls past a third of the lease; another run takes the lease over
+        clock["now"] += timedelta(minutes=2)
+        store.lost = True
+
+    lease = PruneLease(store, "this-run", clock=lambda: clock["now"])
+    port = _Snapshots(after_delete=taken_over)
+    app = App(name="app1", volumes=[AppVolume("db", 1 << 30)])
+    with pytest.raises(LeaseHeldError) as err:
+        prune_snapshots(port, Cluster(name="c1"), app, RetentionPolicy(keep=1), now=NOW, lease=lease)  # type: ignore[arg-type]
+    assert port.deleted == ["old"]
+    assert str(err.value) == (
+        "snapshot prune: lost the lease Lease default/kompox-snapshot-prune.test (it expired and another run took "
+        "it over); stopped before the next delete (1 snapshot(s) were deleted before that)"
+    )
