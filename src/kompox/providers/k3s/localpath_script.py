@@ -22,6 +22,15 @@ Operations:
     ``verify``, then a new disk unpacked from the archive.
 ``delete <path>``
     removes a disk or an archive; a missing path is success.
+``send <file>``
+    writes the archive to stdout (the source side of a transfer, run by
+    ``exec`` in a long-lived helper pod).
+``receive <file> <sha256>``
+    reads an archive from stdin into ``<file>.partial`` (overwriting what an
+    interrupted transfer left), checks its SHA-256 (a mismatch removes the
+    partial file, exit 15) and renames it into place; prints
+    ``sha256=<hex> size=<bytes>``.  An archive already in place with that
+    checksum is success (a re-run after the rename); another one is exit 12.
 
 The same text is sent to the cluster and run by the tests with ``sh`` on
 temporary directories (tests/providers/k3s/test_localpath_script.py).
@@ -133,8 +142,33 @@ case "$op" in
     rm -rf "$p" "$p.tmp" || fail 11 "cannot delete $p"
     echo "KOMPOX-RESULT deleted=$1"
     ;;
+  send)
+    [ $# -eq 1 ] || fail 10 "usage: send <file>"
+    f=$(rel "$1") || exit $?
+    [ -f "$f" ] || fail 13 "archive $f does not exist"
+    cat "$f" || fail 14 "reading archive $f failed"
+    ;;
+  receive)
+    [ $# -eq 2 ] || fail 10 "usage: receive <file> <sha256>"
+    f=$(rel "$1") || exit $?
+    if [ -e "$f" ]; then
+      cat > /dev/null
+      got=$(sha256sum "$f" | cut -d' ' -f1)
+      [ "$got" = "$2" ] || fail 12 "archive $f already exists with another checksum ($got, not $2)"
+      size=$(wc -c < "$f" | tr -d ' ')
+      echo "KOMPOX-RESULT sha256=$2 size=$size existing=true"
+      exit 0
+    fi
+    parent "$f"
+    cat > "$f.partial" || { rm -f "$f.partial"; fail 14 "writing $f.partial failed"; }
+    got=$(sha256sum "$f.partial" | cut -d' ' -f1)
+    [ "$got" = "$2" ] || { rm -f "$f.partial"; fail 15 "checksum mismatch for the received $f: recorded $2, received $got"; }
+    size=$(wc -c < "$f.partial" | tr -d ' ')
+    mv "$f.partial" "$f" || { rm -f "$f.partial"; fail 14 "cannot move $f into place"; }
+    echo "KOMPOX-RESULT sha256=$got size=$size"
+    ;;
   *)
-    fail 10 "unknown operation '$op' (create, copy, archive, verify, restore, delete)"
+    fail 10 "unknown operation '$op' (create, copy, archive, verify, restore, delete, send, receive)"
     ;;
 esac
 """
