@@ -35,7 +35,7 @@ def run_move(
     from kompox.cli.session import provider_of
     from kompox.cli.validate import collect_target_validation, raise_on_errors
     from kompox.domain.errors import KompoxError
-    from kompox.providers.move_support import move_refusal
+    from kompox.providers.move_support import move_refusal, needs_transfer
     from kompox.usecase.app_move import MovePorts, apply_move, plan_move, retarget
 
     session = rt.session()
@@ -61,6 +61,7 @@ def run_move(
         validate_dest=validate_dest,
         dest_pools=dest_pools,
         refusal=move_refusal,
+        transfer=source.provider is not None and provider is not None and needs_transfer(source.provider, provider),
     )
     plan = plan_move(ports, opts)
     if not plan.stop_source:

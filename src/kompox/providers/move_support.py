@@ -6,8 +6,10 @@
   subscription or region is not supported: a managed disk can only be created
   from a snapshot in its own region, and a copy across subscriptions needs
   rights kompoxops does not manage.
-* ``k3s``: a localpath disk is a directory on one node of one cluster; there
-  is no channel to copy it to another cluster (not supported).
+* ``k3s`` → ``k3s`` under the same provider: the snapshot's archive is
+  copied to a node of the target cluster (:func:`needs_transfer`; helper
+  pods on both nodes, see docs/k3s-volumes.md).  Two K3s providers: not
+  supported (the app's directories and records are named by the provider).
 * across drivers: not supported.
 """
 
@@ -26,11 +28,18 @@ def move_refusal(source: Provider, dest: Provider) -> str:
     if source.driver == "aks":
         return _aks(source, dest)
     if source.driver == "k3s":
+        if source.id == dest.id:
+            return ""
         return (
-            "not supported by the k3s driver: a localpath disk lives on one node of its cluster and kompoxops "
-            "has no way to copy it to another cluster (copy the data yourself, then disk create/assign there)"
+            f"moving data across K3s providers is not supported (provider {source.name} and provider {dest.name}; "
+            "localpath directories and records are named by the provider): move between clusters of one provider"
         )
     return f"not supported by the {source.driver} driver"
+
+
+def needs_transfer(source: Provider, dest: Provider) -> bool:
+    """True when each cluster keeps its own disks, so a snapshot is copied to the target before the disk is made."""
+    return source.driver == dest.driver == "k3s"
 
 
 def _aks(source: Provider, dest: Provider) -> str:

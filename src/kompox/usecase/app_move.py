@@ -7,9 +7,12 @@ Plan, then apply, one volume after the other and then the app:
    snapshot (downtime, but the copy is complete; without it the copy is as
    of the snapshot, crash-consistent, and later writes stay on the source);
 1. snapshot the source's assigned disk (on the source cluster);
+1b. only where each cluster keeps its own disks (K3s, ``transfer``): copy the
+   snapshot to a node of the target cluster (``--zone`` names the node, else
+   one carrying the app's pool), checked against its recorded SHA-256;
 2. create a disk from that snapshot, reachable from the target cluster (zone:
    ``--zone``, else one the app may land in on the target, else the source
-   disk's zone);
+   disk's zone; with a transfer: the node the snapshot was copied to);
 3. assign it (on the target);
 4. deploy the app on the target (:func:`~kompox.usecase.app_flows.deploy_flow`);
 5. only with ``cleanup_source``: destroy the app on the source
@@ -37,10 +40,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from kompox.domain.errors import KompoxError, NotFoundError, NotSupportedError, ValidationError
-from kompox.domain.model import VOLUME_TYPE_DISK, Cluster, NodePool, Provider, VolumeDisk, VolumeSnapshot, Workspace
+from kompox.domain.model import (
+    VOLUME_TYPE_DISK,
+    App,
+    Cluster,
+    NodePool,
+    Provider,
+    VolumeDisk,
+    VolumeSnapshot,
+    Workspace,
+)
 from kompox.domain.naming import short_hash
 from kompox.logging import span
 from kompox.usecase.app_flows import AppPorts, DeployOptions, DestroyOptions, deploy_flow, destroy_flow
@@ -55,6 +67,15 @@ KEY_LEN = 8
 DETACH_POLL = 5.0
 
 
+@runtime_checkable
+class SnapshotTransfer(Protocol):
+    """A driver that can copy a snapshot to another cluster of its provider (the K3s driver)."""
+
+    def volume_snapshot_transfer(
+        self, cluster: Cluster, app: App, vol_name: str, snap_name: str, dest: Cluster, dest_app: App, zone: str
+    ) -> VolumeSnapshot: ...
+
+
 @dataclass
 class MovePorts:
     """Both sides of the move (each with its driver and kube client) and what only the CLI can build."""
@@ -66,6 +87,7 @@ class MovePorts:
     refusal: Callable[[Provider, Provider], str]  # why the provider pair cannot move data ("" = it can)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    transfer: bool = False  # each cluster keeps its own disks: copy the snapshot to the target first
 
 
 @dataclass(frozen=True)
@@ -90,11 +112,16 @@ class VolumeMove:
     snapshot: VolumeSnapshot | None = None  # the move's snapshot, when an earlier run made it
     disk: VolumeDisk | None = None  # the move's disk on the target, when an earlier run made it
     moved: bool = False  # the shared case: the assigned disk already is this move's disk
+    copied: VolumeSnapshot | None = None  # transfer: the snapshot's copy on the target, when made
 
     @property
     def snapshot_done(self) -> bool:
         """Made, or no longer needed (the disk made from it exists, even if the snapshot was pruned since)."""
-        return self.moved or self.snapshot is not None or self.disk is not None
+        return self.moved or self.snapshot is not None or self.copied is not None or self.disk is not None
+
+    @property
+    def transfer_done(self) -> bool:
+        return self.moved or self.copied is not None or self.disk is not None
 
     @property
     def disk_done(self) -> bool:
@@ -124,6 +151,7 @@ class MovePlan:
     shared_disks: bool  # same provider: the app's disks are one set for both clusters
     cleanup_source: bool
     stop_source: bool = False
+    transfer: bool = False  # a transfer step per volume (each cluster keeps its own disks)
     volumes: list[VolumeMove] = field(default_factory=list)
     source_stopped: bool = False
     deployed: bool = False
@@ -159,6 +187,16 @@ class MovePlan:
                     f"snapshot {v.name} of disk {v.source_disk.name} on cluster {self.source_cluster}",
                     v.snapshot_done,
                 ),
+            ]
+            if self.transfer:
+                node = v.zone or "a node carrying the app's pool"
+                what = (
+                    f"copy snapshot {v.name} to {node} of cluster {self.dest_cluster} ({v.zone_from}), "
+                    "checked against its SHA-256"
+                )
+                out.append(MoveStep("transfer", v.volume, what, v.transfer_done))
+                zone = "the node the snapshot was copied to"
+            out += [
                 MoveStep(
                     "disk",
                     v.volume,
@@ -183,6 +221,7 @@ class MovePlan:
             "targetNamespace": self.dest_namespace,
             "targetAppId": self.dest_app_id,
             "sharedDisks": self.shared_disks,
+            "transfer": self.transfer,
             "stopSource": self.stop_source,
             "cleanupSource": self.cleanup_source,
             "volumes": [
@@ -193,6 +232,7 @@ class MovePlan:
                     "zone": v.zone,
                     "zoneFrom": v.zone_from,
                     "snapshotDone": v.snapshot_done,
+                    "transferDone": v.transfer_done if self.transfer else None,
                     "diskDone": v.disk_done,
                     "assignDone": v.assign_done,
                 }
@@ -271,13 +311,18 @@ def plan_move(ports: MovePorts, opts: MoveOptions) -> MovePlan:
         source_namespace=src_names.namespace,
         dest_namespace=dst_names.namespace,
         dest_app_id=f"{dst.cluster.id}/app/{src.app.name}",
-        shared_disks=src.provider.id == dst.provider.id,
+        shared_disks=src.provider.id == dst.provider.id and not ports.transfer,
         cleanup_source=opts.cleanup_source,
         stop_source=opts.stop_source,
+        transfer=ports.transfer,
     )
     if not src.app.volumes:
         return plan
     src_driver, dst_driver = ports.source.driver(), ports.dest.driver()
+    if ports.transfer:
+        if not isinstance(src_driver, SnapshotTransfer):
+            raise NotSupportedError(f"app move: the driver of cluster {src.cluster.name} cannot copy snapshots")
+        return _plan_transfer(ports, plan, opts, src_driver, dst_driver)
     pools = ports.dest_pools()
     landing = app_landing(dst.app.deployment, pools)
     if landing is not None and not landing.zones:
@@ -294,15 +339,7 @@ def plan_move(ports: MovePorts, opts: MoveOptions) -> MovePlan:
         )
     prefix = move_prefix(dst_names.hashes.cluster)
     for vol in src.app.volumes:
-        disks = src_driver.volume_disk_list(src.cluster, src.app, vol.name)
-        assigned = [d for d in disks if d.assigned]
-        if len(assigned) != 1:
-            listing = ", ".join(d.name for d in disks) or "none"
-            raise NotFoundError(
-                f"volume {vol.name} has {len(assigned)} assigned disks on cluster {src.cluster.name} "
-                f"(disks: {listing}); app move needs exactly one (disk assign)"
-            )
-        disk = assigned[0]
+        disk = _assigned(src_driver.volume_disk_list(src.cluster, src.app, vol.name), vol.name, src.cluster.name)
         moved = plan.shared_disks and disk.name.startswith(prefix)
         name = (
             disk.name if moved else move_name(src_names.hashes.app_instance, vol.name, disk, dst_names.hashes.cluster)
@@ -318,6 +355,40 @@ def plan_move(ports: MovePorts, opts: MoveOptions) -> MovePlan:
             )
         plan.volumes.append(item)
     return plan
+
+
+def _plan_transfer(ports: MovePorts, plan: MovePlan, opts: MoveOptions, src_driver: Any, dst_driver: Any) -> MovePlan:
+    """Each cluster keeps its own disks: a name per volume, and which of snapshot, copy and disk exist."""
+    src, dst = ports.source.target, ports.dest.target
+    assert src.cluster is not None and dst.cluster is not None
+    src_names, dst_names = src.names(), dst.names()
+    zone_from = "--zone" if opts.zone else "the target's first ready node carrying the app's pool and zone"
+    for vol in src.app.volumes:
+        disk = _assigned(src_driver.volume_disk_list(src.cluster, src.app, vol.name), vol.name, src.cluster.name)
+        name = move_name(src_names.hashes.app_instance, vol.name, disk, dst_names.hashes.cluster)
+        item = VolumeMove(vol.name, disk, name, opts.zone, zone_from)
+        item.snapshot = next(
+            (s for s in src_driver.volume_snapshot_list(src.cluster, src.app, vol.name) if s.name == name), None
+        )
+        item.copied = next(
+            (s for s in dst_driver.volume_snapshot_list(dst.cluster, dst.app, vol.name) if s.name == name), None
+        )
+        item.disk = next(
+            (d for d in dst_driver.volume_disk_list(dst.cluster, dst.app, vol.name) if d.name == name), None
+        )
+        plan.volumes.append(item)
+    return plan
+
+
+def _assigned(disks: list[VolumeDisk], volume: str, cluster: str) -> VolumeDisk:
+    assigned = [d for d in disks if d.assigned]
+    if len(assigned) != 1:
+        listing = ", ".join(d.name for d in disks) or "none"
+        raise NotFoundError(
+            f"volume {volume} has {len(assigned)} assigned disks on cluster {cluster} "
+            f"(disks: {listing}); app move needs exactly one (disk assign)"
+        )
+    return assigned[0]
 
 
 def _stop_source(ports: MovePorts, plan: MovePlan, opts: MoveOptions) -> None:
@@ -401,12 +472,22 @@ def apply_move(ports: MovePorts, plan: MovePlan, opts: MoveOptions) -> MovePlan:
                     source=f"disk:{v.source_disk.name}",
                 )
                 step(f"snapshot {v.volume}: created {v.name} of disk {v.source_disk.name} on {plan.source_cluster}")
+            if plan.transfer:
+                if v.transfer_done:
+                    step(f"transfer {v.volume}: {v.name} already copied to {plan.dest_cluster} by an earlier run")
+                else:
+                    driver = ports.source.driver()
+                    assert isinstance(driver, SnapshotTransfer)
+                    v.copied = driver.volume_snapshot_transfer(
+                        src.cluster, src.app, v.volume, v.name, dst.cluster, dst.app, v.zone
+                    )
+                    step(f"transfer {v.volume}: copied {v.name} to {plan.dest_cluster} (checksum verified)")
             if v.disk_done:
                 step(f"disk {v.volume}: {v.name} already made by an earlier run")
             else:
-                snapshot = v.snapshot
+                snapshot = v.copied if plan.transfer else v.snapshot
                 assert snapshot is not None
-                origin = f"snapshot:{v.name}" if plan.shared_disks else snapshot.handle
+                origin = f"snapshot:{v.name}" if plan.shared_disks or plan.transfer else snapshot.handle
                 v.disk = create_disk(
                     ports.dest.driver(), dst.cluster, dst.app, v.volume, disk_name=v.name, source=origin, zone=v.zone
                 )

@@ -46,7 +46,7 @@ def test_send_piped_into_receive_copies_the_archive(tmp_path: Path) -> None:
     data, sha = _archive(src)
     code, sent, err = _run(src, "send", FILE)
     assert code == 0 and sent == data, err
-    code, out, err = _run(dst, "receive", FILE, sha, stdin=sent)
+    code, out, err = _run(dst, "receive", FILE, sha, str(len(data)), stdin=sent + b"trailing bytes are not read")
     assert code == 0, err
     assert parse_result(out.decode()) == {"sha256": sha, "size": str(len(data))}
     assert (dst / FILE).read_bytes() == data
@@ -59,11 +59,11 @@ def test_a_corrupted_stream_is_a_checksum_mismatch_and_leaves_nothing(tmp_path: 
     dst.mkdir()
     data, sha = _archive(src)
     corrupted = data[:100] + bytes([data[100] ^ 0xFF]) + data[101:]
-    code, _, err = _run(dst, "receive", FILE, sha, stdin=corrupted)
+    code, _, err = _run(dst, "receive", FILE, sha, str(len(data)), stdin=corrupted)
     assert code == ScriptExit.CHECKSUM
     assert f"recorded {sha}" in err
     assert _files(dst) == []
-    code, _, err = _run(dst, "receive", FILE, sha, stdin=data[: len(data) // 2])  # a stream cut short
+    code, _, err = _run(dst, "receive", FILE, sha, str(len(data)), stdin=data[: len(data) // 2])  # a stream cut short
     assert code == ScriptExit.CHECKSUM and _files(dst) == []
 
 
@@ -74,7 +74,7 @@ def test_a_partial_file_from_an_interrupted_transfer_is_overwritten(tmp_path: Pa
     partial = dst / (FILE + ".partial")
     partial.parent.mkdir(parents=True)
     partial.write_bytes(b"half of an old run")
-    code, _, err = _run(dst, "receive", FILE, sha, stdin=data)
+    code, _, err = _run(dst, "receive", FILE, sha, str(len(data)), stdin=data)
     assert code == 0, err
     assert (dst / FILE).read_bytes() == data and not partial.exists()
 
@@ -85,11 +85,11 @@ def test_receive_of_an_archive_already_in_place(tmp_path: Path) -> None:
     data, sha = _archive(src)
     (dst / FILE).parent.mkdir(parents=True)
     (dst / FILE).write_bytes(data)
-    code, out, err = _run(dst, "receive", FILE, sha, stdin=data)
+    code, out, err = _run(dst, "receive", FILE, sha, str(len(data)), stdin=data)
     assert code == 0, err
     assert parse_result(out.decode())["existing"] == "true"
     (dst / FILE).write_bytes(b"another archive")
-    code, _, err = _run(dst, "receive", FILE, sha, stdin=data)
+    code, _, err = _run(dst, "receive", FILE, sha, str(len(data)), stdin=data)
     assert code == ScriptExit.EXISTS and "another checksum" in err
     assert (dst / FILE).read_bytes() == b"another archive"
 
@@ -97,6 +97,8 @@ def test_receive_of_an_archive_already_in_place(tmp_path: Path) -> None:
 def test_send_of_a_missing_archive_and_bad_paths(tmp_path: Path) -> None:
     code, out, err = _run(tmp_path, "send", FILE)
     assert code == ScriptExit.MISSING and out == b"" and "does not exist" in err
-    code, _, err = _run(tmp_path, "receive", "../x.tar", "0" * 64, stdin=b"x")
+    code, _, err = _run(tmp_path, "receive", "../x.tar", "0" * 64, "1", stdin=b"x")
     assert code == ScriptExit.USAGE and "bad path" in err
+    code, _, err = _run(tmp_path, "receive", FILE, "0" * 64, "-1", stdin=b"x")
+    assert code == ScriptExit.USAGE and "bad size" in err
     assert _files(tmp_path) == []

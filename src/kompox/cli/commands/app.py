@@ -165,7 +165,11 @@ def destroy_cmd(app_id: str, app_name: str, delete_namespace: bool, update_dns: 
 @click.command("move", cls=KompoxCommand)
 @app_target_options
 @click.option("--to-cluster", required=True, metavar="ID", help="Target Cluster Resource ID (or name).")
-@click.option("--zone", default="", help="Zone of the new disks (default: one the app may land in on the target).")
+@click.option(
+    "--zone",
+    default="",
+    help="Zone of the new disks (default: one the app may land in on the target); on K3s the target node.",
+)
 @click.option("--stop-source", is_flag=True, help="First destroy the app on the source, wait for its disks to detach.")
 @click.option("--cleanup-source", is_flag=True, help="After the deploy, destroy the app on the source cluster.")
 @click.option("--update-dns", is_flag=True, help="After the deploy, point the ingress hosts' DNS at the target.")
@@ -186,8 +190,11 @@ def move_cmd(app_id: str, app_name: str, to_cluster: str, output_format: str, **
     waits until its disks are detached (downtime, nothing written is lost).  Each snapshot and disk gets a name
     derived from the app, volume, source disk and target cluster, so a re-run
     after an interruption continues where it stopped and creates nothing
-    twice.  Across providers (or Azure subscriptions/regions, or K3s) the
-    move is refused (exit 5) before anything is touched.  The KOM is not
+    twice.  Between K3s clusters of one provider the snapshot is first
+    copied to a node of the target (helper pods on both nodes, checked
+    against its SHA-256; a mismatch is exit 11).  Across providers (or Azure
+    subscriptions/regions, or K3s providers) the move is refused (exit 5)
+    before anything is touched.  The KOM is not
     edited: the command says which App id to set afterwards.  One line per
     step on stderr; the plan (--dry-run) or the final state on stdout, JSON
     by default, -o table one row per step (wide adds what each step does).

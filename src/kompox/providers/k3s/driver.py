@@ -264,6 +264,12 @@ class K3sDriver:
         refuse_force(opts, "VolumeSnapshotCreate", "k3s", "an existing name is never overwritten")
         return self._volumes.snapshot_create(cluster, app, vol_name, snap_name, source)
 
+    def volume_snapshot_transfer(
+        self, cluster: Cluster, app: App, vol_name: str, snap_name: str, dest: Cluster, dest_app: App, zone: str
+    ) -> VolumeSnapshot:
+        """Copy a snapshot's archive to a node of cluster ``dest`` (``app move``); see the localpath backend."""
+        return self._volumes.snapshot_transfer(cluster, app, vol_name, snap_name, dest, dest_app, zone)
+
     def volume_snapshot_delete(
         self,
         cluster: Cluster,

@@ -12,16 +12,22 @@ the last lines of its log:
   → :class:`HelperFailedError`);
 * a pod that stays unschedulable for :attr:`HelperSettings.schedule_grace`
   seconds, is evicted, or outlives its deadline → :class:`HelperFailedError`.
+
+:meth:`HelperPods.hold` keeps a pod of the same shape running (``sleep``)
+for streaming operations: the caller runs the script in it with
+:meth:`HelperPods.exec` (stdin/stdout are the data), and the pod is deleted
+when the ``with`` block ends, also on failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kompox.domain.errors import DataCorruptError, HelperFailedError, KompoxError, VolumeConflictError
 from kompox.domain.naming import new_compact_id
@@ -55,9 +61,16 @@ class HelperResult:
 
 
 def pod_manifest(
-    name: str, settings: HelperSettings, node: str, base_path: str, op: str, args: list[str]
+    name: str,
+    settings: HelperSettings,
+    node: str,
+    base_path: str,
+    op: str,
+    args: list[str],
+    *,
+    argv: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The helper pod: one container running the script, the node's ``base_path`` mounted at :data:`MOUNT`."""
+    """The helper pod: one container running the script (or ``argv``), the node's ``base_path`` at :data:`MOUNT`."""
     return {
         "apiVersion": "v1",
         "kind": "Pod",
@@ -84,7 +97,7 @@ def pod_manifest(
                 {
                     "name": CONTAINER,
                     "image": settings.image,
-                    "command": command(op, *args),
+                    "command": argv if argv is not None else command(op, *args),
                     "env": [{"name": "ROOT", "value": MOUNT}],
                     "volumeMounts": [{"name": "base", "mountPath": MOUNT}],
                 }
@@ -117,6 +130,15 @@ def _unschedulable(pod: dict[str, Any]) -> str:
         if unscheduled and cond.get("reason") == "Unschedulable":
             return str(cond.get("message") or "unschedulable")
     return ""
+
+
+def _by_code(code: object, detail: str) -> KompoxError:
+    """The error type of the script's exit ``code``."""
+    if code == ScriptExit.CHECKSUM:
+        return DataCorruptError(detail)
+    if code == ScriptExit.EXISTS:
+        return VolumeConflictError(detail)
+    return HelperFailedError(detail)
 
 
 _IMAGE_FAILURES = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError")
@@ -161,7 +183,50 @@ class HelperPods:
         finally:
             self._delete(name)
 
-    def _wait(self, name: str, what: str) -> dict[str, Any]:
+    @contextlib.contextmanager
+    def hold(self, node: str, base_path: str, op: str) -> Iterator[str]:
+        """A running helper pod on ``node`` (``sleep`` for the timeout) to :meth:`exec` in; deleted at the end."""
+        from kompox.kube import resources as res
+
+        ns = self._settings.namespace
+        name = f"kompox-localpath-{op}-{new_compact_id()}"
+        argv = ["sleep", str(max(1, int(self._settings.timeout)))]
+        body = pod_manifest(name, self._settings, node, base_path, op, [], argv=argv)
+        what = f"helper pod {ns}/{name} ({op} on node {node})"
+        log.info("starting %s", what)
+        if self._progress is not None:
+            self._progress(f"starting {what}")
+        self._kube.create(res.POD, body, ns)
+        try:
+            pod = self._wait(name, what, until="Running")
+            if (pod.get("status") or {}).get("phase") != "Running":
+                raise self._failure(pod, what, self._log(name))
+            yield name
+        finally:
+            self._delete(name)
+
+    def exec(
+        self, name: str, node: str, op: str, *args: str, stdin: BinaryIO | None = None, stdout: BinaryIO
+    ) -> None:
+        """Run the script's ``op`` in the held pod ``name``; a non-zero exit raises the script's error type."""
+        ns = self._settings.namespace
+        err = io.BytesIO()
+        result = self._kube.exec(
+            ns, name, command(op, *args), container=CONTAINER, stdin=stdin, stdout=stdout, stderr=err
+        )
+        if result.exit_code == 0:
+            return
+        tail = [line for line in err.getvalue().decode("utf-8", "replace").splitlines() if line.strip()][-LOG_TAIL:]
+        detail = f"{op} in helper pod {ns}/{name} on node {node} failed (exit code {result.exit_code})"
+        if tail:
+            detail += ": " + " | ".join(tail)
+        raise _by_code(result.exit_code, detail)
+
+    def abort(self, name: str) -> None:
+        """Delete a held pod now (ends an exec still running in it; :meth:`hold` deletes it again, harmlessly)."""
+        self._delete(name)
+
+    def _wait(self, name: str, what: str, until: str = "") -> dict[str, Any]:
         from kompox.kube import resources as res
 
         ns = self._settings.namespace
@@ -173,7 +238,7 @@ class HelperPods:
                 raise HelperFailedError(f"{what}: the pod disappeared before it finished")
             status = pod.get("status") or {}
             phase = str(status.get("phase") or "Pending")
-            if phase in ("Succeeded", "Failed"):
+            if phase in ("Succeeded", "Failed") or (until and phase == until):
                 return pod
             now = self._clock()
             waiting = _waiting_reason(pod)
@@ -223,11 +288,7 @@ class HelperPods:
         detail = f"{what} failed ({', '.join(parts)})"
         if tail:
             detail += "; last log lines: " + " | ".join(tail)
-        if code == ScriptExit.CHECKSUM:
-            return DataCorruptError(detail)
-        if code == ScriptExit.EXISTS:
-            return VolumeConflictError(detail)
-        return HelperFailedError(detail)
+        return _by_code(code, detail)
 
     def _delete(self, name: str) -> None:
         from kompox.kube import resources as res

@@ -11,17 +11,28 @@ an archive on its node after checking its SHA-256; ``disk:<name>`` copies a
 disk on its node; a ``localpath://`` handle names either directly.  Creation
 never leaves a half-made disk: a failure removes the directory (helper pod)
 and the record.
+
+:meth:`LocalPathBackend.snapshot_transfer` copies a snapshot's archive to a
+node of another cluster (``app move`` between K3s clusters): a long-lived
+helper pod on each node, ``send`` on the source piped (an OS pipe and a
+thread, never a local file) into ``receive`` on the target, which checks
+the recorded SHA-256 before renaming the archive into place; only then the
+target's snapshot record is written.  Both pods are deleted at the end.
 """
 
 from __future__ import annotations
 
+import io
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kompox.domain.errors import (
+    DataCorruptError,
     DriverValidationError,
     KompoxError,
     NotFoundError,
@@ -50,6 +61,7 @@ from kompox.providers.k3s.localpath_records import (
     RecordStore,
     with_state,
 )
+from kompox.providers.k3s.localpath_script import parse_result
 from kompox.providers.k3s.localpath_settings import LocalPathSettings, localpath_settings
 
 if TYPE_CHECKING:
@@ -352,6 +364,59 @@ class LocalPathBackend:
             if record is not None:
                 self._delete(ws, record)
 
+    def snapshot_transfer(
+        self, cluster: Cluster, app: App, vol_name: str, snap_name: str, dest: Cluster, dest_app: App, zone: str
+    ) -> VolumeSnapshot:
+        """Copy snapshot ``snap_name`` to a node of cluster ``dest`` (``zone``: that node; else the app's pool).
+
+        Idempotent: a ready snapshot of that name on ``dest`` is returned as
+        it is.  An interrupted copy leaves at most ``<archive>.partial`` on the
+        target node (overwritten by the next run) and no record.
+        """
+        self._volume(app, vol_name, "snapshot", snap_name)
+        self._volume(dest_app, vol_name)
+        with _Session(self, cluster) as src, _Session(self, dest) as dst:
+            app_id, _ = self._names(app)
+            dest_id, _ = self._names(dest_app)
+            done = next((r for r in dst.records.list(KIND_SNAPSHOT, dest_id, vol_name) if r.name == snap_name), None)
+            if done is not None:
+                return _ready(done).snapshot()
+            records = src.records.list(KIND_SNAPSHOT, app_id, vol_name)
+            origin = next((r for r in records if r.name == snap_name), None)
+            if origin is None:
+                raise _not_found("snapshot", snap_name, vol_name, records)
+            _ready(origin)
+            if len(origin.sha256) != 64 or origin.size <= 0:
+                raise DataCorruptError(f"snapshot {snap_name!r} has no recorded checksum and size; it cannot be copied")
+            node = src.node(origin.node)
+            if node is None:
+                raise NotFoundError(f"node {origin.node} holding snapshot {snap_name!r} is gone from the cluster")
+            check_usable(node)
+            siblings = {r.node for r in dst.records.list(KIND_DISK, dest_id) if r.assigned}
+            target = choose_node(dst.nodes(), dest_app, zone, siblings)
+            record = Record(
+                kind=KIND_SNAPSHOT,
+                app_id=dest_id,
+                volume=vol_name,
+                name=snap_name,
+                node=target.name,
+                hostname=target.hostname,
+                base=dst.settings.base_path,
+                rel=self._rel(dest_app, vol_name, KIND_SNAPSHOT, snap_name),
+                created_at=self.clock(),
+                size=origin.size,
+                state=STATE_READY,
+                source=origin.handle,
+                sha256=origin.sha256,
+            )
+            with (
+                src.helpers.hold(origin.node, origin.base, "send") as sender,
+                dst.helpers.hold(target.name, record.base, "receive") as receiver,
+            ):
+                _pipe(src.helpers, sender, origin, dst.helpers, receiver, record)
+            dst.records.create(record, f'snapshot "{snap_name}" of volume "{vol_name}"')
+            return record.snapshot()
+
     # --- class ----------------------------------------------------------------------
 
     def volume_class(self, cluster: Cluster, app: App, vol: AppVolume) -> VolumeClass:
@@ -380,6 +445,47 @@ def _ready(record: Record) -> Record:
     if record.state != STATE_READY:
         raise VolumeConflictError(f"{record.kind} {record.name!r} is still being created (state {record.state})")
     return record
+
+
+def _pipe(
+    senders: HelperPods, sender: str, origin: Record, receivers: HelperPods, receiver: str, record: Record
+) -> None:
+    """``send`` in pod ``sender`` piped into ``receive`` in pod ``receiver`` (the sender runs in a thread)."""
+    read_fd, write_fd = os.pipe()
+    failed: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            with os.fdopen(write_fd, "wb") as out:
+                senders.exec(sender, origin.node, "send", origin.rel, stdout=out)
+        except BaseException as err:  # reported by the caller's thread
+            failed.append(err)
+            if isinstance(err, KompoxError):  # the receiver may wait for bytes that never come: end it
+                receivers.abort(receiver)
+
+    thread = threading.Thread(target=send, name="kompox-snapshot-send", daemon=True)
+    thread.start()
+    answer = io.BytesIO()
+    try:
+        with os.fdopen(read_fd, "rb") as inp:
+            receivers.exec(
+                receiver, record.node, "receive", record.rel, record.sha256, str(record.size), stdin=inp, stdout=answer
+            )
+    except KompoxError:
+        thread.join()
+        cause = next((e for e in failed if isinstance(e, KompoxError)), None)
+        if cause is not None:  # the sending side failed first: that is the reason
+            raise cause from None
+        raise
+    thread.join()
+    if failed:
+        raise failed[0]
+    got = parse_result(answer.getvalue().decode("utf-8", "replace"))
+    if got.get("sha256") != record.sha256:
+        raise DataCorruptError(
+            f"copy of {origin.path} to node {record.node} reported checksum {got.get('sha256') or 'none'}, "
+            f"recorded {record.sha256}"
+        )
 
 
 def _same_base(origin: Record, record: Record) -> None:

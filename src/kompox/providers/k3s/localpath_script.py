@@ -25,10 +25,12 @@ Operations:
 ``send <file>``
     writes the archive to stdout (the source side of a transfer, run by
     ``exec`` in a long-lived helper pod).
-``receive <file> <sha256>``
-    reads an archive from stdin into ``<file>.partial`` (overwriting what an
-    interrupted transfer left), checks its SHA-256 (a mismatch removes the
-    partial file, exit 15) and renames it into place; prints
+``receive <file> <sha256> <size>``
+    reads ``size`` bytes of an archive from stdin (``head -c``: it ends
+    without waiting for an end of stream, which an exec's stdin cannot always
+    signal) into ``<file>.partial`` (overwriting what an interrupted transfer
+    left), checks its SHA-256 (a mismatch, also a stream cut short, removes
+    the partial file, exit 15) and renames it into place; prints
     ``sha256=<hex> size=<bytes>``.  An archive already in place with that
     checksum is success (a re-run after the rename); another one is exit 12.
 
@@ -149,10 +151,11 @@ case "$op" in
     cat "$f" || fail 14 "reading archive $f failed"
     ;;
   receive)
-    [ $# -eq 2 ] || fail 10 "usage: receive <file> <sha256>"
+    [ $# -eq 3 ] || fail 10 "usage: receive <file> <sha256> <size>"
     f=$(rel "$1") || exit $?
+    case "$3" in ''|*[!0-9]*) fail 10 "bad size argument: '$3'" ;; esac
     if [ -e "$f" ]; then
-      cat > /dev/null
+      head -c "$3" > /dev/null
       got=$(sha256sum "$f" | cut -d' ' -f1)
       [ "$got" = "$2" ] || fail 12 "archive $f already exists with another checksum ($got, not $2)"
       size=$(wc -c < "$f" | tr -d ' ')
@@ -160,9 +163,9 @@ case "$op" in
       exit 0
     fi
     parent "$f"
-    cat > "$f.partial" || { rm -f "$f.partial"; fail 14 "writing $f.partial failed"; }
+    head -c "$3" > "$f.partial" || { rm -f "$f.partial"; fail 14 "writing $f.partial failed"; }
     got=$(sha256sum "$f.partial" | cut -d' ' -f1)
-    [ "$got" = "$2" ] || { rm -f "$f.partial"; fail 15 "checksum mismatch for the received $f: recorded $2, received $got"; }
+    [ "$got" = "$2" ] || { rm -f "$f.partial"; fail 15 "checksum mismatch for $f: recorded $2, received $got"; }
     size=$(wc -c < "$f.partial" | tr -d ' ')
     mv "$f.partial" "$f" || { rm -f "$f.partial"; fail 14 "cannot move $f into place"; }
     echo "KOMPOX-RESULT sha256=$got size=$size"
