@@ -62,7 +62,7 @@ def _records(k3s: K3sVolumeCluster) -> list[str]:
     return sorted(k3s.objects("v1/configmaps"))
 
 
-def test_transfer_copies_the_archive_checks_it_and_is_idempotent(two: tuple[K3sVolumeCluster, K3sVolumeCluster]) -> None:
+def test_transfer_copies_checks_and_is_idempotent(two: tuple[K3sVolumeCluster, K3sVolumeCluster]) -> None:
     home, away = two
     app, dest_app = _apps(home, away)
     archive, data = _snapshot(home, app)
