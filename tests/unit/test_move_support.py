@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kompox.domain.model import Provider
-from kompox.providers.move_support import move_refusal
+from kompox.providers.move_support import move_refusal, needs_transfer
 
 SUB = "00000000-0000-0000-0000-000000000000"
 
@@ -27,9 +27,14 @@ def test_aks_across_subscriptions_or_regions_is_refused_naming_both_values() -> 
     assert "across Azure regions is not supported" in move_refusal(aks("a"), aks("b", location="westeurope"))
 
 
-def test_k3s_and_cross_driver_moves_are_refused() -> None:
+def test_k3s_within_one_provider_is_a_transfer_across_k3s_providers_and_drivers_refused() -> None:
     k3s = Provider(id="/ws/w/prv/k", name="k", driver="k3s")
-    assert move_refusal(k3s, k3s).startswith("not supported by the k3s driver: a localpath disk lives on one node")
+    k3s2 = Provider(id="/ws/w/prv/k2", name="k2", driver="k3s")
+    assert move_refusal(k3s, k3s) == "" and needs_transfer(k3s, k3s)
+    assert not needs_transfer(aks("a"), aks("a")) and not needs_transfer(aks("a"), k3s)
+    assert move_refusal(k3s, k3s2).startswith(
+        "moving data across K3s providers is not supported (provider k and provider k2;"
+    )
     assert move_refusal(aks("a"), k3s) == (
         "moving data across providers is not supported (provider a uses driver aks, provider k uses driver k3s)"
     )
