@@ -28,6 +28,7 @@ from kompox.kube.transport import KubeAPIError, status_message
 log = logging.getLogger("kompox.kube")
 
 STDIN, STDOUT, STDERR, STATUS, RESIZE = 0, 1, 2, 3, 4
+STDIN_CHUNK = 65536  # bytes of stdin per websocket frame at most
 
 
 def exit_code_from_status(text: str) -> int:
@@ -130,15 +131,16 @@ def exec_in_pod(
                 if now != size:
                     size = now
                     ws.write_channel(RESIZE, json.dumps({"Width": now[0], "Height": now[1]}))
-            ws.update(timeout=0.1)
+            pending = stdin_fd is not None and bool(select.select([stdin_fd], [], [], 0)[0])
+            ws.update(timeout=0 if pending else 0.1)  # stdin waiting: do not idle (bulk stdin, e.g. a transfer)
             if ws.peek_channel(STDOUT):
                 stdout.write(ws.read_channel(STDOUT))
                 stdout.flush()
             if ws.peek_channel(STDERR):
                 err.write(ws.read_channel(STDERR))
                 err.flush()
-            if stdin_fd is not None and select.select([stdin_fd], [], [], 0)[0]:
-                data = os.read(stdin_fd, 4096)
+            if stdin_fd is not None and pending:
+                data = os.read(stdin_fd, STDIN_CHUNK)
                 if not data:
                     ws.write_channel(STDIN, b"")
                     stdin_fd = None
