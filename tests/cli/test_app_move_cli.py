@@ -502,3 +502,29 @@ def test_the_source_disks_zone_is_kept_when_the_target_reaches_it(move_project: 
             "(deployment.pool (default) user → node pools npuser1 (zones 1, 2))",
         )
     ]
+
+
+def test_a_files_volume_or_a_volume_without_an_assigned_disk_is_refused_before_any_write(
+    move_project: MoveProject,
+) -> None:
+    p = move_project
+    app = p.root / "kompoxapp.yml"
+    original = app.read_text()
+    app.write_text(
+        original.replace(
+            "- {name: db, size: 1Gi}", "- {name: db, size: 1Gi}\n    - {name: share, size: 1Gi, type: files}"
+        )
+    )
+    one_error(
+        p.run("app", "move", "--to-cluster", "c2"),
+        5,
+        "app move: volume share is of type files; only disk volumes can be moved (a files share is not copied)",
+    )
+    assert p.fake.requests == [] and all(server.requests() == [] for server in p.kube.values())
+    app.write_text(original)
+    one_error(
+        p.run("app", "move", "--to-cluster", "c2"),
+        4,
+        "volume db has 0 assigned disks on cluster c1 (disks: none); app move needs exactly one (disk assign)",
+    )
+    assert p.fake.writes() == [] and all(server.requests() == [] for server in p.kube.values())
