@@ -197,3 +197,14 @@ def test_an_old_gitignore_is_kept_with_a_note_on_its_gaps(empty: Path, capsys: p
         f"Note: {empty}/.kompox/.gitignore does not ignore /kubeconfig "
         "(the admin credential app kubectl writes); add the line /kubeconfig"
     ]
+
+
+def test_an_old_gitignore_naming_the_entries_unanchored_gets_no_note(
+    empty: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (empty / ".kompox").mkdir()
+    (empty / ".kompox" / ".gitignore").write_text("logs\nkubeconfig\n")  # unanchored: git ignores them too
+    result = run_cli(capsys, "init")
+    assert result.code == 0, result.err
+    assert (empty / ".kompox" / ".gitignore").read_text() == "logs\nkubeconfig\n"
+    assert [line for line in result.out.splitlines() if line.startswith("Note: ")] == []
