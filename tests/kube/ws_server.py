@@ -4,6 +4,17 @@ kmock serves plain HTTP only; exec and port-forward use websocket upgrades, so
 these tests use this small aiohttp server instead.  It implements just what the
 client needs: exec writes canned stdout/stderr/status frames (echoing stdin),
 port-forward announces the port on both channels and echoes data upper-cased.
+
+A pod listed in :attr:`WSThread.exec_roots` runs exec requests for real, as a
+kubelet would: the command (argv, verbatim) is spawned with the pod's
+directory as working directory and ``ROOT`` (the localpath helper's mount
+point stands for that directory), channel 0 frames are written to its stdin
+with back-pressure, its stdout/stderr go out on channels 1/2 as they come,
+and after it exits the ``Status`` (``Success``, or ``NonZeroExitCode`` with the
+code) is sent on channel 3 and the websocket closed.  As a kubelet speaking
+``v4.channel.k8s.io``, an empty stdin frame is ignored: the process's stdin
+ends only when the client closes the websocket (:class:`ExecRun` records it).
+``stdin_filters`` (by pod) may rewrite the stdin bytes on the way.
 With ``refusal = (code, body)`` both refuse the upgrade as the API server does
 (e.g. 400 with a ``Status`` for a pod that has no node): a plain HTTP answer.
 """
@@ -11,8 +22,13 @@ With ``refusal = (code, body)`` both refuse the upgrade as the API server does
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -30,6 +46,32 @@ users: [{name: u, user: {token: ws-token}}]
 """
 
 
+@dataclass
+class ExecRun:
+    """What one real exec saw (see the module docstring)."""
+
+    pod: str
+    argv: list[str]
+    stdin_bytes: int = 0  # bytes written to the process's stdin
+    empty_stdin_frames: int = 0  # ignored, as a v4 kubelet does
+    stdin_closed_by_client: bool = False  # the client closed the websocket while the process ran
+    exit_code: int | None = None
+    events: list[str] = field(default_factory=list)
+
+
+def _status(code: int, argv: list[str]) -> dict[str, Any]:
+    """The ``Status`` a kubelet sends on channel 3 when the command ends."""
+    if code == 0:
+        return {"metadata": {}, "status": "Success"}
+    return {
+        "metadata": {},
+        "status": "Failure",
+        "message": f"command terminated with non-zero exit code: error executing command {argv}, exit code {code}",
+        "reason": "NonZeroExitCode",
+        "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]},
+    }
+
+
 class WSThread:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
@@ -44,6 +86,10 @@ class WSThread:
             "status": {"phase": "Running"},
         }
         self.deployments: list[dict[str, Any]] = []  # served by the apps/v1 list endpoint
+        self.exec_roots: dict[str, Path] = {}  # pod name → directory: exec runs the command for real
+        self.stdin_filters: dict[str, Callable[[bytes], bytes]] = {}  # pod name → rewrites each stdin frame
+        self.runs: list[ExecRun] = []
+        self._procs: list[asyncio.subprocess.Process] = []
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._runner: aiohttp.web.AppRunner | None = None
@@ -60,6 +106,10 @@ class WSThread:
 
     def stop(self) -> None:
         async def shutdown() -> None:
+            for proc in self._procs:
+                if proc.returncode is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        proc.kill()
             if self._runner is not None:
                 await self._runner.cleanup()
 
@@ -123,8 +173,12 @@ class WSThread:
         refused = self._refused()
         if refused is not None:
             return refused
-        ws = aiohttp.web.WebSocketResponse(protocols=[PROTOCOL])
+        ws = aiohttp.web.WebSocketResponse(protocols=[PROTOCOL], max_msg_size=0)
         await ws.prepare(request)
+        pod = request.match_info["pod"]
+        if pod in self.exec_roots:
+            await self._exec_run(request, ws, pod)
+            return ws
         await ws.send_bytes(b"\x01hello from " + request.match_info["pod"].encode() + b"\n")
         await ws.send_bytes(b"\x02warning\n")
         if request.query.get("stdin") == "true":
@@ -143,6 +197,71 @@ class WSThread:
         await ws.send_bytes(b"\x03" + json.dumps(status).encode())
         await ws.close()
         return ws
+
+    async def _exec_run(self, request: aiohttp.web.Request, ws: aiohttp.web.WebSocketResponse, pod: str) -> None:
+        argv = request.query.getall("command")
+        run = ExecRun(pod, argv)
+        self.runs.append(run)
+        root = self.exec_roots[pod]
+        tty = request.query.get("tty") == "true"
+        want_stdin = request.query.get("stdin") == "true"
+        want_stderr = request.query.get("stderr") == "true"
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ROOT": str(root)}
+        pipe = asyncio.subprocess.PIPE
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            cwd=root,
+            env=env,
+            stdin=pipe if want_stdin else asyncio.subprocess.DEVNULL,
+            stdout=pipe,
+            stderr=asyncio.subprocess.STDOUT if tty else (pipe if want_stderr else asyncio.subprocess.DEVNULL),
+        )
+        self._procs.append(proc)
+        await ws.send_bytes(b"\x01")  # the kubelet's empty frame on the lowest output channel: connected
+        rewrite = self.stdin_filters.get(pod, lambda data: data)
+
+        async def feed() -> None:
+            """Channel 0 into stdin until the client closes the websocket (then the process's stdin ends)."""
+            writable = want_stdin
+            async for msg in ws:
+                if msg.type != aiohttp.WSMsgType.BINARY or msg.data[:1] != b"\x00":
+                    continue
+                data = msg.data[1:]
+                if not data:
+                    run.empty_stdin_frames += 1  # v4: nothing to write, stdin stays open
+                    continue
+                if not writable or proc.stdin is None:
+                    continue
+                try:
+                    proc.stdin.write(rewrite(data))
+                    await proc.stdin.drain()  # back-pressure: no more frames read until the process took these
+                    run.stdin_bytes += len(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    writable = False  # the process stopped reading (e.g. head -c had its bytes)
+            if proc.returncode is None:
+                run.stdin_closed_by_client = True
+                run.events.append("client closed the websocket")
+            if proc.stdin is not None:
+                proc.stdin.close()
+
+        async def pump(stream: asyncio.StreamReader | None, channel: int) -> None:
+            while stream is not None and (chunk := await stream.read(65536)):
+                await ws.send_bytes(bytes([channel]) + chunk)
+
+        feeder = asyncio.ensure_future(feed())
+        try:
+            await asyncio.gather(pump(proc.stdout, 1), pump(proc.stderr, 2))
+            code = await proc.wait()
+            run.exit_code = code
+            run.events.append(f"exited {code}")
+            await ws.send_bytes(b"\x03" + json.dumps(_status(code, argv)).encode())
+            await ws.close()
+        except ConnectionResetError:
+            run.events.append("client went away")
+        finally:
+            feeder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await feeder
 
     async def _portforward(self, request: aiohttp.web.Request) -> aiohttp.web.StreamResponse:
         self._record(request)
