@@ -14,7 +14,8 @@ and after it exits the ``Status`` (``Success``, or ``NonZeroExitCode`` with the
 code) is sent on channel 3 and the websocket closed.  As a kubelet speaking
 ``v4.channel.k8s.io``, an empty stdin frame is ignored: the process's stdin
 ends only when the client closes the websocket (:class:`ExecRun` records it).
-``stdin_filters`` (by pod) may rewrite the stdin bytes on the way.
+``stdin_filters`` (by pod) may rewrite the stdin bytes on the way.  Deleting
+such a pod kills its running commands (exit 137, as a killed container).
 With ``refusal = (code, body)`` both refuse the upgrade as the API server does
 (e.g. 400 with a ``Status`` for a pod that has no node): a plain HTTP answer.
 """
@@ -25,6 +26,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +74,13 @@ def _status(code: int, argv: list[str]) -> dict[str, Any]:
     }
 
 
+def _kill(proc: asyncio.subprocess.Process) -> None:
+    """The whole process group (the container's processes), not only the command's first process."""
+    if proc.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 class WSThread:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
@@ -89,7 +98,10 @@ class WSThread:
         self.exec_roots: dict[str, Path] = {}  # pod name → directory: exec runs the command for real
         self.stdin_filters: dict[str, Callable[[bytes], bytes]] = {}  # pod name → rewrites each stdin frame
         self.runs: list[ExecRun] = []
-        self._procs: list[asyncio.subprocess.Process] = []
+        self._procs: list[tuple[str, asyncio.subprocess.Process]] = []
+        self.deleted: list[str] = []  # exec into these pods is refused with 404
+        self.started = threading.Event()  # set when a command starts
+        self.start_after: threading.Event | None = None  # commands start only once this is set
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._runner: aiohttp.web.AppRunner | None = None
@@ -106,10 +118,8 @@ class WSThread:
 
     def stop(self) -> None:
         async def shutdown() -> None:
-            for proc in self._procs:
-                if proc.returncode is None:
-                    with contextlib.suppress(ProcessLookupError):
-                        proc.kill()
+            for _, proc in self._procs:
+                _kill(proc)
             if self._runner is not None:
                 await self._runner.cleanup()
 
@@ -123,6 +133,7 @@ class WSThread:
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}/exec", self._exec)
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}/portforward", self._portforward)
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{pod}", self._get_pod)
+        app.router.add_delete("/api/v1/namespaces/{ns}/pods/{pod}", self._delete_pod)
         app.router.add_get("/api/v1/namespaces/{ns}/pods", self._list_pods)
         app.router.add_get("/apis/apps/v1/namespaces/{ns}/deployments", self._list_deployments)
         self._runner = aiohttp.web.AppRunner(app)
@@ -147,6 +158,16 @@ class WSThread:
     async def _get_pod(self, request: aiohttp.web.Request) -> aiohttp.web.Response:
         self._record(request)
         return aiohttp.web.json_response(self.pod)
+
+    async def _delete_pod(self, request: aiohttp.web.Request) -> aiohttp.web.Response:
+        """Kills the commands running in the pod (its container stops)."""
+        self._record(request)
+        pod = request.match_info["pod"]
+        self.deleted.append(pod)
+        for name, proc in self._procs:
+            if name == pod:
+                _kill(proc)
+        return aiohttp.web.json_response({"kind": "Status", "apiVersion": "v1", "status": "Success"})
 
     async def _list_pods(self, request: aiohttp.web.Request) -> aiohttp.web.Response:
         """The one pod, when its labels match ``labelSelector`` (``k=v`` terms only)."""
@@ -173,9 +194,13 @@ class WSThread:
         refused = self._refused()
         if refused is not None:
             return refused
+        pod = request.match_info["pod"]
+        if pod in self.deleted:
+            message = f'pods "{pod}" not found'
+            body = {"kind": "Status", "status": "Failure", "message": message, "reason": "NotFound", "code": 404}
+            return aiohttp.web.json_response(body, status=404)
         ws = aiohttp.web.WebSocketResponse(protocols=[PROTOCOL], max_msg_size=0)
         await ws.prepare(request)
-        pod = request.match_info["pod"]
         if pod in self.exec_roots:
             await self._exec_run(request, ws, pod)
             return ws
@@ -208,15 +233,19 @@ class WSThread:
         want_stderr = request.query.get("stderr") == "true"
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ROOT": str(root)}
         pipe = asyncio.subprocess.PIPE
+        if self.start_after is not None:
+            await self.loop.run_in_executor(None, self.start_after.wait, 30)
         proc = await asyncio.create_subprocess_exec(
             *argv,
             cwd=root,
             env=env,
+            start_new_session=True,  # one process group: killed together
             stdin=pipe if want_stdin else asyncio.subprocess.DEVNULL,
             stdout=pipe,
             stderr=asyncio.subprocess.STDOUT if tty else (pipe if want_stderr else asyncio.subprocess.DEVNULL),
         )
-        self._procs.append(proc)
+        self._procs.append((pod, proc))
+        self.started.set()
         await ws.send_bytes(b"\x01")  # the kubelet's empty frame on the lowest output channel: connected
         rewrite = self.stdin_filters.get(pod, lambda data: data)
 
@@ -252,6 +281,7 @@ class WSThread:
         try:
             await asyncio.gather(pump(proc.stdout, 1), pump(proc.stderr, 2))
             code = await proc.wait()
+            code = 128 - code if code < 0 else code  # killed by a signal: 128 + its number, as a container runtime
             run.exit_code = code
             run.events.append(f"exited {code}")
             await ws.send_bytes(b"\x03" + json.dumps(_status(code, argv)).encode())
