@@ -167,6 +167,7 @@ def test_app_names_ids_and_ambiguous_names(monkeypatch: pytest.MonkeyPatch, proj
         "/ws/ws/prv/k3s1/cls/c2/app/web",
     ]
     assert complete(monkeypatch, "kompoxops app status --app-name ") == ["api", "web"]
+    assert complete(monkeypatch, "kompoxops app status --app-name /") == []  # a name never starts with "/"
     assert complete(monkeypatch, "kompoxops -A /ws/ws/prv/k3s1/cls/c2") == ["/ws/ws/prv/k3s1/cls/c2/app/web"]
     assert complete(monkeypatch, "kompoxops cluster status --cluster-id ") == ["c1", "c2"]
     assert complete(monkeypatch, "kompoxops cluster status --cluster-id /ws/ws/prv/k3s1/cls/c") == [
