@@ -20,6 +20,7 @@ from ws_server import WSThread
 
 from kompox.kube.client import KubeClient
 from kompox.kube.streams import exec_in_pod
+from kompox.kube.transport import KubeAPIError
 
 SIZE = 3 * 1024 * 1024 + 12345  # not a multiple of a frame or of a pipe buffer
 
@@ -124,3 +125,15 @@ def test_a_non_zero_exit_code_is_returned(ws: WSThread, wsclient: KubeClient, co
     assert result.exit_code == code
     assert out.getvalue() == b"out\n" and err.getvalue() == b"oops\n"
     assert ws.runs[0].exit_code == code
+
+
+def test_a_connection_ending_without_a_status_is_an_error_not_success(ws: WSThread, wsclient: KubeClient) -> None:
+    """A kubelet always sends a Status (also ``Success``); without one the outcome is unknown."""
+    ws.cut.add("p1")
+    out = io.BytesIO()
+
+    with pytest.raises(KubeAPIError, match=r'exec in pod "p1" in namespace "ns": the connection ended without'):
+        exec_in_pod(wsclient, "ns", "p1", ["sh", "-c", "echo partial; exit 3"], stdout=out)
+
+    assert out.getvalue() == b"partial\n"  # what came is still delivered
+    assert ws.runs[0].exit_code == 3

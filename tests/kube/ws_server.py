@@ -14,7 +14,8 @@ and after it exits the ``Status`` (``Success``, or ``NonZeroExitCode`` with the
 code) is sent on channel 3 and the websocket closed.  As a kubelet speaking
 ``v4.channel.k8s.io``, an empty stdin frame is ignored: the process's stdin
 ends only when the client closes the websocket (:class:`ExecRun` records it).
-``stdin_filters`` (by pod) may rewrite the stdin bytes on the way.  Deleting
+``stdin_filters`` (by pod) may rewrite the stdin bytes on the way; for a pod
+in ``cut`` the websocket closes without a Status (a connection lost).  Deleting
 such a pod kills its running commands (exit 137, as a killed container).
 With ``refusal = (code, body)`` both refuse the upgrade as the API server does
 (e.g. 400 with a ``Status`` for a pod that has no node): a plain HTTP answer.
@@ -102,6 +103,7 @@ class WSThread:
         self.deleted: list[str] = []  # exec into these pods is refused with 404
         self.started = threading.Event()  # set when a command starts
         self.start_after: threading.Event | None = None  # commands start only once this is set
+        self.cut: set[str] = set()  # pods whose connection ends without a Status (a cut connection)
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._runner: aiohttp.web.AppRunner | None = None
@@ -284,7 +286,8 @@ class WSThread:
             code = 128 - code if code < 0 else code  # killed by a signal: 128 + its number, as a container runtime
             run.exit_code = code
             run.events.append(f"exited {code}")
-            await ws.send_bytes(b"\x03" + json.dumps(_status(code, argv)).encode())
+            if pod not in self.cut:
+                await ws.send_bytes(b"\x03" + json.dumps(_status(code, argv)).encode())
             await ws.close()
         except ConnectionResetError:
             run.events.append("client went away")

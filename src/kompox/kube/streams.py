@@ -103,7 +103,8 @@ def exec_in_pod(
     ``terminal_size`` (columns, rows) is sent at start and when it changes.
     ``stdin_filter(data) -> (data_to_send, detach)`` implements escape
     sequences: when it reports ``detach`` the session ends with exit code 0.
-    Raw terminal mode is the caller's job.
+    Raw terminal mode is the caller's job.  A connection that ends without the
+    exit status (the kubelet always sends one) raises :class:`KubeAPIError`.
     """
     from kubernetes.stream import ws_client
 
@@ -157,6 +158,11 @@ def exec_in_pod(
         stdout.flush()
         status = ws.read_channel(STATUS)
         text = status.decode("utf-8", "replace") if isinstance(status, bytes) else str(status or "")
+        if not text.strip():  # the kubelet always sends one (also Success): the connection was cut
+            raise KubeAPIError(
+                f'exec in pod "{pod}" in namespace "{namespace}": the connection ended without the '
+                "command's exit status (its outcome is unknown)"
+            )
         return ExecResult(exit_code_from_status(text))
     finally:
         ws.close()

@@ -20,6 +20,7 @@ from ws_server import WSThread
 
 from kompox.domain.errors import DataCorruptError, HelperFailedError
 from kompox.kube.client import KubeClient
+from kompox.kube.transport import KubeAPIError
 from kompox.providers.k3s.helper_pod import HelperPods, HelperSettings
 from kompox.providers.k3s.localpath_backend import _pipe
 from kompox.providers.k3s.localpath_records import KIND_SNAPSHOT, STATE_READY, Record
@@ -140,3 +141,19 @@ def test_a_failing_sender_ends_the_waiting_receiver(sides: tuple[Side, Side]) ->
     partial = dst.root / (FILE + ".partial")
     assert set(_files(dst.root)) <= {FILE + ".partial"}  # no archive; at most a partial file for the next run
     assert not partial.exists() or partial.read_bytes() == b""
+
+
+def test_a_receive_whose_status_is_lost_fails_and_a_rerun_finds_the_archive(sides: tuple[Side, Side]) -> None:
+    """No exit status (connection cut): the transfer is not taken as done; the next run completes it."""
+    src, dst = sides
+    origin, target, data = _records(src)
+    dst.server.cut.add(RECEIVER)
+
+    with pytest.raises(KubeAPIError, match="the connection ended without the command's exit status"):
+        _pipe(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
+
+    dst.server.cut.clear()
+    _pipe(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
+
+    assert (dst.root / FILE).read_bytes() == data and _files(dst.root) == [FILE]
+    assert [r.exit_code for r in dst.server.runs] == [0, 0]
