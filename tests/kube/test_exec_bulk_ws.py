@@ -137,3 +137,19 @@ def test_a_connection_ending_without_a_status_is_an_error_not_success(ws: WSThre
 
     assert out.getvalue() == b"partial\n"  # what came is still delivered
     assert ws.runs[0].exit_code == 3
+
+
+def test_v5_the_end_of_stdin_ends_the_process_stdin(ws: WSThread, wsclient: KubeClient) -> None:
+    """With v5.channel.k8s.io (API servers since 1.30) the client closes channel 0: ``cat`` sees its end."""
+    ws.exec_protocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
+    data = payload()
+    out = io.BytesIO()
+
+    with Feeder(data) as stdin:
+        result = exec_in_pod(wsclient, "ns", "p1", ["cat"], stdin=stdin, stdout=out)
+
+    assert result.exit_code == 0
+    assert out.getvalue() == data
+    (run,) = ws.runs
+    assert run.protocol == "v5.channel.k8s.io"
+    assert run.stdin_closed_by_signal and not run.stdin_closed_by_client

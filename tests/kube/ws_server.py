@@ -14,6 +14,8 @@ and after it exits the ``Status`` (``Success``, or ``NonZeroExitCode`` with the
 code) is sent on channel 3 and the websocket closed.  As a kubelet speaking
 ``v4.channel.k8s.io``, an empty stdin frame is ignored: the process's stdin
 ends only when the client closes the websocket (:class:`ExecRun` records it).
+With ``exec_protocols`` offering ``v5.channel.k8s.io`` (as API servers since
+1.30), the client's CLOSE signal for channel 0 ends the process's stdin.
 ``stdin_filters`` (by pod) may rewrite the stdin bytes on the way; for a pod
 in ``cut`` the websocket closes without a Status (a connection lost).  Deleting
 such a pod kills its running commands (exit 137, as a killed container).
@@ -38,6 +40,7 @@ import aiohttp
 import aiohttp.web
 
 PROTOCOL = "v4.channel.k8s.io"
+PROTOCOL_V5 = "v5.channel.k8s.io"  # v4 plus a CLOSE signal (channel 255) that ends one stream, e.g. stdin
 
 KUBECONFIG_TEMPLATE = """
 apiVersion: v1
@@ -58,6 +61,8 @@ class ExecRun:
     stdin_bytes: int = 0  # bytes written to the process's stdin
     empty_stdin_frames: int = 0  # ignored, as a v4 kubelet does
     stdin_closed_by_client: bool = False  # the client closed the websocket while the process ran
+    stdin_closed_by_signal: bool = False  # v5: the client's CLOSE signal for channel 0
+    protocol: str = ""
     exit_code: int | None = None
     events: list[str] = field(default_factory=list)
 
@@ -103,6 +108,7 @@ class WSThread:
         self.deleted: list[str] = []  # exec into these pods is refused with 404
         self.started = threading.Event()  # set when a command starts
         self.start_after: threading.Event | None = None  # commands start only once this is set
+        self.exec_protocols: list[str] = [PROTOCOL]  # what a real exec may negotiate
         self.cut: set[str] = set()  # pods whose connection ends without a Status (a cut connection)
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -201,7 +207,8 @@ class WSThread:
             message = f'pods "{pod}" not found'
             body = {"kind": "Status", "status": "Failure", "message": message, "reason": "NotFound", "code": 404}
             return aiohttp.web.json_response(body, status=404)
-        ws = aiohttp.web.WebSocketResponse(protocols=[PROTOCOL], max_msg_size=0)
+        protocols = self.exec_protocols if pod in self.exec_roots else [PROTOCOL]
+        ws = aiohttp.web.WebSocketResponse(protocols=protocols, max_msg_size=0)
         await ws.prepare(request)
         if pod in self.exec_roots:
             await self._exec_run(request, ws, pod)
@@ -227,7 +234,7 @@ class WSThread:
 
     async def _exec_run(self, request: aiohttp.web.Request, ws: aiohttp.web.WebSocketResponse, pod: str) -> None:
         argv = request.query.getall("command")
-        run = ExecRun(pod, argv)
+        run = ExecRun(pod, argv, protocol=ws.ws_protocol or "")
         self.runs.append(run)
         root = self.exec_roots[pod]
         tty = request.query.get("tty") == "true"
@@ -255,11 +262,17 @@ class WSThread:
             """Channel 0 into stdin until the client closes the websocket (then the process's stdin ends)."""
             writable = want_stdin
             async for msg in ws:
+                if msg.type == aiohttp.WSMsgType.BINARY and run.protocol == PROTOCOL_V5 and msg.data == b"\xff\x00":
+                    run.stdin_closed_by_signal = True
+                    writable = False
+                    if proc.stdin is not None:
+                        proc.stdin.close()
+                    continue
                 if msg.type != aiohttp.WSMsgType.BINARY or msg.data[:1] != b"\x00":
                     continue
                 data = msg.data[1:]
                 if not data:
-                    run.empty_stdin_frames += 1  # v4: nothing to write, stdin stays open
+                    run.empty_stdin_frames += 1  # nothing to write, stdin stays open
                     continue
                 if not writable or proc.stdin is None:
                     continue

@@ -1,8 +1,10 @@
 """Exec and port-forward over the API server's websocket subresources.
 
 The official client speaks the Kubernetes websocket channel protocol
-(``v4.channel.k8s.io``; channel 0 stdin, 1 stdout, 2 stderr, 3 status,
-4 terminal resize).  Unlike upstream, :func:`exec_in_pod` returns the remote
+(``v5.channel.k8s.io`` or ``v4.channel.k8s.io``, as the API server chooses;
+channel 0 stdin, 1 stdout, 2 stderr, 3 status, 4 terminal resize).  Only v5
+can tell the remote command that stdin ended; under v4 a command reading
+stdin to its end waits until the connection closes.  Unlike upstream, :func:`exec_in_pod` returns the remote
 exit code instead of turning it into an error.
 """
 
@@ -142,8 +144,9 @@ def exec_in_pod(
                 err.flush()
             if stdin_fd is not None and pending:
                 data = os.read(stdin_fd, STDIN_CHUNK)
-                if not data:
+                if not data:  # end of stdin: v5 closes the remote stdin; v4 has no way (an empty frame)
                     ws.write_channel(STDIN, b"")
+                    ws.close_channel(STDIN)
                     stdin_fd = None
                     continue
                 if stdin_filter is not None:
