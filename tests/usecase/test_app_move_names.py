@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from kompox.domain.model import VolumeDisk
 from kompox.domain.naming import is_dns1123_label, new_hashes, validate_resource_name
-from kompox.usecase.app_move import move_name, move_prefix
+from kompox.usecase.app_move_names import move_name, move_prefix
 
 SOURCE = new_hashes("ws1", "aks1", "c1", "app1")
 TARGET = new_hashes("ws1", "aks1", "c2", "app1")

@@ -20,8 +20,9 @@ Plan, then apply, one volume after the other and then the app:
    snapshots are never deleted.
 
 Resumable: the snapshot and the disk of a volume get one deterministic name,
-``mv-<target cluster hash>-<key>``, the key hashing the source app instance,
-the volume, the source disk (name and creation time) and the target cluster.
+``mv-<target cluster hash>-<key>`` (:mod:`kompox.usecase.app_move_names`), the
+key hashing the source app instance, the volume, the source disk (name and
+creation time) and the target cluster.
 A re-run plans again from what exists: a snapshot or disk of that name is a
 step already done, so nothing is created twice.  When both clusters share the
 provider, disks belong to the app on both (one Azure resource group), so an
@@ -53,17 +54,15 @@ from kompox.domain.model import (
     VolumeSnapshot,
     Workspace,
 )
-from kompox.domain.naming import short_hash
 from kompox.logging import span
 from kompox.usecase.app_flows import AppPorts, DeployOptions, DestroyOptions, deploy_flow, destroy_flow
+from kompox.usecase.app_move_names import move_name, move_prefix
 from kompox.usecase.app_target import AppOperationError, AppTarget
 from kompox.usecase.app_validate import AppValidation
 from kompox.usecase.volume_disk import assign_disk, create_disk
 from kompox.usecase.volume_snapshot import create_snapshot
 from kompox.usecase.zone_preflight import Landing, app_landing, normal_zone
 
-MOVE_PREFIX = "mv"
-KEY_LEN = 8
 DETACH_POLL = 5.0
 
 
@@ -240,27 +239,6 @@ class MovePlan:
             ],
             "steps": [{"step": s.step, "volume": s.volume, "what": s.what, "done": s.done} for s in self.steps()],
         }
-
-
-# --- naming ---------------------------------------------------------------------------
-
-
-def move_prefix(dest_cluster_hash: str) -> str:
-    """``mv-<target cluster hash>-``: every snapshot and disk a move to that cluster makes starts so."""
-    return f"{MOVE_PREFIX}-{dest_cluster_hash}-"
-
-
-def move_name(source_instance_hash: str, volume: str, disk: VolumeDisk, dest_cluster_hash: str) -> str:
-    """The one name of the snapshot and the new disk of ``volume`` (18 characters, a DNS-1123 label).
-
-    The disk's creation time is part of the key, so a disk deleted and made
-    again under the same name is a new move, never an old snapshot reused.
-    """
-    stamp = disk.created_at.isoformat() if disk.created_at is not None else ""
-    key = short_hash(
-        f"kompox-app-move:{source_instance_hash}:{volume}:{disk.name}:{stamp}:{dest_cluster_hash}", KEY_LEN
-    )
-    return move_prefix(dest_cluster_hash) + key
 
 
 # --- checks (no I/O) ------------------------------------------------------------------
