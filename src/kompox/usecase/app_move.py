@@ -41,7 +41,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from kompox.domain.errors import KompoxError, NotFoundError, NotSupportedError, ValidationError
 from kompox.domain.model import (
@@ -64,6 +64,8 @@ from kompox.usecase.volume_snapshot import create_snapshot
 from kompox.usecase.zone_preflight import Landing, app_landing, normal_zone
 
 DETACH_POLL = 5.0
+
+_Item = TypeVar("_Item", VolumeDisk, VolumeSnapshot)
 
 
 @runtime_checkable
@@ -325,12 +327,8 @@ def plan_move(ports: MovePorts, opts: MoveOptions) -> MovePlan:
         zone, zone_from = _zone(opts.zone, landing, disk)
         item = VolumeMove(vol.name, disk, name, zone, zone_from, moved=moved)
         if not moved:
-            item.snapshot = next(
-                (s for s in src_driver.volume_snapshot_list(src.cluster, src.app, vol.name) if s.name == name), None
-            )
-            item.disk = next(
-                (d for d in dst_driver.volume_disk_list(dst.cluster, dst.app, vol.name) if d.name == name), None
-            )
+            item.snapshot = _named(src_driver.volume_snapshot_list(src.cluster, src.app, vol.name), name)
+            item.disk = _named(dst_driver.volume_disk_list(dst.cluster, dst.app, vol.name), name)
         plan.volumes.append(item)
     return plan
 
@@ -345,17 +343,16 @@ def _plan_transfer(ports: MovePorts, plan: MovePlan, opts: MoveOptions, src_driv
         disk = _assigned(src_driver.volume_disk_list(src.cluster, src.app, vol.name), vol.name, src.cluster.name)
         name = move_name(src_names.hashes.app_instance, vol.name, disk, dst_names.hashes.cluster)
         item = VolumeMove(vol.name, disk, name, opts.zone, zone_from)
-        item.snapshot = next(
-            (s for s in src_driver.volume_snapshot_list(src.cluster, src.app, vol.name) if s.name == name), None
-        )
-        item.copied = next(
-            (s for s in dst_driver.volume_snapshot_list(dst.cluster, dst.app, vol.name) if s.name == name), None
-        )
-        item.disk = next(
-            (d for d in dst_driver.volume_disk_list(dst.cluster, dst.app, vol.name) if d.name == name), None
-        )
+        item.snapshot = _named(src_driver.volume_snapshot_list(src.cluster, src.app, vol.name), name)
+        item.copied = _named(dst_driver.volume_snapshot_list(dst.cluster, dst.app, vol.name), name)
+        item.disk = _named(dst_driver.volume_disk_list(dst.cluster, dst.app, vol.name), name)
         plan.volumes.append(item)
     return plan
+
+
+def _named(items: list[_Item], name: str) -> _Item | None:
+    """The item called ``name`` (a step an earlier run already did), or None."""
+    return next((item for item in items if item.name == name), None)
 
 
 def _assigned(disks: list[VolumeDisk], volume: str, cluster: str) -> VolumeDisk:
