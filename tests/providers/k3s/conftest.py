@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,19 @@ sys.path.insert(0, str(Path(__file__).parents[2] / "kube"))
 import kmock_fixtures
 from kmock_server import KMockThread
 
+from .localpath_fixtures import K3sVolumeCluster, make_cluster
+
 server = kmock_fixtures.server
+
+
+@pytest.fixture()
+def k3s() -> Iterator[K3sVolumeCluster]:
+    """A K3s cluster of its own kmock server and node directories (see localpath_fixtures)."""
+    cluster = make_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.close()
 
 
 @pytest.fixture()

@@ -8,7 +8,6 @@ and no helper pod left.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,18 +27,9 @@ from kompox.domain.model import AppVolume, VolumeDisk
 from kompox.domain.options import VolumeDiskCreateOptions, VolumeDiskDeleteOptions
 from kompox.providers.k3s.localpath_records import RecordStore
 
-from .localpath_fixtures import NODES, K3sVolumeCluster, make_app, make_cluster
+from .localpath_fixtures import NODES, K3sVolumeCluster, make_app
 
 GIB = 1 << 30
-
-
-@pytest.fixture
-def k3s() -> Iterator[K3sVolumeCluster]:
-    cluster = make_cluster()
-    try:
-        yield cluster
-    finally:
-        cluster.close()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ script on the node directories.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -25,19 +24,10 @@ from kompox.kube.transport import RetryPolicy
 from kompox.usecase.prune_lease import LEASE_NAMESPACE, PruneLease, prune_lease_name
 from kompox.usecase.volume_retention import RetentionPolicy, prune_snapshots
 
-from .localpath_fixtures import K3sVolumeCluster, make_app, make_cluster
+from .localpath_fixtures import K3sVolumeCluster, make_app
 
 GIB = 1 << 30
 RECORDS = "v1/configmaps"
-
-
-@pytest.fixture
-def k3s() -> Iterator[K3sVolumeCluster]:
-    cluster = make_cluster()
-    try:
-        yield cluster
-    finally:
-        cluster.close()
 
 
 @pytest.fixture
