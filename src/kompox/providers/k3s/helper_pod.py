@@ -162,18 +162,25 @@ class HelperPods:
         self._clock = clock
         self._progress = progress
 
-    def run(self, node: str, base_path: str, op: str, *args: str) -> HelperResult:
-        """Run ``op`` on ``node``; returns the ``KOMPOX-RESULT`` values.  The pod is always deleted."""
+    def _start(
+        self, verb: str, node: str, base_path: str, op: str, args: list[str], *, argv: list[str] | None = None
+    ) -> tuple[str, str]:
+        """Create a helper pod for ``op`` on ``node`` (logged and reported as ``verb``); ``(name, description)``."""
         from kompox.kube import resources as res
 
         ns = self._settings.namespace
         name = f"kompox-localpath-{op}-{new_compact_id()}"
-        body = pod_manifest(name, self._settings, node, base_path, op, list(args))
+        body = pod_manifest(name, self._settings, node, base_path, op, args, argv=argv)
         what = f"helper pod {ns}/{name} ({op} on node {node})"
-        log.info("running %s", what)
+        log.info("%s %s", verb, what)
         if self._progress is not None:
-            self._progress(f"running {what}")
+            self._progress(f"{verb} {what}")
         self._kube.create(res.POD, body, ns)
+        return name, what
+
+    def run(self, node: str, base_path: str, op: str, *args: str) -> HelperResult:
+        """Run ``op`` on ``node``; returns the ``KOMPOX-RESULT`` values.  The pod is always deleted."""
+        name, what = self._start("running", node, base_path, op, list(args))
         try:
             pod = self._wait(name, what)
             text = self._log(name)
@@ -186,17 +193,8 @@ class HelperPods:
     @contextlib.contextmanager
     def hold(self, node: str, base_path: str, op: str) -> Iterator[str]:
         """A running helper pod on ``node`` (``sleep`` for the timeout) to :meth:`exec` in; deleted at the end."""
-        from kompox.kube import resources as res
-
-        ns = self._settings.namespace
-        name = f"kompox-localpath-{op}-{new_compact_id()}"
         argv = ["sleep", str(max(1, int(self._settings.timeout)))]
-        body = pod_manifest(name, self._settings, node, base_path, op, [], argv=argv)
-        what = f"helper pod {ns}/{name} ({op} on node {node})"
-        log.info("starting %s", what)
-        if self._progress is not None:
-            self._progress(f"starting {what}")
-        self._kube.create(res.POD, body, ns)
+        name, what = self._start("starting", node, base_path, op, [], argv=argv)
         try:
             pod = self._wait(name, what, until="Running")
             if (pod.get("status") or {}).get("phase") != "Running":
