@@ -22,9 +22,9 @@ from kompox.domain.errors import DataCorruptError, HelperFailedError
 from kompox.kube.client import KubeClient
 from kompox.kube.transport import KubeAPIError
 from kompox.providers.k3s.helper_pod import HelperPods, HelperSettings
-from kompox.providers.k3s.localpath_backend import _pipe
 from kompox.providers.k3s.localpath_records import KIND_SNAPSHOT, STATE_READY, Record
 from kompox.providers.k3s.localpath_script import SCRIPT, ScriptExit
+from kompox.providers.k3s.localpath_transfer import pipe_archive
 
 from .script_runner import run_op
 
@@ -98,7 +98,7 @@ def test_send_piped_into_receive_over_websockets(sides: tuple[Side, Side]) -> No
     origin, target, data = _records(src)
     before = _files(src.root)
 
-    _pipe(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
+    pipe_archive(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
 
     assert (dst.root / FILE).read_bytes() == data
     assert _files(dst.root) == [FILE]  # no .partial left
@@ -118,7 +118,7 @@ def test_a_stream_corrupted_in_transit_is_a_checksum_mismatch(sides: tuple[Side,
     dst.server.stdin_filters[RECEIVER] = _flip_at(len(data) // 2 + 7)
 
     with pytest.raises(DataCorruptError, match=r"receive in helper pod .*\(exit code 15.*checksum mismatch"):
-        _pipe(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
+        pipe_archive(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
 
     assert dst.server.runs[0].exit_code == ScriptExit.CHECKSUM
     assert _files(dst.root) == []  # the partial file is removed
@@ -132,7 +132,7 @@ def test_a_failing_sender_ends_the_waiting_receiver(sides: tuple[Side, Side]) ->
     src.server.start_after = dst.server.started  # the receiver is already waiting for bytes
 
     with pytest.raises(HelperFailedError, match=r"send in helper pod .*\(exit code 13.*does not exist"):
-        _pipe(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
+        pipe_archive(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
 
     assert dst.server.deleted == [RECEIVER]
     (receive,) = dst.server.runs
@@ -150,10 +150,10 @@ def test_a_receive_whose_status_is_lost_fails_and_a_rerun_finds_the_archive(side
     dst.server.cut.add(RECEIVER)
 
     with pytest.raises(KubeAPIError, match="the connection ended without the command's exit status"):
-        _pipe(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
+        pipe_archive(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
 
     dst.server.cut.clear()
-    _pipe(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
+    pipe_archive(src.helpers, SENDER, origin, dst.helpers, RECEIVER, target)
 
     assert (dst.root / FILE).read_bytes() == data and _files(dst.root) == [FILE]
     assert [r.exit_code for r in dst.server.runs] == [0, 0]

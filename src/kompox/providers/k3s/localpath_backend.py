@@ -13,19 +13,15 @@ never leaves a half-made disk: a failure removes the directory (helper pod)
 and the record.
 
 :meth:`LocalPathBackend.snapshot_transfer` copies a snapshot's archive to a
-node of another cluster (``app move`` between K3s clusters): a long-lived
-helper pod on each node, ``send`` on the source piped (an OS pipe and a
-thread, never a local file) into ``receive`` on the target, which checks
-the recorded SHA-256 before renaming the archive into place; only then the
-target's snapshot record is written.  Both pods are deleted at the end.
+node of another cluster (``app move`` between K3s clusters) with a held
+helper pod on each node and :func:`~kompox.providers.k3s.localpath_transfer.pipe_archive`;
+only after the target checked the SHA-256 is its snapshot record written.
+Both pods are deleted at the end.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import os
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -61,8 +57,8 @@ from kompox.providers.k3s.localpath_records import (
     RecordStore,
     with_state,
 )
-from kompox.providers.k3s.localpath_script import parse_result
 from kompox.providers.k3s.localpath_settings import LocalPathSettings, localpath_settings
+from kompox.providers.k3s.localpath_transfer import pipe_archive
 
 if TYPE_CHECKING:
     from kompox.domain.options import VolumeDiskCreateOptions
@@ -413,7 +409,7 @@ class LocalPathBackend:
                 src.helpers.hold(origin.node, origin.base, "send") as sender,
                 dst.helpers.hold(target.name, record.base, "receive") as receiver,
             ):
-                _pipe(src.helpers, sender, origin, dst.helpers, receiver, record)
+                pipe_archive(src.helpers, sender, origin, dst.helpers, receiver, record)
             dst.records.create(record, f'snapshot "{snap_name}" of volume "{vol_name}"')
             return record.snapshot()
 
@@ -445,47 +441,6 @@ def _ready(record: Record) -> Record:
     if record.state != STATE_READY:
         raise VolumeConflictError(f"{record.kind} {record.name!r} is still being created (state {record.state})")
     return record
-
-
-def _pipe(
-    senders: HelperPods, sender: str, origin: Record, receivers: HelperPods, receiver: str, record: Record
-) -> None:
-    """``send`` in pod ``sender`` piped into ``receive`` in pod ``receiver`` (the sender runs in a thread)."""
-    read_fd, write_fd = os.pipe()
-    failed: list[BaseException] = []
-
-    def send() -> None:
-        try:
-            with os.fdopen(write_fd, "wb") as out:
-                senders.exec(sender, origin.node, "send", origin.rel, stdout=out)
-        except BaseException as err:  # reported by the caller's thread
-            failed.append(err)
-            if isinstance(err, KompoxError):  # the receiver may wait for bytes that never come: end it
-                receivers.abort(receiver)
-
-    thread = threading.Thread(target=send, name="kompox-snapshot-send", daemon=True)
-    thread.start()
-    answer = io.BytesIO()
-    try:
-        with os.fdopen(read_fd, "rb") as inp:
-            receivers.exec(
-                receiver, record.node, "receive", record.rel, record.sha256, str(record.size), stdin=inp, stdout=answer
-            )
-    except KompoxError:
-        thread.join()
-        cause = next((e for e in failed if isinstance(e, KompoxError)), None)
-        if cause is not None:  # the sending side failed first: that is the reason
-            raise cause from None
-        raise
-    thread.join()
-    if failed:
-        raise failed[0]
-    got = parse_result(answer.getvalue().decode("utf-8", "replace"))
-    if got.get("sha256") != record.sha256:
-        raise DataCorruptError(
-            f"copy of {origin.path} to node {record.node} reported checksum {got.get('sha256') or 'none'}, "
-            f"recorded {record.sha256}"
-        )
 
 
 def _same_base(origin: Record, record: Record) -> None:
