@@ -11,21 +11,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_cli_project import NAMES, NS, app_project
+from app_cli_project import NAMES, NS
 from cli_project import ROOT, KubeProject, one_error, writes
 from output_matrix import cells, check_read_outputs
-
-
-@pytest.fixture
-def project(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[KubeProject]:
-    with app_project(tmp_path, monkeypatch, capsys, rollout="ready") as p:
-        yield p
 
 
 def test_deploy_status_redeploy_destroy(project: KubeProject) -> None:

@@ -7,29 +7,9 @@ reads (``strict(linger=N)``); the poll sleeps are recorded, not slept.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from app_cli_project import app_project
 from cli_project import KubeProject, one_error
 
 TRAEFIK_NS = ("v1/namespaces", None, "traefik")
-
-
-@pytest.fixture
-def project(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[KubeProject]:
-    with app_project(tmp_path, monkeypatch, capsys, rollout="ready") as p:
-        yield p
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    recorded: list[float] = []
-    monkeypatch.setattr("time.sleep", recorded.append)
-    return recorded
 
 
 def traefik_reads(project: KubeProject) -> int:

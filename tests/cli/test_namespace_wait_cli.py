@@ -7,28 +7,8 @@ terminating namespace would fail with "being terminated".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from app_cli_project import NS, app_project
+from app_cli_project import NS
 from cli_project import KubeProject, one_error
-
-
-@pytest.fixture
-def project(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[KubeProject]:
-    with app_project(tmp_path, monkeypatch, capsys, rollout="ready") as p:
-        yield p
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The poll sleeps of the wait (recorded, not slept)."""
-    recorded: list[float] = []
-    monkeypatch.setattr("time.sleep", recorded.append)
-    return recorded
 
 
 def namespace_reads(project: KubeProject) -> list[str]:
