@@ -18,6 +18,17 @@ from app_cli_project import NAMES, NS
 from cli_project import ROOT, KubeProject, one_error, writes
 from output_matrix import cells, check_read_outputs
 
+# What ``app destroy`` prints for the app's objects, in its deletion order.
+DESTROYED = [
+    "app destroy: deleted Ingress web-app-custom",
+    "app destroy: deleted Ingress web-app-default",
+    "app destroy: deleted Service cache",
+    "app destroy: deleted Service web",
+    "app destroy: deleted Service web-app",
+    "app destroy: deleted Deployment web-app",
+    f"app destroy: 6 objects deleted from namespace {NS}",
+]
+
 
 def test_deploy_status_redeploy_destroy(project: KubeProject) -> None:
     deployed = project.ok("app", "deploy")
@@ -74,15 +85,7 @@ def test_deploy_status_redeploy_destroy(project: KubeProject) -> None:
 
     destroyed = project.ok("app", "destroy")
     assert destroyed.out == ""
-    assert destroyed.err.splitlines() == [
-        "app destroy: deleted Ingress web-app-custom",
-        "app destroy: deleted Ingress web-app-default",
-        "app destroy: deleted Service cache",
-        "app destroy: deleted Service web",
-        "app destroy: deleted Service web-app",
-        "app destroy: deleted Deployment web-app",
-        f"app destroy: 6 objects deleted from namespace {NS}",
-    ]
+    assert destroyed.err.splitlines() == DESTROYED
     left = {plural.rsplit("/", 1)[1] for plural, _, _ in project.server.objects()}
     assert left == {"namespaces", "serviceaccounts", "roles", "rolebindings", "networkpolicies"}
 
@@ -172,15 +175,7 @@ def test_update_dns_after_deploy_and_before_destroy(project: KubeProject) -> Non
         for host in (default_host, "www.example.org")
         for rtype in ("A", "AAAA", "CNAME")
     ]
-    assert destroyed.err.splitlines()[6:] == [
-        "app destroy: deleted Ingress web-app-custom",
-        "app destroy: deleted Ingress web-app-default",
-        "app destroy: deleted Service cache",
-        "app destroy: deleted Service web",
-        "app destroy: deleted Service web-app",
-        "app destroy: deleted Deployment web-app",
-        f"app destroy: 6 objects deleted from namespace {NS}",
-    ]
+    assert destroyed.err.splitlines()[6:] == DESTROYED
     assert not any(plural.endswith("ingresses") for plural, _, _ in project.server.objects())
 
 
