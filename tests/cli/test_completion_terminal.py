@@ -27,12 +27,18 @@ pytestmark = [
 ]
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="bash not installed")
-def test_bash_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
+def gitea_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the Gitea example (without local run logs) and an empty home directory."""
     project = tmp_path / "gitea"
-    shutil.copytree(EXAMPLES / "gitea", project, ignore=shutil.ignore_patterns("logs"))  # no local run logs
+    shutil.copytree(EXAMPLES / "gitea", project, ignore=shutil.ignore_patterns("logs"))
     home = tmp_path / "home"
     home.mkdir()
+    return project, home
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash not installed")
+def test_bash_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
+    project, home = gitea_copy(tmp_path)
     term = Terminal(project, home)
     try:
         term.send("source <(kompoxops completion bash); echo READY-$((6*7))\n")
@@ -74,10 +80,7 @@ def test_bash_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh not installed")
 def test_zsh_tab_completes_app_names_and_volumes(tmp_path: Path) -> None:
-    project = tmp_path / "gitea"
-    shutil.copytree(EXAMPLES / "gitea", project, ignore=shutil.ignore_patterns("logs"))  # no local run logs
-    home = tmp_path / "home"
-    home.mkdir()
+    project, home = gitea_copy(tmp_path)
     term = Terminal(project, home, ("zsh", "-f", "-i"))
     try:
         term.send(
