@@ -9,6 +9,7 @@
 * :class:`KubeProject` / :func:`kube_project` — a K3s project (KOM from
   :func:`k3s_kom`) whose cluster setting ``KUBECONFIG`` (relative to the
   project root) points at a kmock server on 127.0.0.1.
+* :func:`kom_text` — KOM documents, one per (kind, id, spec), named after their id.
 * :func:`one_error`, :func:`writes` — the assertions the CLI tests share.
 """
 
@@ -113,6 +114,17 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
     code = run(list(args))  # child/remote exit codes come back as the return value
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
+
+
+def kom_text(*objects: tuple[str, str, str | None]) -> str:
+    """A KOM file of ``(kind, ops.kompox.dev/id, spec as flow YAML or None)`` documents; each named after its id."""
+    docs = []
+    for kind, resource_id, spec in objects:
+        name = resource_id.rsplit("/", 1)[1]
+        doc = f"apiVersion: ops.kompox.dev/v1alpha1\nkind: {kind}\n"
+        doc += f"metadata: {{name: {name}, annotations: {{ops.kompox.dev/id: {resource_id}}}}}\n"
+        docs.append(doc + (f"spec: {spec}\n" if spec is not None else ""))
+    return "---\n".join(docs)
 
 
 def write_project(root: Path, *, kom: str | None, app: str, compose: str, config: str = "version: 1\n") -> None:

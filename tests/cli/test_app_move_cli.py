@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import requests
-from cli_project import ROOT, CliProject, isolate_env, one_error, write_project
+from cli_project import ROOT, CliProject, isolate_env, kom_text, one_error, write_project
 from output_matrix import cells, table
 
 if str(ROOT / "tests") not in sys.path:
@@ -36,62 +36,28 @@ from providers.aks.fake_arm import FakeCredential, Reply, client_kwargs
 from providers.aks.fake_arm_volumes import FakeVolumeARM
 
 OTHER_SUB = "99999999-9999-9999-9999-999999999999"
-KOM = f"""\
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Workspace
-metadata: {{name: ws1, annotations: {{ops.kompox.dev/id: /ws/ws1}}}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Provider
-metadata: {{name: aks1, annotations: {{ops.kompox.dev/id: /ws/ws1/prv/aks1}}}}
-spec:
-  driver: aks
-  settings: {{AZURE_SUBSCRIPTION_ID: {SUBSCRIPTION}, AZURE_LOCATION: japaneast, AZURE_AUTH_METHOD: azure_cli}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {{name: c1, annotations: {{ops.kompox.dev/id: /ws/ws1/prv/aks1/cls/c1}}}}
-spec: {{existing: true}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {{name: c2, annotations: {{ops.kompox.dev/id: /ws/ws1/prv/aks1/cls/c2}}}}
-spec: {{existing: true}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Provider
-metadata: {{name: aks2, annotations: {{ops.kompox.dev/id: /ws/ws1/prv/aks2}}}}
-spec:
-  driver: aks
-  settings: {{AZURE_SUBSCRIPTION_ID: {SUBSCRIPTION}, AZURE_LOCATION: japaneast, AZURE_AUTH_METHOD: azure_cli}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {{name: c3, annotations: {{ops.kompox.dev/id: /ws/ws1/prv/aks2/cls/c3}}}}
-spec: {{existing: true}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Provider
-metadata: {{name: aks9, annotations: {{ops.kompox.dev/id: /ws/ws1/prv/aks9}}}}
-spec:
-  driver: aks
-  settings: {{AZURE_SUBSCRIPTION_ID: {OTHER_SUB}, AZURE_LOCATION: japaneast, AZURE_AUTH_METHOD: azure_cli}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {{name: c9, annotations: {{ops.kompox.dev/id: /ws/ws1/prv/aks9/cls/c9}}}}
-spec: {{existing: true}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Provider
-metadata: {{name: k3s1, annotations: {{ops.kompox.dev/id: /ws/ws1/prv/k3s1}}}}
-spec: {{driver: k3s}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {{name: home, annotations: {{ops.kompox.dev/id: /ws/ws1/prv/k3s1/cls/home}}}}
-spec: {{existing: true, settings: {{KUBECONFIG: kube/none.yaml}}}}
-"""
+
+
+def _aks(subscription: str) -> str:
+    return (
+        f"{{driver: aks, settings: {{AZURE_SUBSCRIPTION_ID: {subscription}, AZURE_LOCATION: japaneast, "
+        "AZURE_AUTH_METHOD: azure_cli}}"
+    )
+
+
+EXISTING = "{existing: true}"
+KOM = kom_text(
+    ("Workspace", "/ws/ws1", None),
+    ("Provider", "/ws/ws1/prv/aks1", _aks(SUBSCRIPTION)),
+    ("Cluster", "/ws/ws1/prv/aks1/cls/c1", EXISTING),
+    ("Cluster", "/ws/ws1/prv/aks1/cls/c2", EXISTING),
+    ("Provider", "/ws/ws1/prv/aks2", _aks(SUBSCRIPTION)),
+    ("Cluster", "/ws/ws1/prv/aks2/cls/c3", EXISTING),
+    ("Provider", "/ws/ws1/prv/aks9", _aks(OTHER_SUB)),
+    ("Cluster", "/ws/ws1/prv/aks9/cls/c9", EXISTING),
+    ("Provider", "/ws/ws1/prv/k3s1", "{driver: k3s}"),
+    ("Cluster", "/ws/ws1/prv/k3s1/cls/home", "{existing: true, settings: {KUBECONFIG: kube/none.yaml}}"),
+)
 
 APP = """\
 apiVersion: ops.kompox.dev/v1alpha1

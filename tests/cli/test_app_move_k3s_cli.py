@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_project import ROOT, CliProject, isolate_env, one_error, write_project
+from cli_project import ROOT, CliProject, isolate_env, kom_text, one_error, write_project
 from kmock_server import KMockThread
 
 if str(ROOT / "tests") not in sys.path:
@@ -28,36 +28,14 @@ from kompox.kube.pod_access import PodAccess
 from providers.k3s.localpath_fixtures import node_object
 from providers.k3s.node_executor import NodeExecutor, fake_exec
 
-KOM = """\
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Workspace
-metadata: {name: demo, annotations: {ops.kompox.dev/id: /ws/demo}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Provider
-metadata: {name: k3s1, annotations: {ops.kompox.dev/id: /ws/demo/prv/k3s1}}
-spec: {driver: k3s}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Provider
-metadata: {name: k3s2, annotations: {ops.kompox.dev/id: /ws/demo/prv/k3s2}}
-spec: {driver: k3s}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {name: home, annotations: {ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/home}}
-spec: {existing: true, settings: {KUBECONFIG: kube/home.yaml}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {name: away, annotations: {ops.kompox.dev/id: /ws/demo/prv/k3s1/cls/away}}
-spec: {existing: true, settings: {KUBECONFIG: kube/away.yaml}}
----
-apiVersion: ops.kompox.dev/v1alpha1
-kind: Cluster
-metadata: {name: other, annotations: {ops.kompox.dev/id: /ws/demo/prv/k3s2/cls/other}}
-spec: {existing: true, settings: {KUBECONFIG: kube/away.yaml}}
-"""
+KOM = kom_text(
+    ("Workspace", "/ws/demo", None),
+    ("Provider", "/ws/demo/prv/k3s1", "{driver: k3s}"),
+    ("Provider", "/ws/demo/prv/k3s2", "{driver: k3s}"),
+    ("Cluster", "/ws/demo/prv/k3s1/cls/home", "{existing: true, settings: {KUBECONFIG: kube/home.yaml}}"),
+    ("Cluster", "/ws/demo/prv/k3s1/cls/away", "{existing: true, settings: {KUBECONFIG: kube/away.yaml}}"),
+    ("Cluster", "/ws/demo/prv/k3s2/cls/other", "{existing: true, settings: {KUBECONFIG: kube/away.yaml}}"),
+)
 
 APP = """\
 apiVersion: ops.kompox.dev/v1alpha1
