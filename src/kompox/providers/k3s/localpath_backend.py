@@ -144,11 +144,24 @@ class LocalPathBackend:
         check_type(vol)
         return vol
 
-    def _rel(self, app: App, vol_name: str, kind: str, name: str) -> str:
-        _app_id, app_dir = self._names(app)
-        if kind == KIND_DISK:
-            return f"{app_dir}/{vol_name}/disks/{name}"
-        return f"{app_dir}/{vol_name}/snapshots/{name}.tar"
+    def _new_record(
+        self, kind: str, app: App, vol_name: str, name: str, node: str, hostname: str, base: str, **rest: Any
+    ) -> Record:
+        """The record of a new disk or snapshot ``name``: its path under ``base`` follows from app, volume and kind."""
+        app_id, app_dir = self._names(app)
+        rel = f"{vol_name}/disks/{name}" if kind == KIND_DISK else f"{vol_name}/snapshots/{name}.tar"
+        return Record(
+            kind=kind,
+            app_id=app_id,
+            volume=vol_name,
+            name=name,
+            node=node,
+            hostname=hostname,
+            base=base,
+            rel=f"{app_dir}/{rel}",
+            created_at=self.clock(),
+            **rest,
+        )
 
     def _source(self, ws: _Session, app: App, vol_name: str, source: Source, existing_disks: list[Record]) -> Record:
         """The ready record ``source`` names (snapshot or disk of this volume, or any record by handle)."""
@@ -195,16 +208,14 @@ class LocalPathBackend:
                 raise DriverValidationError(f'disk "{name}" already exists in volume "{vol_name}"')
             origin = None if parsed.kind == SourceKind.EMPTY else self._source(ws, app, vol_name, parsed, existing)
             node = self._node_for(ws, app, opts.zone.strip(), origin)
-            record = Record(
-                kind=KIND_DISK,
-                app_id=app_id,
-                volume=vol_name,
-                name=name,
-                node=node.name,
-                hostname=node.hostname,
-                base=ws.settings.base_path,
-                rel=self._rel(app, vol_name, KIND_DISK, name),
-                created_at=self.clock(),
+            record = self._new_record(
+                KIND_DISK,
+                app,
+                vol_name,
+                name,
+                node.name,
+                node.hostname,
+                ws.settings.base_path,
                 size=vol.size,
                 assigned=not existing,
                 source=origin.handle if origin is not None else "",
@@ -328,17 +339,8 @@ class LocalPathBackend:
             if node is None:
                 raise NotFoundError(f"node {origin.node} holding disk {origin.name!r} is gone from the cluster")
             check_usable(node)
-            record = Record(
-                kind=KIND_SNAPSHOT,
-                app_id=app_id,
-                volume=vol_name,
-                name=name,
-                node=origin.node,
-                hostname=origin.hostname,
-                base=origin.base,
-                rel=self._rel(app, vol_name, KIND_SNAPSHOT, name),
-                created_at=self.clock(),
-                source=origin.handle,
+            record = self._new_record(
+                KIND_SNAPSHOT, app, vol_name, name, origin.node, origin.hostname, origin.base, source=origin.handle
             )
             ws.records.create(record, f'snapshot "{name}" of volume "{vol_name}"')
             try:
@@ -390,16 +392,14 @@ class LocalPathBackend:
             check_usable(node)
             siblings = {r.node for r in dst.records.list(KIND_DISK, dest_id) if r.assigned}
             target = choose_node(dst.nodes(), dest_app, zone, siblings)
-            record = Record(
-                kind=KIND_SNAPSHOT,
-                app_id=dest_id,
-                volume=vol_name,
-                name=snap_name,
-                node=target.name,
-                hostname=target.hostname,
-                base=dst.settings.base_path,
-                rel=self._rel(dest_app, vol_name, KIND_SNAPSHOT, snap_name),
-                created_at=self.clock(),
+            record = self._new_record(
+                KIND_SNAPSHOT,
+                dest_app,
+                vol_name,
+                snap_name,
+                target.name,
+                target.hostname,
+                dst.settings.base_path,
                 size=origin.size,
                 state=STATE_READY,
                 source=origin.handle,
