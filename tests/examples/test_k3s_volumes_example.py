@@ -11,8 +11,6 @@ restore into a new disk → assign → redeploy.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,42 +20,23 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
+from example_walk import ROOT, copy_example
+from example_walk import Walk as ExampleWalk
+from kmock_server import KMockThread  # on sys.path through example_walk
 
-from kompox.cli.main import run
 from kompox.kube.convert.object_check import check_objects
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "kube"))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests"))  # for providers.k3s
 
-from kmock_server import KMockThread  # noqa: E402
-
-from providers.k3s.localpath_fixtures import node_object  # noqa: E402
-from providers.k3s.node_executor import NodeExecutor  # noqa: E402
+from providers.k3s.localpath_fixtures import node_object
+from providers.k3s.node_executor import NodeExecutor
 
 K8S_VERSION = "1.33.0"
 
 
 @dataclass
-class Walk:
-    root: Path
-    server: KMockThread
+class Walk(ExampleWalk):
     executor: NodeExecutor
-    capsys: pytest.CaptureFixture[str]
-
-    def run(self, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = run(["-C", str(self.root), *args])
-        out = self.capsys.readouterr()
-        return code, out.out, out.err
-
-    def ok(self, *args: str) -> tuple[str, str]:
-        code, out, err = self.run(*args)
-        assert code == 0, err
-        return out, err
-
-    def of(self, plural: str) -> dict[str, dict[str, Any]]:
-        return {name: obj for (p, _ns, name), obj in self.server.objects().items() if p == plural}
 
 
 def start(example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Walk:
@@ -66,19 +45,8 @@ def start(example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys:
     server.pod_runner = executor
     server.put("v1/nodes", node_object("node-a", {"kompox.dev/node-pool": "user", "kompox.dev/node-zone": "1"}))
     server.put("v1/nodes", node_object("node-s", {"kompox.dev/node-pool": "system"}))
-    root = tmp_path / example
-    shutil.copytree(ROOT / "examples" / example, root, ignore=shutil.ignore_patterns("logs"))
-    kubeconfig = tmp_path / "kubeconfig.yaml"
-    kubeconfig.write_bytes(server.kubeconfig)
-    for key in [k for k in os.environ if k.startswith("KOMPOX_")]:
-        monkeypatch.delenv(key, raising=False)
-    for key in ("KOMPOX_ROOT", "KOMPOX_DIR"):
-        monkeypatch.setenv(key, "")
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
-    monkeypatch.setenv("KOMPOX_LOG_OUTPUT", "none")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return Walk(root, server, executor, capsys)
+    root = copy_example(example, tmp_path, monkeypatch, server)
+    return Walk(root, server, capsys, executor)
 
 
 @pytest.fixture

@@ -9,57 +9,26 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import kubernetes_validate
 import pytest
 import yaml
+from example_walk import ROOT, Walk, copy_example
+from kmock_server import KMockThread  # on sys.path through example_walk
 
-from kompox.cli.main import run
 from kompox.kube.convert.object_check import check_objects
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "kube"))
-
-from kmock_server import KMockThread  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden" / "examples" / "whoami.yaml"
 K8S_VERSION = "1.33.0"
 REGEN = os.environ.get("KOMPOX_REGEN_GOLDEN") == "1"  # read before the fixture clears KOMPOX_*
 
 
-@dataclass
-class Walk:
-    root: Path
-    server: KMockThread
-    capsys: pytest.CaptureFixture[str]
-
-    def run(self, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = run(["-C", str(self.root), *args])
-        out = self.capsys.readouterr()
-        return code, out.out, out.err
-
-
 @pytest.fixture
 def walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Walk]:
     server = KMockThread(rollout="ready").start()
-    root = tmp_path / "whoami"
-    shutil.copytree(ROOT / "examples" / "whoami", root, ignore=shutil.ignore_patterns("logs"))
-    kubeconfig = tmp_path / "kubeconfig.yaml"
-    kubeconfig.write_bytes(server.kubeconfig)
-    for key in [k for k in os.environ if k.startswith("KOMPOX_")]:
-        monkeypatch.delenv(key, raising=False)
-    for key in ("KOMPOX_ROOT", "KOMPOX_DIR"):  # exported by the pre-run hook; registered for removal
-        monkeypatch.setenv(key, "")
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
-    monkeypatch.setenv("KOMPOX_LOG_OUTPUT", "none")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = copy_example("whoami", tmp_path, monkeypatch, server)
     try:
         yield Walk(root, server, capsys)
     finally:
