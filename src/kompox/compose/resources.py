@@ -105,34 +105,22 @@ def check_resources(name: str, service: dict[str, Any], *, file: str) -> None:
         cpus = _number(service.get("cpus"))
         if cpus != 0 and cpus != _number(limits.get("cpus")):
             _distinct(name, "cpus", service.get("cpus"), "deploy.resources.limits.cpus", limits.get("cpus"), file)
-        memory = _size(service.get("mem_limit"))
-        deploy_memory = _size(limits.get("memory"))
-        if memory and deploy_memory is not None and memory != deploy_memory:
-            _distinct(
-                name,
-                "mem_limit",
-                service.get("mem_limit"),
-                "deploy.resources.limits.memory",
-                limits.get("memory"),
-                file,
-            )
+        _check_memory(name, service, "mem_limit", limits, "limits", file)
         pids = _number(service.get("pids_limit"))
         if pids != 0 and pids != _number(limits.get("pids")):
             _distinct(
                 name, "pids_limit", service.get("pids_limit"), "deploy.resources.limits.pids", limits.get("pids"), file
             )
     if isinstance(reservations, dict):
-        memory = _size(service.get("mem_reservation"))
-        deploy_memory = _size(reservations.get("memory"))
-        if memory and deploy_memory is not None and memory != deploy_memory:
-            _distinct(
-                name,
-                "mem_reservation",
-                service.get("mem_reservation"),
-                "deploy.resources.reservations.memory",
-                reservations.get("memory"),
-                file,
-            )
+        _check_memory(name, service, "mem_reservation", reservations, "reservations", file)
+
+
+def _check_memory(name: str, service: dict[str, Any], key: str, section: dict[str, Any], part: str, file: str) -> None:
+    """A non-zero v2 memory ``key`` must equal ``deploy.resources.<part>.memory`` (unparsable: the converter's)."""
+    memory = _size(service.get(key))
+    deploy_memory = _size(section.get("memory"))
+    if memory and deploy_memory is not None and memory != deploy_memory:
+        _distinct(name, key, service.get(key), f"deploy.resources.{part}.memory", section.get("memory"), file)
 
 
 def _distinct(name: str, key: str, value: Any, other: str, other_value: Any, file: str) -> None:
