@@ -15,7 +15,6 @@ NetworkPolicy rule.
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_project import KOM_APP, KOM_CLUSTER
-from measure import kompoxops
+from measure import best_wall, kompoxops
 
 from kompox.compose.model import Config, EnvFile, FileRef, Project, Service, ServicePort, ServiceVolume
 from kompox.domain.model import (
@@ -114,12 +113,7 @@ def run_once(app: App, project: Project, files: MemoryFiles) -> float:
 
 
 def python_startup() -> float:
-    runs = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        runs.append(time.perf_counter() - start)
-    return min(runs)
+    return best_wall([sys.executable, "-c", "pass"], REPEAT)
 
 
 def main() -> None:
@@ -165,11 +159,7 @@ def end_to_end(sizes: tuple[int, ...] = (10, 100, 500), runs: int = 3) -> None:
             root = Path(tmp)
             write_project(root, n)
             cmd = [*entry, "--log-output", "none", "-C", str(root), "app", "validate", "--out-manifest", "out.yaml"]
-            best = float("inf")
-            for _ in range(runs):
-                start = time.perf_counter()
-                subprocess.run(cmd, check=True, capture_output=True)
-                best = min(best, time.perf_counter() - start)
+            best = best_wall(cmd, runs)
         print(f"{n:>8} {best * 1000:>10.1f} {best * 1000 / n:>17.3f} {best / base:>17.1f}")
 
 
