@@ -12,8 +12,9 @@ runtime's stderr, results to its stdout.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kompox.cli.runtime import Runtime
@@ -22,6 +23,7 @@ from kompox.usecase.app_status import AppStatus
 
 if TYPE_CHECKING:
     from kompox.usecase.app_flows import AppPorts
+    from kompox.usecase.app_ops import ExecResult
     from kompox.usecase.app_target import AppTarget
 
 log = logging.getLogger("kompox.cli")
@@ -122,8 +124,6 @@ def run_exec(
     container: str,
     escape: str,
 ) -> int:
-    from kompox.cli.app_process import raw_terminal
-    from kompox.kube.streams import terminal_size
     from kompox.usecase.app_ops import app_exec
 
     session = rt.session()
@@ -134,18 +134,26 @@ def run_exec(
         raise ValidationError("command is required after --")
     names = ctx.names()
     kube = session.app_kube(ctx)
+    return attached_exec(
+        rt, functools.partial(app_exec, kube, names, command, container=container, escape=escape), stdin=stdin, tty=tty
+    )
+
+
+def attached_exec(rt: Runtime, use_case: Callable[..., ExecResult], *, stdin: bool, tty: bool) -> int:
+    """Run an exec use case (``app exec``, ``box exec``) on the runtime's streams; returns the remote exit code.
+
+    With ``-it`` the local terminal is raw for the session; the use case's closing message goes to stderr.
+    """
+    from kompox.cli.app_process import raw_terminal
+    from kompox.kube.streams import terminal_size
+
     terminal = raw_terminal(rt.stdin.fileno()) if (tty and stdin) else contextlib.nullcontext()
     with terminal:
-        result = app_exec(
-            kube,
-            names,
-            command,
+        result = use_case(
             stdout=rt.binary(rt.stdout),
             stderr=rt.binary(rt.stderr),
             stdin=rt.stdin.buffer if stdin else None,
             tty=tty,
-            container=container,
-            escape=escape,
             terminal_size=terminal_size,
         )
     if result.message:

@@ -206,10 +206,10 @@ def exec_cmd(
       kompoxops box exec -it -- bash
       kompoxops box exec -it --escape '^]' --box worker -- sh
     """
-    import contextlib
+    import functools
 
-    from kompox.cli.app_process import exit_with, raw_terminal
-    from kompox.kube.streams import terminal_size
+    from kompox.cli.app_process import exit_with
+    from kompox.cli.app_run import attached_exec
     from kompox.usecase import box_ops as uc
 
     rt = runtime(click.get_current_context())
@@ -220,22 +220,8 @@ def exec_cmd(
         raise ValidationError("command is required after --")
     names, _ = _choose(session, target, box_name)
     kube = session.app_kube(target)
-    terminal = raw_terminal(rt.stdin.fileno()) if (tty and stdin) else contextlib.nullcontext()
-    with terminal:
-        result = uc.box_exec(
-            kube,
-            names,
-            command,
-            stdout=rt.binary(rt.stdout),
-            stderr=rt.binary(rt.stderr),
-            stdin=rt.stdin.buffer if stdin else None,
-            tty=tty,
-            escape=escape,
-            terminal_size=terminal_size,
-        )
-    if result.message:
-        rt.say(result.message)
-    exit_with(result.exit_code)
+    use_case = functools.partial(uc.box_exec, kube, names, command, escape=escape)
+    exit_with(attached_exec(rt, use_case, stdin=stdin, tty=tty))
 
 
 def _client_command(tool: str) -> click.Command:
