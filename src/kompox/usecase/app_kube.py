@@ -84,7 +84,6 @@ class AppKube(Protocol):
         default_namespace: str = ...,
         force: bool = ...,
         field_manager: str | None = ...,
-        dry_run: bool = ...,
     ) -> AppliedObjects: ...
 
     def dry_run_apply(
