@@ -72,6 +72,7 @@ def test_log_file_name_uses_utc_milliseconds() -> None:
     assert log_file_name(datetime(2025, 12, 13, 9, 51, 5, 123456, tzinfo=UTC)) == "kompoxops-20251213-095105-123.log"
 
 
+@pytest.mark.usefixtures("group_readable_umask")
 def test_json_records_run_id_span_and_masking(tmp_path: Path) -> None:
     run = setup_run_logging(LogSettings(dir=tmp_path))
     try:

@@ -61,6 +61,7 @@ def test_log_output_in_a_missing_directory_is_not_created(tmp_path: Path) -> Non
     assert not (tmp_path / "missing").exists()
 
 
+@pytest.mark.usefixtures("group_readable_umask")
 def test_created_log_files_are_private(tmp_path: Path) -> None:
     for output in ("", "named.log"):
         run = setup_run_logging(LogSettings(dir=tmp_path / "logs", output=output))
@@ -123,6 +124,7 @@ def test_log_output_to_a_missing_directory_does_not_stop_app_validate(
     assert result.err.count("Warning: cannot write the log file") == 1, result.err
 
 
+@pytest.mark.usefixtures("group_readable_umask")
 def test_the_logged_command_line_hides_what_follows_the_double_dash(
     whoami: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
